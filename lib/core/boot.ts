@@ -1,0 +1,235 @@
+// Host plan → boot configuration: the files and systemd units that bring
+// Weave up on Flatcar on first boot and on every reboot. One model, rendered
+// to cloud-config, Ignition or an SSH install script elsewhere.
+import { HostPlan, NetworkPlan } from './model';
+
+/** File content that embeds the network password: `before + password + after`. */
+export interface SecretContent {
+  readonly secret: true;
+  readonly before: string;
+  readonly after: string;
+}
+
+export interface BootFile {
+  readonly path: string;
+  /** Octal mode as a number, e.g. 0o600. */
+  readonly mode: number;
+  readonly content: string | SecretContent;
+}
+
+export interface BootDropIn {
+  readonly name: string;
+  readonly contents: string;
+}
+
+export interface BootUnit {
+  readonly name: string;
+  /** Full unit text; absent for units that only get drop-ins (docker.service). */
+  readonly contents?: string;
+  /** `systemctl enable` (needs an [Install] section). */
+  readonly enable: boolean;
+  /** Start it while applying the config (cloud-config `command: start`). */
+  readonly start?: boolean;
+  readonly dropIns?: readonly BootDropIn[];
+}
+
+export interface BootConfig {
+  readonly host: string;
+  readonly files: readonly BootFile[];
+  readonly units: readonly BootUnit[];
+}
+
+/**
+ * Where a host's own env file comes from.
+ * - `file`: written by the boot config itself (dedicated servers, standalone renders).
+ * - `azure-imds`: fetched at every start from the VM's user data, so values that
+ *   change when the network grows update in place instead of replacing the VM.
+ */
+export type HostEnvSource = 'file' | 'azure-imds';
+
+export interface BootOptions {
+  readonly hostEnvSource: HostEnvSource;
+}
+
+export const WEAVE_BIN = '/opt/bin/weave';
+export const DOCKER_DROP_IN = '10-weave-min-api.conf';
+export const NETWORKD_FILE = '/etc/systemd/network/50-weave.network';
+export const IMDS_USER_DATA_URL =
+  'http://169.254.169.254/metadata/instance/compute/userData?api-version=2021-01-01&format=text';
+/**
+ * First line of the user data. Ignition on Azure reads IMDS user data before
+ * custom data and stops the boot on anything it cannot parse, unless it looks
+ * like a script; a `#!` line makes it skip our env text. systemd reads the
+ * line as a comment.
+ */
+export const USER_DATA_HEADER = '#!/bin/false weave host settings (read by weave-host-env.service, never executed)';
+
+export const UNIT = {
+  target: 'weave-network.target',
+  install: 'weave-install.service',
+  hostEnv: 'weave-host-env.service',
+  router: 'weave.service',
+  expose: 'weave-expose.service',
+} as const;
+
+/** `KEY=value` lines; values with spaces are double-quoted for systemd. */
+export function renderEnv(entries: readonly (readonly [string, string])[]): string {
+  return entries.map(([k, v]) => `${k}=${/[\s#"]/.test(v) ? JSON.stringify(v) : v}\n`).join('');
+}
+
+/** What the Azure VM's user data holds: the host's env file. */
+export function renderUserData(host: HostPlan): string {
+  return `${USER_DATA_HEADER}\n${renderEnv(host.hostEnv)}`;
+}
+
+function unit(sections: Record<string, readonly (string | false | undefined)[]>): string {
+  return Object.entries(sections)
+    .map(([name, lines]) => `[${name}]\n${lines.filter((l): l is string => !!l).join('\n')}\n`)
+    .join('\n');
+}
+
+export function buildBootConfig(network: NetworkPlan, host: HostPlan, options: BootOptions): BootConfig {
+  const spec = network.spec;
+  const release = spec.release;
+  const envFiles = [`EnvironmentFile=${host.sharedEnvPath}`, `EnvironmentFile=${host.hostEnvPath}`];
+  const imds = options.hostEnvSource === 'azure-imds';
+  const docs = 'Documentation=https://github.com/rajch/weave';
+
+  const files: BootFile[] = [
+    {
+      path: host.sharedEnvPath,
+      mode: 0o600,
+      content: { secret: true, before: `${renderEnv(network.sharedEnv)}WEAVE_PASSWORD=`, after: '\n' },
+    },
+    ...(imds ? [] : [{ path: host.hostEnvPath, mode: 0o600, content: renderEnv(host.hostEnv) }]),
+    {
+      // Keep systemd-networkd's catch-all DHCP config off weave's interfaces.
+      path: NETWORKD_FILE,
+      mode: 0o644,
+      content: unit({ Match: ['Name=weave datapath vethwe-* vxlan-*'], Link: ['Unmanaged=yes'] }),
+    },
+  ];
+
+  const verify = release.sha256
+    ? [`ExecStart=/usr/bin/bash -c 'echo "${release.sha256}  ${WEAVE_BIN}.download" | /usr/bin/sha256sum --check --strict'`]
+    : [];
+  const install = unit({
+    Unit: [
+      `Description=Install Weave Net ${release.version}`,
+      docs,
+      'Wants=network-online.target',
+      'After=network-online.target docker.service',
+      'Requires=docker.service',
+      `PartOf=${UNIT.target}`,
+    ],
+    Service: [
+      'Type=oneshot',
+      'RemainAfterExit=yes',
+      `EnvironmentFile=${host.sharedEnvPath}`,
+      // networkd only reads the weave .network file written above on reload.
+      'ExecStartPre=-/usr/bin/networkctl reload',
+      'ExecStart=/usr/bin/mkdir -p /opt/bin',
+      `ExecStart=/usr/bin/curl -fsSL --retry 10 --retry-connrefused --retry-delay 3 -o ${WEAVE_BIN}.download ${release.scriptUrl}`,
+      ...verify,
+      `ExecStart=/usr/bin/chmod 0755 ${WEAVE_BIN}.download`,
+      `ExecStart=/usr/bin/mv -f ${WEAVE_BIN}.download ${WEAVE_BIN}`,
+      // Pulls the weave, weaveexec and weavedb images for WEAVE_VERSION.
+      `ExecStart=${WEAVE_BIN} setup`,
+    ],
+    Install: [`WantedBy=${UNIT.target}`],
+  });
+
+  const hostEnv = unit({
+    Unit: [
+      'Description=Fetch this host\'s Weave settings from Azure instance metadata',
+      'Documentation=https://learn.microsoft.com/azure/virtual-machines/user-data',
+      'Wants=network-online.target',
+      'After=network-online.target',
+      `Before=${UNIT.router} ${UNIT.expose}`,
+      `PartOf=${UNIT.target}`,
+    ],
+    Service: [
+      'Type=oneshot',
+      'RemainAfterExit=yes',
+      // Written beside the target and renamed, so a failed fetch keeps the
+      // previous boot's settings instead of leaving an empty file.
+      `ExecStart=/usr/bin/bash -c 'set -o pipefail; umask 077; /usr/bin/curl -fsS --retry 10 --retry-connrefused --noproxy "*" -H Metadata:true "${IMDS_USER_DATA_URL}" | /usr/bin/base64 -d > ${host.hostEnvPath}.new && /usr/bin/mv -f ${host.hostEnvPath}.new ${host.hostEnvPath}'`,
+    ],
+    Install: [`WantedBy=${UNIT.target}`],
+  });
+
+  const launch = [WEAVE_BIN, 'launch', '--no-restart', ...network.commonLaunchArgs, '--ipalloc-init', '$WEAVE_IPALLOC_INIT', '$WEAVE_PEERS'];
+  const router = unit({
+    Unit: [
+      'Description=Weave Net router',
+      docs,
+      `Requires=docker.service ${UNIT.install}`,
+      `After=docker.service ${UNIT.install}${imds ? ` ${UNIT.hostEnv}` : ''}`,
+      imds && `Wants=${UNIT.hostEnv}`,
+      `PartOf=${UNIT.target}`,
+    ],
+    Service: [
+      // Image pulls on a cold host can take minutes.
+      'TimeoutStartSec=0',
+      ...envFiles,
+      `ExecStartPre=${launch.join(' ')}`,
+      'ExecStart=/usr/bin/docker attach weave',
+      `ExecStop=${WEAVE_BIN} stop`,
+      'Restart=on-failure',
+      'RestartSec=10',
+    ],
+    Install: [`WantedBy=${UNIT.target}`],
+  });
+
+  const expose = unit({
+    Unit: [
+      'Description=Expose the Weave bridge on the host bridge network',
+      docs,
+      `Requires=${UNIT.router}`,
+      `After=${UNIT.router}`,
+      `PartOf=${UNIT.target}`,
+    ],
+    Service: [
+      'Type=oneshot',
+      'RemainAfterExit=yes',
+      ...envFiles,
+      `ExecStart=${WEAVE_BIN} expose $WEAVE_BRIDGE_ADDRESS`,
+      // replace, not add: the route survives a restart of this unit.
+      'ExecStart=/usr/bin/ip route replace 224.0.0.0/4 dev weave',
+    ],
+    Install: [`WantedBy=${UNIT.target}`],
+  });
+
+  const target = unit({
+    Unit: [
+      'Description=Weave Net overlay network',
+      'Documentation=man:systemd.special(7)',
+      'Wants=network-online.target',
+      'After=network-online.target',
+      `Requires=${UNIT.install} ${UNIT.router} ${UNIT.expose}`,
+      `After=${UNIT.expose}`,
+    ],
+    Install: spec.wantedBy.map((t) => `WantedBy=${t}`),
+  });
+
+  const units: BootUnit[] = [
+    {
+      name: 'docker.service',
+      enable: false,
+      dropIns: [
+        {
+          name: DOCKER_DROP_IN,
+          // weave 2.9 speaks Docker API 1.24; Docker 29 refuses below 1.44 unless told.
+          contents: unit({ Service: ['Environment=DOCKER_MIN_API_VERSION=1.24'] }),
+        },
+      ],
+    },
+    { name: UNIT.install, contents: install, enable: true },
+    ...(imds ? [{ name: UNIT.hostEnv, contents: hostEnv, enable: true }] : []),
+    { name: UNIT.router, contents: router, enable: true },
+    { name: UNIT.expose, contents: expose, enable: true },
+    { name: UNIT.target, contents: target, enable: true, start: true },
+  ];
+
+  return { host: host.name, files, units };
+}

@@ -1,0 +1,228 @@
+// The planner: ordered clusters and hosts in, one plan per host out. It is the
+// single place where the seed's wiring rules live, and it validates the whole
+// declaration first so that a bad network never yields a partial plan.
+import { Cidr, contains, intToIp, isCidr, overlaps, parseCidr, parseInterfaceAddress, usableHosts } from './cidr';
+import {
+  ClusterPlan,
+  HostPlan,
+  NetworkPlan,
+  NetworkSpec,
+  SHARED_ENV_PATH,
+  hostEnvPath,
+} from './model';
+import { ProblemList } from './problems';
+import { isToken } from './tokens';
+import { validateNames, validateSettings } from './validate';
+
+/**
+ * Turns a declared network into one plan per host. Throws a
+ * {@link WeaveConfigError} listing every problem when the declaration is
+ * invalid.
+ */
+export function planNetwork(spec: NetworkSpec): NetworkPlan {
+  const problems = new ProblemList();
+  validateSettings(spec, problems);
+  validateNames(spec, problems);
+
+  const ipalloc = checkedRange(spec, 'ipallocRange', spec.ipallocRange, problems);
+  const bridge = checkedRange(spec, 'bridgeRange', spec.bridgeRange, problems);
+  if (ipalloc && bridge && overlaps(ipalloc, bridge)) {
+    problems.add(
+      'ranges-overlap',
+      spec.path,
+      'bridgeRange',
+      spec.bridgeRange,
+      `overlaps ipallocRange ${ipalloc.text}; host bridge addresses would collide with container addresses`,
+      'choose disjoint blocks, e.g. ipallocRange 10.2.0.0/16 and bridgeRange 10.1.0.0/16',
+    );
+  }
+  for (const c of spec.clusters) {
+    if (c.vnetCidr === undefined || isToken(c.vnetCidr)) continue;
+    const vnet = parseCidr(c.vnetCidr);
+    if (!isCidr(vnet)) {
+      problems.add('vnet-cidr-invalid', c.path, 'vnetCidr', c.vnetCidr, vnet.reason,
+        vnet.suggestion ? `write ${vnet.suggestion}` : 'give an IPv4 block such as 172.16.1.0/24');
+      continue;
+    }
+    for (const [field, r] of [['ipallocRange', ipalloc], ['bridgeRange', bridge]] as const) {
+      if (r && overlaps(vnet, r)) {
+        problems.add('vnet-overlap', c.path, 'vnetCidr', c.vnetCidr,
+          `overlaps the network's ${field} ${r.text}; routes to containers or bridges would shadow the VNet`,
+          `pick a VNet block outside ${r.text}, e.g. 172.16.1.0/24`);
+      }
+    }
+  }
+
+  const hostCount = spec.clusters.reduce((n, c) => n + c.hosts.length, 0);
+  const consensus = spec.bootstrapSize ?? hostCount;
+  const bridgeAddresses = bridge ? allocateBridgeAddresses(spec, bridge, hostCount, problems) : [];
+
+  const first = spec.clusters[0];
+  if (first && spec.clusters.length > 1 && !first.dnsName) {
+    problems.add('peer-target-no-dns', first.path, 'dnsName', first.dnsName,
+      `is needed: the first host of every later cluster dials the first cluster by DNS name, and ${first.kind === 'dedicated' ? 'a dedicated cluster has none unless given' : 'none was derived'}`,
+      'give the first cluster a dnsName (for a dedicated cluster, a name that resolves to its first host), or put an Azure cluster first');
+  }
+
+  problems.throwIfAny();
+
+  const commonLaunchArgs = [
+    '--ipalloc-range', ipalloc!.text,
+    ...(spec.dnsDomain === false ? ['--no-dns'] : ['--dns-domain', spec.dnsDomain]),
+    // weave 2.x starts the proxy and the plugin unless told otherwise; the
+    // flags are booleans, so only `=false` turns them off.
+    ...(spec.proxy ? [] : ['--proxy=false']),
+    ...(spec.plugin ? [] : ['--plugin=false']),
+  ];
+
+  const hosts: HostPlan[] = [];
+  const clusters: ClusterPlan[] = spec.clusters.map((c, clusterIndex) => {
+    const planned = c.hosts.map((h, indexInCluster) => {
+      const index = hosts.length;
+      const peers =
+        indexInCluster > 0 ? [c.hosts[0].name] : clusterIndex > 0 ? [first.dnsName as string] : [];
+      const bootstrap = index < consensus;
+      const ipallocInit = bootstrap ? `consensus=${consensus}` : 'observer';
+      const bridgeAddress = bridgeAddresses[index];
+      const plan: HostPlan = {
+        name: h.name,
+        path: h.path,
+        cluster: c.name,
+        clusterIndex,
+        kind: c.kind,
+        index,
+        indexInCluster,
+        peers,
+        ipallocInit,
+        bootstrap,
+        bridgeAddress,
+        sharedEnvPath: SHARED_ENV_PATH,
+        hostEnvPath: hostEnvPath(h.name),
+        hostEnv: [
+          ['WEAVE_PEERS', peers.join(' ')],
+          ['WEAVE_IPALLOC_INIT', ipallocInit],
+          ['WEAVE_BRIDGE_ADDRESS', bridgeAddress],
+        ],
+        launchArgs: ['--no-restart', ...commonLaunchArgs, '--ipalloc-init', ipallocInit, ...peers],
+      };
+      hosts.push(plan);
+      return plan;
+    });
+    return { name: c.name, path: c.path, kind: c.kind, hosts: planned };
+  });
+
+  return {
+    spec,
+    consensus,
+    clusters,
+    hosts,
+    commonLaunchArgs,
+    sharedEnv: [
+      ['WEAVE_VERSION', spec.release.version],
+      ['DOCKERHUB_USER', spec.release.imageOwner],
+      // checkpoint-api.weave.works is gone with Weaveworks; don't wait on it.
+      ['CHECKPOINT_DISABLE', '1'],
+    ],
+  };
+}
+
+function checkedRange(
+  spec: NetworkSpec,
+  field: string,
+  text: string,
+  problems: ProblemList,
+): Cidr | undefined {
+  const r = parseCidr(text);
+  if (isCidr(r)) {
+    if (usableHosts(r) === 0) {
+      problems.add('range-too-small', spec.path, field, text, 'leaves no usable host addresses',
+        'use a prefix of /30 or shorter (a /16 is usual)');
+      return undefined;
+    }
+    return r;
+  }
+  problems.add(
+    r.suggestion ? 'range-host-bits' : 'range-invalid',
+    spec.path,
+    field,
+    text,
+    r.reason,
+    r.suggestion ? `write ${r.suggestion}` : 'write a block such as 10.2.0.0/16',
+  );
+  return undefined;
+}
+
+/**
+ * Pinned addresses are reserved first; everyone else takes the next free
+ * address in global declaration order, so the seed's five hosts get
+ * 10.1.0.1 … 10.1.0.5 without anyone writing them down.
+ */
+function allocateBridgeAddresses(
+  spec: NetworkSpec,
+  range: Cidr,
+  hostCount: number,
+  problems: ProblemList,
+): string[] {
+  const taken = new Map<number, string>();
+  const pinned: (number | undefined)[] = [];
+  for (const c of spec.clusters) {
+    for (const h of c.hosts) {
+      pinned.push(undefined);
+      if (h.bridgeAddress === undefined) continue;
+      const fix = `give an address inside ${range.text}, other than ${intToIp(range.network)} and ${intToIp(range.broadcast)}, e.g. ${intToIp(range.network + 1)}/${range.prefix}, or leave it out to get the next free one`;
+      const parsed = parseInterfaceAddress(
+        h.bridgeAddress.includes('/') ? h.bridgeAddress : `${h.bridgeAddress}/${range.prefix}`,
+      );
+      if (!parsed) {
+        problems.add('bridge-address-invalid', h.path, 'bridgeAddress', h.bridgeAddress, 'is not an IPv4 address', fix);
+        continue;
+      }
+      if (parsed.prefix !== range.prefix) {
+        problems.add('bridge-address-prefix', h.path, 'bridgeAddress', h.bridgeAddress,
+          `has prefix /${parsed.prefix}, but the bridge range is ${range.text}`, `write ${intToIp(parsed.ip)}/${range.prefix}`);
+        continue;
+      }
+      if (!contains(range, parsed.ip)) {
+        problems.add('bridge-address-outside', h.path, 'bridgeAddress', h.bridgeAddress, `is outside the bridge range ${range.text}`, fix);
+        continue;
+      }
+      if (parsed.ip === range.network || parsed.ip === range.broadcast) {
+        problems.add('bridge-address-reserved', h.path, 'bridgeAddress', h.bridgeAddress,
+          `is the ${parsed.ip === range.network ? 'network' : 'broadcast'} address of ${range.text}`, fix);
+        continue;
+      }
+      const holder = taken.get(parsed.ip);
+      if (holder !== undefined) {
+        problems.add('bridge-address-duplicate', h.path, 'bridgeAddress', h.bridgeAddress,
+          `is already pinned by ${holder}`, 'give each host its own address, or leave it out to get the next free one');
+        continue;
+      }
+      taken.set(parsed.ip, h.path);
+      pinned[pinned.length - 1] = parsed.ip;
+    }
+  }
+  if (hostCount > usableHosts(range)) {
+    problems.add('bridge-range-too-small', spec.path, 'bridgeRange', range.text,
+      `has ${usableHosts(range)} usable addresses for ${hostCount} hosts`,
+      `use a shorter prefix, e.g. /${Math.max(1, 32 - Math.ceil(Math.log2(hostCount + 2)))} or /16`);
+    return [];
+  }
+  const out: string[] = [];
+  let next = range.network + 1;
+  for (const ip of pinned) {
+    if (ip !== undefined) {
+      out.push(`${intToIp(ip)}/${range.prefix}`);
+      continue;
+    }
+    while (taken.has(next)) next++;
+    if (next >= range.broadcast) {
+      problems.add('bridge-range-too-small', spec.path, 'bridgeRange', range.text,
+        `runs out of free addresses once pinned ones are reserved (${hostCount} hosts)`, 'use a shorter prefix such as /16');
+      return [];
+    }
+    taken.set(next, '(allocated)');
+    out.push(`${intToIp(next)}/${range.prefix}`);
+    next++;
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+/**
+ * One thing wrong with the declared network, said the way a user can act on:
+ * where it is (the construct path), what was given, and what to write instead.
+ */
+export interface Problem {
+  /** Construct path (or `network` path plus field) the bad value belongs to. */
+  readonly path: string;
+  /** The field the value was given for, e.g. `ipallocRange`. */
+  readonly field: string;
+  /** The value as given. */
+  readonly value: unknown;
+  /** What is wrong with it. */
+  readonly message: string;
+  /** What to do instead. */
+  readonly fix: string;
+  /** A stable code, so tests and docs can refer to one check. */
+  readonly code: string;
+}
+
+export function formatValue(value: unknown): string {
+  if (value === undefined) return '(not set)';
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export function formatProblem(p: Problem): string {
+  return `[${p.code}] ${p.path}: ${p.field} ${formatValue(p.value)} ${p.message}. Fix: ${p.fix}`;
+}
+
+/**
+ * Thrown at synth time when the declared network cannot be built. It carries
+ * every problem found, not just the first, so one synth shows all of them.
+ */
+export class WeaveConfigError extends Error {
+  readonly problems: readonly Problem[];
+
+  constructor(problems: readonly Problem[]) {
+    const lines = problems.map((p) => `  - ${formatProblem(p)}`);
+    super(
+      `Weave network configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was synthesized:\n${lines.join('\n')}`,
+    );
+    this.name = 'WeaveConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Collects problems; `throwIfAny` raises them together. */
+export class ProblemList {
+  readonly items: Problem[] = [];
+
+  add(code: string, path: string, field: string, value: unknown, message: string, fix: string): void {
+    this.items.push({ code, path, field, value, message, fix });
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  throwIfAny(): void {
+    if (this.items.length > 0) throw new WeaveConfigError(this.items);
+  }
+}

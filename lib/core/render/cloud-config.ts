@@ -1,0 +1,29 @@
+// Renders the boot model as `#cloud-config` in the coreos-cloudinit dialect
+// that Flatcar reads from Azure custom data: `write_files` plus
+// `coreos.units` with drop-ins. Only keys coreos-cloudinit knows are used.
+import { stringify } from 'yaml';
+import { BootConfig } from '../boot';
+import { RenderedBoot, SlotTable, octal } from './rendered';
+
+export function renderCloudConfig(boot: BootConfig): RenderedBoot {
+  const table = new SlotTable();
+  const doc = {
+    write_files: boot.files.map((f) =>
+      typeof f.content === 'string'
+        ? { path: f.path, permissions: octal(f.mode), owner: 'root', content: f.content }
+        : { path: f.path, permissions: octal(f.mode), owner: 'root', encoding: 'b64', content: table.base64(f) },
+    ),
+    coreos: {
+      units: boot.units.map((u) => ({
+        name: u.name,
+        ...(u.enable ? { enable: true } : {}),
+        ...(u.start ? { command: 'start' } : {}),
+        ...(u.contents !== undefined ? { content: u.contents } : {}),
+        ...(u.dropIns ? { 'drop-ins': u.dropIns.map((d) => ({ name: d.name, content: d.contents })) } : {}),
+      })),
+    },
+  };
+  // lineWidth 0: never fold long ExecStart lines; systemd would not rejoin them.
+  const text = `#cloud-config\n${stringify(doc, { lineWidth: 0, defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN' })}`;
+  return { format: 'cloud-config', text, slots: table.slots };
+}

@@ -1,0 +1,71 @@
+import { TerraformStack, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { NullProvider } from '@cdktf/provider-null/lib/provider';
+import { WeaveCluster, WeaveHost, WeaveNetwork, WeaveNetworkProps } from '../lib';
+
+export interface SeedStackProps {
+  /**
+   * Azure region of both Azure clusters.
+   * @default 'westeurope'
+   */
+  readonly location?: string;
+  /**
+   * Extra network settings (tests use this to vary the seed).
+   * @default - the seed's own settings
+   */
+  readonly network?: Partial<WeaveNetworkProps>;
+  /**
+   * Hosts appended to cluster-01 after the seed's two (the growth scenario).
+   * @default []
+   */
+  readonly extraCluster01Hosts?: string[];
+}
+
+/**
+ * The seed write-up's topology: cluster-01 (azure-prd-01, azure-prd-02) in
+ * subscription 1, cluster-02 (azure-prd-03, azure-prd-04) in subscription 2,
+ * cluster-03 (ded-prd-01) on a dedicated server. Everything secret or
+ * account-specific is a Terraform variable, so synth needs no credentials.
+ */
+export class SeedStack extends TerraformStack {
+  readonly network: WeaveNetwork;
+
+  constructor(scope: Construct, id: string, props: SeedStackProps = {}) {
+    super(scope, id);
+    const location = props.location ?? 'westeurope';
+    const variable = (name: string, description: string, sensitive = false) =>
+      new TerraformVariable(this, name, { type: 'string', description, sensitive, nullable: false });
+
+    const sub1 = variable('subscription_id_1', 'Azure subscription of cluster-01');
+    const sub2 = variable('subscription_id_2', 'Azure subscription of cluster-02');
+    const sshKey = variable('ssh_public_key', 'SSH public key for the core user on every Azure VM');
+    const dedicatedAddress = variable('dedicated_address', 'Public IPv4 address of the dedicated server ded-prd-01');
+
+    const subscription1 = new AzurermProvider(this, 'azurerm-sub1', { alias: 'sub1', subscriptionId: sub1.stringValue, features: [{}] });
+    const subscription2 = new AzurermProvider(this, 'azurerm-sub2', { alias: 'sub2', subscriptionId: sub2.stringValue, features: [{}] });
+    new NullProvider(this, 'null');
+
+    this.network = new WeaveNetwork(this, 'weave', {
+      ipallocRange: '10.2.0.0/16',
+      bridgeRange: '10.1.0.0/16',
+      // The seed bootstrapped five hosts; pinning the count keeps it when hosts are added.
+      bootstrapSize: 5,
+      wantedBy: ['multi-user.target', 'kubernetes.master.target', 'kubernetes.node.target'],
+      sshPublicKey: sshKey.stringValue,
+      ...props.network,
+    });
+
+    const cluster01 = new WeaveCluster(this.network, 'cluster-01', { provider: subscription1, location });
+    new WeaveHost(cluster01, 'azure-prd-01');
+    new WeaveHost(cluster01, 'azure-prd-02');
+    for (const name of props.extraCluster01Hosts ?? []) new WeaveHost(cluster01, name);
+
+    const cluster02 = new WeaveCluster(this.network, 'cluster-02', { provider: subscription2, location });
+    new WeaveHost(cluster02, 'azure-prd-03');
+    new WeaveHost(cluster02, 'azure-prd-04');
+
+    const cluster03 = new WeaveCluster(this.network, 'cluster-03', { kind: 'dedicated' });
+    new WeaveHost(cluster03, 'ded-prd-01', { ssh: { host: dedicatedAddress.stringValue, user: 'core' } });
+  }
+}
