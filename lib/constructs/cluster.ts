@@ -81,6 +81,15 @@ export interface WeaveClusterProps {
    */
   readonly sshPublicKey?: string;
   /**
+   * How many of this cluster's first hosts were present when the mesh first
+   * started. They get `--ipalloc-init consensus=N`; hosts declared after them
+   * join as observers and take bridge addresses after every bootstrap host's.
+   * Pin it on every cluster before you add hosts, and no existing host's
+   * settings change.
+   * @default - every host of the cluster (unless the network's bootstrapSize says otherwise)
+   */
+  readonly bootstrapHosts?: number;
+  /**
    * Tags for every Azure resource of the cluster.
    * @default - { 'weave-network': <network path>, 'weave-cluster': <id> }
    */
@@ -173,6 +182,7 @@ export class WeaveCluster extends Construct {
       vnetCidr: this.kind === 'azure' ? this.props.vnetCidr ?? '172.16.1.0/24' : undefined,
       location: this.location,
       hasProvider: this.provider !== undefined,
+      bootstrapHosts: this.props.bootstrapHosts,
       hosts: this.hosts.map((h) => h.spec()),
     };
   }

@@ -53,6 +53,12 @@ export interface ClusterSpec {
   /** Azure placement facts, checked for presence. */
   readonly location?: string;
   readonly hasProvider?: boolean;
+  /**
+   * How many of this cluster's first hosts were there when the mesh
+   * bootstrapped; the rest joined later and are observers. Pinning it keeps
+   * every existing host's settings unchanged when hosts are appended.
+   */
+  readonly bootstrapHosts?: number;
   readonly hosts: readonly HostSpec[];
 }
 

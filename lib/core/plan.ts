@@ -54,8 +54,9 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
   }
 
   const hostCount = spec.clusters.reduce((n, c) => n + c.hosts.length, 0);
-  const consensus = spec.bootstrapSize ?? hostCount;
-  const bridgeAddresses = bridge ? allocateBridgeAddresses(spec, bridge, hostCount, problems) : [];
+  const bootstrapFlags = bootstrapMembership(spec, hostCount, problems);
+  const consensus = bootstrapFlags.filter(Boolean).length;
+  const bridgeAddresses = bridge ? allocateBridgeAddresses(spec, bridge, hostCount, bootstrapFlags, problems) : [];
 
   const first = spec.clusters[0];
   if (first && spec.clusters.length > 1 && !first.dnsName) {
@@ -81,7 +82,7 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
       const index = hosts.length;
       const peers =
         indexInCluster > 0 ? [c.hosts[0].name] : clusterIndex > 0 ? [first.dnsName as string] : [];
-      const bootstrap = index < consensus;
+      const bootstrap = bootstrapFlags[index];
       const ipallocInit = bootstrap ? `consensus=${consensus}` : 'observer';
       const bridgeAddress = bridgeAddresses[index];
       const plan: HostPlan = {
@@ -153,14 +154,52 @@ function checkedRange(
 }
 
 /**
+ * Which hosts, in global declaration order, were present at bootstrap.
+ * Per-cluster pins win (they stay true when hosts are appended anywhere);
+ * otherwise the first `bootstrapSize` hosts; otherwise every host.
+ */
+function bootstrapMembership(spec: NetworkSpec, hostCount: number, problems: ProblemList): boolean[] {
+  const pinned = spec.clusters.some((c) => c.bootstrapHosts !== undefined);
+  if (!pinned) {
+    const n = spec.bootstrapSize ?? hostCount;
+    return Array.from({ length: hostCount }, (_, i) => i < n);
+  }
+  const flags: boolean[] = [];
+  for (const c of spec.clusters) {
+    const b = c.bootstrapHosts;
+    if (b !== undefined && (!Number.isInteger(b) || b < 0 || b > c.hosts.length)) {
+      problems.add('cluster-bootstrap-hosts', c.path, 'bootstrapHosts', b,
+        `must be a whole number from 0 to the cluster's host count (${c.hosts.length})`,
+        `set it to the number of this cluster's hosts that existed when the mesh first started, at most ${c.hosts.length}`);
+    }
+    const keep = b ?? c.hosts.length;
+    c.hosts.forEach((_, i) => flags.push(i < keep));
+  }
+  const n = flags.filter(Boolean).length;
+  if (n === 0 && hostCount > 0) {
+    problems.add('bootstrap-size', spec.path, 'bootstrapHosts', 0,
+      'leaves no bootstrap host, so nobody could ever hand out addresses', 'let at least one cluster keep its first host as a bootstrap host');
+  }
+  if (spec.bootstrapSize !== undefined && spec.bootstrapSize !== n) {
+    problems.add('bootstrap-size-mismatch', spec.path, 'bootstrapSize', spec.bootstrapSize,
+      `disagrees with the clusters' bootstrapHosts, which add up to ${n}`,
+      `set bootstrapSize to ${n} or leave it out`);
+  }
+  return flags;
+}
+
+/**
  * Pinned addresses are reserved first; everyone else takes the next free
- * address in global declaration order, so the seed's five hosts get
- * 10.1.0.1 … 10.1.0.5 without anyone writing them down.
+ * address, bootstrap hosts first and late joiners after them, each in global
+ * declaration order. The seed's five hosts get 10.1.0.1 … 10.1.0.5 without
+ * anyone writing them down, and a host appended to any cluster later takes
+ * the next address instead of shifting its neighbours'.
  */
 function allocateBridgeAddresses(
   spec: NetworkSpec,
   range: Cidr,
   hostCount: number,
+  bootstrapFlags: readonly boolean[],
   problems: ProblemList,
 ): string[] {
   const taken = new Map<number, string>();
@@ -207,11 +246,13 @@ function allocateBridgeAddresses(
       `use a shorter prefix, e.g. /${Math.max(1, 32 - Math.ceil(Math.log2(hostCount + 2)))} or /16`);
     return [];
   }
-  const out: string[] = [];
+  const out: string[] = new Array(hostCount);
   let next = range.network + 1;
-  for (const ip of pinned) {
+  const order = [...pinned.keys()].sort((a, b) => Number(bootstrapFlags[b]) - Number(bootstrapFlags[a]) || a - b);
+  for (const i of order) {
+    const ip = pinned[i];
     if (ip !== undefined) {
-      out.push(`${intToIp(ip)}/${range.prefix}`);
+      out[i] = `${intToIp(ip)}/${range.prefix}`;
       continue;
     }
     while (taken.has(next)) next++;
@@ -221,7 +262,7 @@ function allocateBridgeAddresses(
       return [];
     }
     taken.set(next, '(allocated)');
-    out.push(`${intToIp(next)}/${range.prefix}`);
+    out[i] = `${intToIp(next)}/${range.prefix}`;
     next++;
   }
   return out;

@@ -1,0 +1,165 @@
+import { parse, parseDocument } from 'yaml';
+import {
+  buildBootConfig,
+  fillSecrets,
+  HostEnvSource,
+  planNetwork,
+  renderCloudConfig,
+  renderIgnition,
+  renderScript,
+  renderUserData,
+  USER_DATA_HEADER,
+} from '../lib/core';
+import { seedSpec } from './fixtures/seed-spec';
+
+const plan = planNetwork(seedSpec({ release: { version: '2.9.0', scriptUrl: 'https://github.com/rajch/weave/releases/download/v2.9.0/weave', imageOwner: 'rajchaudhuri', sha256: 'a'.repeat(64) } }));
+const boots = (source: HostEnvSource) => plan.hosts.map((h) => ({ host: h, boot: buildBootConfig(plan, h, { hostEnvSource: source }) }));
+const PASSWORD = 'correct-horse-battery-staple';
+
+// The coreos-cloudinit schema (flatcar/coreos-cloudinit config/*.go).
+const WRITE_FILE_KEYS = new Set(['path', 'content', 'permissions', 'owner', 'encoding']);
+const UNIT_KEYS = new Set(['name', 'command', 'enable', 'runtime', 'content', 'drop-ins', 'mask']);
+const DROP_IN_KEYS = new Set(['name', 'content']);
+
+describe.each(['file', 'azure-imds'] as const)('cloud-config (host env from %s)', (source) => {
+  const rendered = boots(source).map(({ host, boot }) => ({ host, r: renderCloudConfig(boot) }));
+
+  it.each(rendered.map((x) => [x.host.name, x]))('%s: parses, starts with #cloud-config, uses only coreos-cloudinit keys', (_, { r }) => {
+    expect(r.text.startsWith('#cloud-config\n')).toBe(true);
+    const doc = parseDocument(r.text);
+    expect(doc.errors).toEqual([]);
+    const cfg = doc.toJS();
+    expect(Object.keys(cfg).sort()).toEqual(['coreos', 'write_files']);
+    expect(Object.keys(cfg.coreos)).toEqual(['units']);
+    for (const f of cfg.write_files) {
+      for (const k of Object.keys(f)) expect(WRITE_FILE_KEYS).toContain(k);
+      expect(f.permissions).toMatch(/^0[0-7]{3}$/);
+      if (f.encoding !== undefined) expect(f.encoding).toBe('b64');
+    }
+    for (const u of cfg.coreos.units) {
+      for (const k of Object.keys(u)) expect(UNIT_KEYS).toContain(k);
+      for (const d of u['drop-ins'] ?? []) for (const k of Object.keys(d)) expect(DROP_IN_KEYS).toContain(k);
+      if (u.command !== undefined) expect(u.command).toBe('start');
+    }
+  });
+
+  it.each(rendered.map((x) => [x.host.name, x]))('%s: no password literal, env files 0600, well under 64 KB', (_, { host, r }) => {
+    const filled = fillSecrets(r, PASSWORD);
+    expect(r.text).not.toContain(PASSWORD);
+    expect(r.text).not.toMatch(/WEAVE_PASSWORD/);
+    expect(Buffer.byteLength(filled)).toBeLessThan(16 * 1024);
+    const cfg = parse(filled);
+    const env = cfg.write_files.find((f: { path: string }) => f.path === '/etc/weave.env');
+    expect(env.permissions).toBe('0600');
+    expect(Buffer.from(env.content, 'base64').toString()).toContain(`WEAVE_PASSWORD=${PASSWORD}\n`);
+    const hostEnv = cfg.write_files.find((f: { path: string }) => f.path === host.hostEnvPath);
+    if (source === 'file') {
+      expect(hostEnv.permissions).toBe('0600');
+      expect(hostEnv.content).toContain(`WEAVE_IPALLOC_INIT=consensus=5`);
+    } else {
+      // Growth-sensitive values ride in user data, not custom data.
+      expect(hostEnv).toBeUndefined();
+      expect(filled).not.toContain('consensus=5');
+    }
+  });
+});
+
+describe('units', () => {
+  const { host, boot } = boots('azure-imds')[1];
+  const unit = (name: string) => boot.units.find((u) => u.name === name)!;
+
+  it('sets DOCKER_MIN_API_VERSION=1.24 in a docker.service drop-in', () => {
+    const docker = unit('docker.service');
+    expect(docker.contents).toBeUndefined();
+    expect(docker.dropIns).toEqual([{ name: '10-weave-min-api.conf', contents: '[Service]\nEnvironment=DOCKER_MIN_API_VERSION=1.24\n' }]);
+  });
+
+  it('installs the pinned script, checks its sha256 before it is moved into place, and runs weave setup', () => {
+    const lines = unit('weave-install.service').contents!.split('\n');
+    const idx = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    expect(lines[idx(/curl/)]).toContain('https://github.com/rajch/weave/releases/download/v2.9.0/weave');
+    expect(idx(/sha256sum --check/)).toBeGreaterThan(idx(/curl/));
+    expect(idx(/sha256sum --check/)).toBeLessThan(idx(/mv -f/));
+    expect(lines[idx(/sha256sum/)]).toContain('a'.repeat(64));
+    expect(lines).toContain('ExecStart=/opt/bin/weave setup');
+  });
+
+  it('launches weave with --no-restart and host flags, attaches, and stops with weave stop', () => {
+    const c = unit('weave.service').contents!;
+    expect(c).toContain('ExecStartPre=/opt/bin/weave launch --no-restart --ipalloc-range 10.2.0.0/16 --dns-domain weave.local. --ipalloc-init $WEAVE_IPALLOC_INIT $WEAVE_PEERS');
+    expect(c).toContain('ExecStart=/usr/bin/docker attach weave');
+    expect(c).toContain('ExecStop=/opt/bin/weave stop');
+    expect(c).toContain(`EnvironmentFile=${host.hostEnvPath}`);
+  });
+
+  it('exposes the bridge address and adds the multicast route idempotently', () => {
+    const c = unit('weave-expose.service').contents!;
+    expect(c).toContain('ExecStart=/opt/bin/weave expose $WEAVE_BRIDGE_ADDRESS');
+    expect(c).toContain('ExecStart=/usr/bin/ip route replace 224.0.0.0/4 dev weave');
+    expect(c).not.toMatch(/route add/);
+  });
+
+  it('makes weave-network.target wanted by the configured targets and starts it', () => {
+    const t = unit('weave-network.target');
+    expect(t.contents).toContain('WantedBy=kubernetes.master.target');
+    expect(t.contents).toContain('WantedBy=kubernetes.node.target');
+    expect(t.start).toBe(true);
+  });
+
+  it('skips the checksum step when no sha256 is given', () => {
+    const p = planNetwork(seedSpec());
+    const b = buildBootConfig(p, p.hosts[0], { hostEnvSource: 'file' });
+    expect(b.units.find((u) => u.name === 'weave-install.service')!.contents).not.toContain('sha256sum');
+  });
+});
+
+describe('user data', () => {
+  it('holds the host env behind a #! line that Ignition skips and systemd reads as a comment', () => {
+    const text = renderUserData(plan.hosts[3]);
+    const [first, ...rest] = text.split('\n');
+    expect(first).toBe(USER_DATA_HEADER);
+    expect(first.startsWith('#!')).toBe(true);
+    expect(rest.join('\n')).toBe('WEAVE_PEERS=azure-prd-03\nWEAVE_IPALLOC_INIT=consensus=5\nWEAVE_BRIDGE_ADDRESS=10.1.0.4/16\n');
+  });
+});
+
+describe('Ignition', () => {
+  it.each(boots('file').map((x) => [x.host.name, x]))('%s: spec 3.3.0 with 0600 env files and no password literal', (_, { host, boot }) => {
+    const r = renderIgnition(boot);
+    expect(r.text).not.toContain(PASSWORD);
+    const cfg = JSON.parse(fillSecrets(r, PASSWORD));
+    expect(cfg.ignition.version).toBe('3.3.0');
+    const files = Object.fromEntries(cfg.storage.files.map((f: { path: string }) => [f.path, f]));
+    expect(files['/etc/weave.env'].mode).toBe(0o600);
+    expect(files[host.hostEnvPath].mode).toBe(0o600);
+    const decode = (src: string) => Buffer.from(src.replace(/^data:;base64,/, ''), 'base64').toString();
+    expect(decode(files['/etc/weave.env'].contents.source)).toContain(`WEAVE_PASSWORD=${PASSWORD}`);
+    expect(decode(files[host.hostEnvPath].contents.source)).toContain(`WEAVE_BRIDGE_ADDRESS=${host.bridgeAddress}`);
+    const target = cfg.systemd.units.find((u: { name: string }) => u.name === 'weave-network.target');
+    expect(target.enabled).toBe(true);
+  });
+});
+
+describe('SSH install script (dedicated hosts)', () => {
+  const ded = boots('file').find((x) => x.host.name === 'ded-prd-01')!;
+  const r = renderScript(ded.boot);
+
+  it('writes each file atomically with its mode, enables the units and restarts the target', () => {
+    expect(r.text.startsWith('#!/bin/bash\n')).toBe(true);
+    expect(r.text).toContain('set -euo pipefail');
+    expect(r.text).toContain('umask 077');
+    expect(r.text).toContain("put /etc/weave.env 0600 <<'WEAVE_B64'");
+    expect(r.text).toContain("put /etc/weave.ded-prd-01.env 0600 <<'WEAVE_B64'");
+    expect(r.text).toContain("put /etc/systemd/system/docker.service.d/10-weave-min-api.conf 0644 <<'WEAVE_B64'");
+    expect(r.text).toContain('systemctl enable weave-install.service weave.service weave-expose.service weave-network.target');
+    expect(r.text).toMatch(/systemctl restart weave-network.target\n$/);
+    expect(r.text).not.toContain(PASSWORD);
+  });
+
+  it('is valid bash', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const res = spawnSync('bash', ['-n'], { input: fillSecrets(r, PASSWORD) });
+    expect(res.stderr.toString()).toBe('');
+    expect(res.status).toBe(0);
+  });
+});

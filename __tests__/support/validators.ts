@@ -1,0 +1,200 @@
+// Runs the real validators (ignition-validate, systemd-analyze verify) on
+// rendered boot configs. Nothing here touches the network or the live
+// systemd: units are verified inside a staged root in a temp directory.
+import { spawnSync } from 'node:child_process';
+import { accessSync, chmodSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { BootConfig, BootUnit } from '../../lib/core';
+
+/** A validator run: exit status and everything it printed (stdout then stderr). */
+export interface ValidatorResult {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+const INSTALL_HINT: Record<string, string> = {
+  'ignition-validate': 'apt-get install ignition',
+  'systemd-analyze': 'apt-get install systemd',
+};
+
+/**
+ * Absolute path of a validator on PATH (or in /usr/bin). Throws, never skips:
+ * a missing validator must fail the suite, not make it pass vacuously.
+ */
+export function requireTool(name: string): string {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin', '/bin'];
+  for (const dir of dirs) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here; keep looking
+    }
+  }
+  throw new Error(
+    `${name} is not installed (looked in ${dirs.join(', ')}). These tests run the real validator; ` +
+      `install it with \`${INSTALL_HINT[name] ?? `apt-get install ${name}`}\` (.ci/run does this).`,
+  );
+}
+
+function run(tool: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ValidatorResult {
+  const bin = requireTool(tool);
+  const res = spawnSync(bin, args, { encoding: 'utf8', env, timeout: 30_000 });
+  if (res.error) throw new Error(`could not run ${bin}: ${res.error.message}`);
+  return { status: res.status, output: `${res.stdout}${res.stderr}`.trim() };
+}
+
+/** `ignition-validate FILE`; it prints errors and warnings, and exits 1 on errors only. */
+export function ignitionValidate(file: string): ValidatorResult {
+  return run('ignition-validate', [file]);
+}
+
+// --- systemd unit text -------------------------------------------------------
+
+/** `[Section]` → `Key=value` pairs, in order; comments dropped, continuations joined. */
+export function unitEntries(text: string): { section: string; key: string; value: string }[] {
+  const out: { section: string; key: string; value: string }[] = [];
+  const lines = text.replace(/\\\n/g, ' ').split('\n');
+  let section = '';
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) {
+      section = header[1];
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq > 0) out.push({ section, key: line.slice(0, eq).trim(), value: line.slice(eq + 1).trim() });
+  }
+  return out;
+}
+
+const EXEC_KEYS = /^Exec(Start|StartPre|StartPost|Stop|StopPost|Reload|Condition)$/;
+
+/**
+ * Absolute executables named by Exec*= lines (prefixes such as `-` or `+`
+ * stripped). Relative ones are left out on purpose: verify must reject them.
+ */
+export function execPaths(text: string): string[] {
+  const paths = new Set<string>();
+  for (const { key, value } of unitEntries(text)) {
+    if (!EXEC_KEYS.test(key) || value === '') continue;
+    const first = value.replace(/^[-@:+!|]+/, '').split(/\s+/)[0].replace(/^"(.*)"$/, '$1');
+    if (first.startsWith('/')) paths.add(first);
+  }
+  return [...paths];
+}
+
+const DEPENDENCY_KEYS = new Set([
+  'Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'Conflicts', 'Before', 'After',
+  'OnFailure', 'OnSuccess', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'JoinsNamespaceOf',
+  'WantedBy', 'RequiredBy', 'UpheldBy', 'Also',
+]);
+
+/** Unit names a unit text points at through dependency and [Install] keys. */
+export function referencedUnits(text: string): string[] {
+  const names = new Set<string>();
+  for (const { key, value } of unitEntries(text)) {
+    if (DEPENDENCY_KEYS.has(key)) value.split(/\s+/).filter(Boolean).forEach((n) => names.add(n));
+  }
+  return [...names];
+}
+
+/** All texts the boot config ships for systemd: unit files and drop-ins. */
+function unitTexts(boot: BootConfig): string[] {
+  return boot.units.flatMap((u) => [...(u.contents !== undefined ? [u.contents] : []), ...(u.dropIns ?? []).map((d) => d.contents)]);
+}
+
+/**
+ * Units the config relies on but does not ship: referenced names without
+ * rendered contents, and units it only adds drop-ins to (docker.service).
+ */
+export function externalUnits(boot: BootConfig): string[] {
+  const shipped = new Set(boot.units.filter((u) => u.contents !== undefined).map((u) => u.name));
+  const names = new Set<string>();
+  for (const u of boot.units) if (u.contents === undefined) names.add(u.name);
+  for (const text of unitTexts(boot)) for (const n of referencedUnits(text)) if (!shipped.has(n)) names.add(n);
+  return [...names].sort();
+}
+
+// --- staged root for systemd-analyze verify ---------------------------------
+
+/**
+ * Units every service and target depends on implicitly through
+ * DefaultDependencies=yes (systemd.service(5), systemd.target(5)). Without a
+ * sysinit.target in the root, verify reports "Unit sysinit.target not found".
+ */
+const IMPLICIT_UNITS = ['sysinit.target', 'basic.target', 'shutdown.target'];
+
+const STAND_IN_EXEC = '/usr/libexec/validator-stand-in';
+
+function writeExecutable(root: string, path: string): void {
+  const file = join(root, path);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, '#!/bin/sh\nexit 0\n');
+  chmodSync(file, 0o755);
+}
+
+function standInUnit(name: string): string {
+  const head = `[Unit]\nDescription=Stand-in for ${name} (validator test)\n`;
+  if (name.endsWith('.target')) return head;
+  if (name.endsWith('.service')) return `${head}\n[Service]\nType=oneshot\nExecStart=${STAND_IN_EXEC}\n`;
+  throw new Error(`no stand-in for ${name}: teach __tests__/support/validators.ts about this unit type`);
+}
+
+/**
+ * Writes the boot config's units into `root` the way Flatcar has them:
+ * shipped units and drop-ins under /etc/systemd/system, stand-ins for
+ * everything external under /usr/lib/systemd/system, and a stub executable
+ * for every absolute Exec*= path. Returns the unit names to verify.
+ */
+export function stageUnits(root: string, boot: BootConfig): string[] {
+  const etc = join(root, 'etc/systemd/system');
+  const vendor = join(root, 'usr/lib/systemd/system');
+  mkdirSync(etc, { recursive: true });
+  mkdirSync(vendor, { recursive: true });
+  const shipped = new Set(boot.units.filter((u) => u.contents !== undefined).map((u) => u.name));
+
+  const standIns = new Set([...externalUnits(boot), ...IMPLICIT_UNITS].filter((n) => !shipped.has(n)));
+  for (const name of standIns) writeFileSync(join(vendor, name), standInUnit(name));
+  writeExecutable(root, STAND_IN_EXEC);
+
+  const writeUnit = (u: BootUnit): void => {
+    if (u.contents !== undefined) writeFileSync(join(etc, u.name), u.contents);
+    if (u.dropIns?.length) {
+      mkdirSync(join(etc, `${u.name}.d`), { recursive: true });
+      for (const d of u.dropIns) writeFileSync(join(etc, `${u.name}.d`, d.name), d.contents);
+    }
+  };
+  boot.units.forEach(writeUnit);
+
+  for (const text of unitTexts(boot)) for (const p of execPaths(text)) writeExecutable(root, p);
+  return boot.units.map((u) => u.name);
+}
+
+/**
+ * `systemd-analyze verify` inside `root`. --root keeps unit lookup and
+ * executable checks inside the staged tree (the host's units never load);
+ * --recursive-errors=yes also fails on problems in dependencies, such as a
+ * Requires= unit that does not exist. SYSTEMD_* variables from the caller
+ * are dropped so they cannot change unit paths or logging.
+ */
+export function systemdVerify(root: string, units: readonly string[]): ValidatorResult {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SYSTEMD_')) env[k] = v;
+  env.SYSTEMD_LOG_LEVEL = 'notice';
+  env.SYSTEMD_LOG_COLOR = '0';
+  return run(
+    'systemd-analyze',
+    ['verify', `--root=${root}`, '--man=no', '--generators=no', '--recursive-errors=yes', ...units],
+    env,
+  );
+}
+
+/** A copy of the boot config with one unit's text (or drop-in) rewritten. */
+export function withUnit(boot: BootConfig, name: string, edit: (u: BootUnit) => BootUnit): BootConfig {
+  if (!boot.units.some((u) => u.name === name)) throw new Error(`no unit ${name} in ${boot.host}`);
+  return { ...boot, units: boot.units.map((u) => (u.name === name ? edit(u) : u)) };
+}
