@@ -1,3 +1,4 @@
+import 'cdktf/lib/testing/adapters/jest'; // types for the cdktf matchers
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Testing } from 'cdktf';

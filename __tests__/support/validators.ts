@@ -22,7 +22,7 @@ const INSTALL_HINT: Record<string, string> = {
  * a missing validator must fail the suite, not make it pass vacuously.
  */
 export function requireTool(name: string): string {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin', '/bin'];
+  const dirs = [...new Set([...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin', '/bin'])];
   for (const dir of dirs) {
     const candidate = join(dir, name);
     try {
@@ -33,7 +33,7 @@ export function requireTool(name: string): string {
     }
   }
   throw new Error(
-    `${name} is not installed (looked in ${dirs.join(', ')}). These tests run the real validator; ` +
+    `${name} is not installed (no executable ${name} on PATH or in /usr/bin). These tests run the real validator; ` +
       `install it with \`${INSTALL_HINT[name] ?? `apt-get install ${name}`}\` (.ci/run does this).`,
   );
 }

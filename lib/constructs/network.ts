@@ -1,4 +1,4 @@
-import { Annotations, TerraformVariable } from 'cdktf';
+import { Annotations, Lazy, TerraformOutput, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { BootFormat, HostEnvSource, NetworkPlan, NetworkSpec, Problem, ProblemList, WeaveConfigError } from '../core';
 import { buildBootConfig, renderUserData } from '../core/boot';
@@ -168,6 +168,12 @@ export class WeaveNetwork extends Construct {
       this.passwordVariable.overrideLogicalId(name);
       this.password = this.passwordVariable.stringValue;
     }
+    // Also what makes a network without hosts get validated: resolving this
+    // output plans the network.
+    new TerraformOutput(this, 'consensus', {
+      value: Lazy.numberValue({ produce: () => this.plan().consensus }),
+      description: `IPAM consensus count (bootstrap hosts) of Weave network ${this.node.path}`,
+    }).overrideLogicalId(`${id.replace(/[^A-Za-z0-9_-]/g, '_')}_consensus`);
   }
 
   static isWeaveNetwork(x: unknown): x is WeaveNetwork {

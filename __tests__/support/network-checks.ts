@@ -1,0 +1,309 @@
+// Checkers for the property tests. Each returns a list of violations (empty
+// when the property holds) instead of throwing, so the sanity tests can show
+// that every checker rejects a broken input.
+import {
+  HostPlan,
+  NetworkPlan,
+  RenderedBoot,
+  SHARED_ENV_PATH,
+  buildBootConfig,
+  renderBoot,
+  renderEnv,
+  renderUserData,
+} from '../../lib/core';
+import { fillSecrets } from '../../lib/core/render/rendered';
+import { AzureBootFormat, ipText, ipValue } from './random-network';
+
+export interface PeerNode {
+  readonly name: string;
+  readonly peers: readonly string[];
+}
+
+/**
+ * Host indexes not reachable from `root` when every edge is treated as a
+ * bidirectional connection (weave connections are).
+ */
+export function unreachableFrom(root: number, nodeCount: number, edges: readonly (readonly [number, number])[]): number[] {
+  const adjacent: number[][] = Array.from({ length: nodeCount }, () => []);
+  for (const [a, b] of edges) {
+    adjacent[a].push(b);
+    adjacent[b].push(a);
+  }
+  const seen = new Uint8Array(nodeCount);
+  const queue = [root];
+  seen[root] = 1;
+  for (let q = 0; q < queue.length; q++) {
+    for (const next of adjacent[queue[q]]) {
+      if (!seen[next]) {
+        seen[next] = 1;
+        queue.push(next);
+      }
+    }
+  }
+  const out: number[] = [];
+  for (let i = 0; i < nodeCount; i++) if (!seen[i]) out.push(i);
+  return out;
+}
+
+/**
+ * The peer graph: host → the host it dials. A DNS name in `dnsTargets`
+ * resolves to the host index it maps to (the first cluster's name → host 0);
+ * any other peer must be a host name. Checks that the directed graph is a
+ * tree rooted at host 0 (host 0 dials nobody, every other host dials exactly
+ * one host declared before it) and, independently, that the undirected
+ * graph reaches every host from host 0.
+ */
+export function checkPeerGraph(hosts: readonly PeerNode[], dnsTargets: ReadonlyMap<string, number>): string[] {
+  const out: string[] = [];
+  const byName = new Map<string, number>();
+  hosts.forEach((h, i) => byName.set(h.name, i));
+  const edges: [number, number][] = [];
+  hosts.forEach((h, i) => {
+    const targets: number[] = [];
+    for (const peer of h.peers) {
+      const viaDns = dnsTargets.get(peer);
+      const viaName = byName.get(peer);
+      if (viaDns !== undefined && viaName !== undefined && viaDns !== viaName) {
+        out.push(`host ${i} (${h.name}) dials ${peer}, which is both a DNS name and another host's name`);
+      }
+      const target = viaDns ?? viaName;
+      if (target === undefined) {
+        out.push(`host ${i} (${h.name}) dials ${JSON.stringify(peer)}, which is neither a known DNS name nor a host`);
+        continue;
+      }
+      targets.push(target);
+      edges.push([i, target]);
+    }
+    if (i === 0) {
+      if (h.peers.length !== 0) out.push(`host 0 (${h.name}) should dial nobody, dials ${JSON.stringify(h.peers)}`);
+    } else if (h.peers.length !== 1) {
+      out.push(`host ${i} (${h.name}) should dial exactly one peer, dials ${JSON.stringify(h.peers)}`);
+    } else if (targets.length === 1 && !(targets[0] < i)) {
+      out.push(`host ${i} (${h.name}) dials ${h.peers[0]} (host ${targets[0]}), which is not declared before it`);
+    }
+  });
+  if (hosts.length > 0) {
+    const lost = unreachableFrom(0, hosts.length, edges);
+    if (lost.length) {
+      out.push(`${lost.length} host(s) unreachable from host 0, e.g. ${lost.slice(0, 5).map((i) => hosts[i].name).join(', ')}`);
+    }
+  }
+  return out;
+}
+
+/** The peer-graph check for a plan: the first cluster's DNS name stands for host 0. */
+export function checkPlanPeers(plan: NetworkPlan): string[] {
+  const first = plan.spec.clusters[0];
+  const dns = new Map<string, number>();
+  if (first?.dnsName) dns.set(first.dnsName, 0);
+  return checkPeerGraph(plan.hosts, dns);
+}
+
+/** Every host before the bootstrap size is a consensus peer of that size; the rest are observers. */
+export function checkIpalloc(plan: NetworkPlan, bootstrapSize: number): string[] {
+  const out: string[] = [];
+  if (plan.consensus !== bootstrapSize) out.push(`plan.consensus is ${plan.consensus}, expected ${bootstrapSize}`);
+  const consensus = `consensus=${bootstrapSize}`;
+  plan.hosts.forEach((h, i) => {
+    const bootstrap = i < bootstrapSize;
+    const want = bootstrap ? consensus : 'observer';
+    if (h.ipallocInit !== want) out.push(`host ${i} (${h.name}) has ipallocInit ${h.ipallocInit}, expected ${want}`);
+    if (h.bootstrap !== bootstrap) out.push(`host ${i} (${h.name}) has bootstrap=${h.bootstrap}, expected ${bootstrap}`);
+    const flags = h.launchArgs.flatMap((a, k) => (a === '--ipalloc-init' ? [h.launchArgs[k + 1]] : []));
+    if (flags.length !== 1 || flags[0] !== want) {
+      out.push(`host ${i} (${h.name}) launches with --ipalloc-init ${JSON.stringify(flags)}, expected [${want}]`);
+    }
+  });
+  return out;
+}
+
+/**
+ * Bridge addresses: `a.b.c.d/<range prefix>`, inside the range, never its
+ * network or broadcast address, unique, pinned ones as pinned, and the
+ * others the lowest free addresses handed out in declaration order.
+ */
+export function checkBridgeAddresses(plan: NetworkPlan, pinned: ReadonlyMap<string, string>): string[] {
+  const out: string[] = [];
+  const [rangeIp, rangePrefixText] = plan.spec.bridgeRange.split('/');
+  const prefix = Number(rangePrefixText);
+  const network = ipValue(rangeIp)!;
+  const broadcast = network + 2 ** (32 - prefix) - 1;
+  const owners = new Map<number, string>();
+  const pinnedValues = new Set<number>();
+  for (const given of pinned.values()) pinnedValues.add(ipValue(given.split('/')[0])!);
+  const unpinned: number[] = [];
+  for (const h of plan.hosts) {
+    const m = /^([0-9.]+)\/(\d+)$/.exec(h.bridgeAddress ?? '');
+    const ip = m ? ipValue(m[1]) : undefined;
+    if (!m || ip === undefined) {
+      out.push(`${h.name}: bridge address ${JSON.stringify(h.bridgeAddress)} is not a.b.c.d/n`);
+      continue;
+    }
+    if (Number(m[2]) !== prefix) out.push(`${h.name}: bridge address ${h.bridgeAddress} does not carry the range prefix /${prefix}`);
+    if (ip < network || ip > broadcast) out.push(`${h.name}: bridge address ${h.bridgeAddress} is outside ${plan.spec.bridgeRange}`);
+    if (ip === network) out.push(`${h.name}: bridge address ${h.bridgeAddress} is the network address`);
+    if (ip === broadcast) out.push(`${h.name}: bridge address ${h.bridgeAddress} is the broadcast address`);
+    const owner = owners.get(ip);
+    if (owner !== undefined) out.push(`${h.name}: bridge address ${h.bridgeAddress} is also ${owner}'s`);
+    owners.set(ip, h.name);
+    const pin = pinned.get(h.name);
+    if (pin !== undefined) {
+      if (ip !== ipValue(pin.split('/')[0])) out.push(`${h.name}: pinned ${pin}, got ${h.bridgeAddress}`);
+    } else {
+      unpinned.push(ip);
+    }
+  }
+  // Next-free allocation: the unpinned hosts get the lowest addresses not
+  // pinned by anyone, in declaration order.
+  let expected = network + 1;
+  for (let k = 0; k < unpinned.length; k++, expected++) {
+    while (pinnedValues.has(expected)) expected++;
+    if (unpinned[k] !== expected) {
+      out.push(`unpinned host #${k} got ${ipText(unpinned[k])}, the next free address is ${ipText(expected)}`);
+      break;
+    }
+  }
+  return out;
+}
+
+/** Host names unique and in declaration order. */
+export function checkHostNames(plan: NetworkPlan): string[] {
+  const out: string[] = [];
+  const declared = plan.spec.clusters.flatMap((c) => c.hosts.map((h) => h.name));
+  const seen = new Set<string>();
+  for (const h of plan.hosts) {
+    if (seen.has(h.name)) out.push(`host name ${h.name} is used twice`);
+    seen.add(h.name);
+  }
+  if (plan.hosts.length !== declared.length || plan.hosts.some((h, i) => h.name !== declared[i] || h.index !== i)) {
+    out.push('plan hosts are not the declared hosts in declaration order');
+  }
+  return out;
+}
+
+/** Every host's env file is named after it and holds its own settings. */
+export function checkHostEnv(plan: NetworkPlan): string[] {
+  const out: string[] = [];
+  for (const h of plan.hosts) {
+    if (h.hostEnvPath !== `/etc/weave.${h.name}.env`) out.push(`${h.name}: env file is ${h.hostEnvPath}`);
+    if (h.sharedEnvPath !== SHARED_ENV_PATH) out.push(`${h.name}: shared env file is ${h.sharedEnvPath}`);
+    const env = new Map(h.hostEnv);
+    if (env.get('WEAVE_PEERS') !== h.peers.join(' ')) out.push(`${h.name}: WEAVE_PEERS is ${env.get('WEAVE_PEERS')}, peers are ${h.peers.join(' ')}`);
+    if (env.get('WEAVE_IPALLOC_INIT') !== h.ipallocInit) out.push(`${h.name}: WEAVE_IPALLOC_INIT disagrees with ipallocInit`);
+    if (env.get('WEAVE_BRIDGE_ADDRESS') !== h.bridgeAddress) out.push(`${h.name}: WEAVE_BRIDGE_ADDRESS disagrees with bridgeAddress`);
+  }
+  return out;
+}
+
+/** Strings that must be plain text: a `${` would be a Terraform expression. */
+export function terraformRefs(where: string, texts: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const t of texts) {
+    const at = t.indexOf('${');
+    if (at >= 0) out.push(`${where}: contains a Terraform expression near ${JSON.stringify(t.slice(Math.max(0, at - 20), at + 40))}`);
+  }
+  return out;
+}
+
+/** The per-host values every VM's boot data is made of, checked for every host. */
+export function checkHostDataPlain(plan: NetworkPlan): string[] {
+  const out: string[] = [];
+  for (const h of plan.hosts) {
+    const userData = renderUserData(h);
+    out.push(...terraformRefs(`${h.name} user data`, [userData, ...h.peers, ...h.launchArgs, h.bridgeAddress]));
+    if (!userData.endsWith(renderEnv(h.hostEnv))) out.push(`${h.name}: user data does not end with its env file`);
+  }
+  return out;
+}
+
+/** How WeaveNetwork renders one host: Azure VMs in the network's format, dedicated hosts as a script. */
+export function renderHost(plan: NetworkPlan, host: HostPlan, azureFormat: AzureBootFormat): RenderedBoot {
+  const azure = host.kind === 'azure';
+  const format = azure ? azureFormat : 'script';
+  const source = azure && format === 'cloud-config' ? 'azure-imds' : 'file';
+  return renderBoot(buildBootConfig(plan, host, { hostEnvSource: source }), format);
+}
+
+const B64 = '[A-Za-z0-9+/=]';
+
+/**
+ * Every text a rendered document carries: the document itself, its secret
+ * slots' fixed parts, and the decoded base64 payloads (script heredocs,
+ * Ignition data URLs, cloud-config `encoding: b64` files).
+ */
+export function documentTexts(rendered: RenderedBoot): string[] {
+  const filled = fillSecrets(rendered, 'password-for-tests');
+  const payloads = [
+    ...filled.matchAll(new RegExp(`<<'WEAVE_B64'\\n(${B64}*)\\nWEAVE_B64`, 'g')),
+    ...filled.matchAll(new RegExp(`data:;base64,(${B64}*)`, 'g')),
+    ...filled.matchAll(new RegExp(`encoding: b64\\n\\s*content: (${B64}+)`, 'g')),
+  ].map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
+  return [rendered.text, ...rendered.slots.flatMap((s) => [s.content.before, s.content.after]), ...payloads];
+}
+
+/**
+ * Env-file references in a host's boot document: its own path must appear,
+ * and the only `/etc/weave.*` paths allowed are the shared file, its own
+ * file and its own `.new` staging file, never another host's.
+ */
+export function checkEnvReferences(host: HostPlan, texts: readonly string[], otherHostNames: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  const own = host.hostEnvPath;
+  const allowed = new Set([SHARED_ENV_PATH, own, `${own}.new`]);
+  let ownSeen = false;
+  for (const t of texts) {
+    for (const m of t.matchAll(/\/etc\/weave\.[A-Za-z0-9.-]*/g)) {
+      const ref = m[0];
+      if (ref === own) ownSeen = true;
+      if (allowed.has(ref)) continue;
+      const stem = ref.replace(/^\/etc\/weave\./, '').replace(/\.env(\.new)?$/, '');
+      out.push(otherHostNames.has(stem) && stem !== host.name
+        ? `${host.name}'s boot document references ${stem}'s env file ${ref}`
+        : `${host.name}'s boot document references unexpected path ${ref}`);
+    }
+  }
+  if (!ownSeen) out.push(`${host.name}'s boot document never references its own env file ${own}`);
+  return out;
+}
+
+/** Render the sampled hosts and check their documents. */
+export function checkSampledDocuments(plan: NetworkPlan, sample: readonly number[], azureFormat: AzureBootFormat): string[] {
+  const out: string[] = [];
+  const names = new Set(plan.hosts.map((h) => h.name));
+  for (const i of sample) {
+    const host = plan.hosts[i];
+    const rendered = renderHost(plan, host, azureFormat);
+    const texts = documentTexts(rendered);
+    out.push(...checkEnvReferences(host, texts, names));
+    out.push(...terraformRefs(`${host.name} boot document`, texts));
+    // A host that writes its own env file writes exactly its own settings.
+    const usesFile = host.kind === 'dedicated' || azureFormat === 'ignition';
+    if (usesFile && !texts.some((t) => t === renderEnv(host.hostEnv))) {
+      out.push(`${host.name}'s boot document does not carry its env file contents`);
+    }
+  }
+  return out;
+}
+
+// --- synthesized JSON -------------------------------------------------------
+
+export type SynthJson = { resource?: Record<string, Record<string, Record<string, unknown>>> };
+
+function strings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) strings(v, out);
+  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) strings(v, out);
+  return out;
+}
+
+/** VMs whose attributes (depends_on included) mention another VM resource. */
+export function vmToVmReferences(json: SynthJson): string[] {
+  const out: string[] = [];
+  const vms = json.resource?.azurerm_linux_virtual_machine ?? {};
+  for (const [id, config] of Object.entries(vms)) {
+    for (const s of strings(config)) {
+      if (s.includes('azurerm_linux_virtual_machine.')) out.push(`azurerm_linux_virtual_machine.${id} references ${JSON.stringify(s.slice(0, 120))}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,292 @@
+// Random but valid Weave network declarations for the property tests.
+//
+// The arbitrary produces a small "raw" description (label characters, cluster
+// and host counts, picks in [0, 2^31)); `toGenerated` turns it into a
+// NetworkSpec deterministically. Everything that has to be globally consistent
+// (unique host names, unique DNS labels, unique pinned bridge addresses that
+// fit the range, disjoint ranges) is settled in that second step, so every
+// generated value, shrunk or not, is a valid declaration.
+import fc from 'fast-check';
+import { ClusterKind, ClusterSpec, DEFAULT_RELEASE, HostSpec, NetworkSpec } from '../../lib/core';
+
+export const MAX_CLUSTERS = 30;
+export const MAX_HOSTS_PER_CLUSTER = 40;
+export const LOCATIONS = ['westeurope', 'northeurope', 'eastus2', 'uksouth', 'southeastasia'] as const;
+export const WANTED_BY = ['multi-user.target', 'kubernetes.master.target', 'kubernetes.node.target', 'docker.service'] as const;
+export const NETWORK_PATH = 'props/weave';
+export type AzureBootFormat = 'cloud-config' | 'ignition';
+
+export interface RawHost {
+  readonly stem: string;
+  /** Present on the (rare) hosts with a pinned bridge address. */
+  readonly pin?: { readonly at: number; readonly withPrefix: boolean };
+  readonly sshHost: string;
+}
+
+export interface RawCluster {
+  readonly kind: ClusterKind;
+  readonly label: string;
+  readonly location: (typeof LOCATIONS)[number];
+  /** Used as the dnsName of a dedicated cluster (always for the first one). */
+  readonly dedicatedDns: string;
+  readonly dedicatedHasDns: boolean;
+  readonly vnetPick: number;
+  readonly hosts: readonly RawHost[];
+}
+
+export type RawBootstrap =
+  | { readonly kind: 'default' }
+  | { readonly kind: 'one' }
+  | { readonly kind: 'all' }
+  | { readonly kind: 'pick'; readonly at: number };
+
+export interface RawNetwork {
+  readonly clusters: readonly RawCluster[];
+  readonly bridgePrefixPick: number;
+  readonly bridgeBlockPick: number;
+  readonly ipallocPrefix: number;
+  readonly ipallocBlockPick: number;
+  readonly bootstrap: RawBootstrap;
+  readonly dnsDomain: string | false;
+  readonly proxy: boolean;
+  readonly plugin: boolean;
+  readonly wantedBy: readonly string[];
+  readonly azureBootFormat: AzureBootFormat;
+  readonly samplePicks: readonly number[];
+}
+
+/** A planner input plus what the checks need to know about how it was made. */
+export interface GeneratedNetwork {
+  readonly spec: NetworkSpec;
+  readonly hostCount: number;
+  /** Host name → bridge address exactly as it was pinned. */
+  readonly pinned: ReadonlyMap<string, string>;
+  /** Host name → SSH address, for dedicated hosts. */
+  readonly sshHosts: ReadonlyMap<string, string>;
+  readonly azureBootFormat: AzureBootFormat;
+  /** Host indexes whose boot documents get rendered and inspected. */
+  readonly sample: readonly number[];
+}
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+const ALNUM = `${LETTERS}0123456789`;
+const letter = fc.constantFrom(...LETTERS);
+const alnum = fc.constantFrom(...ALNUM);
+const inner = fc.constantFrom(...ALNUM, '-');
+const pick = fc.nat({ max: 0x7fffffff });
+
+/** One DNS label: `[a-z0-9]([a-z0-9-]*[a-z0-9])?`, 1 to 20 characters. */
+const hostLabel = fc
+  .tuple(alnum, fc.option(fc.tuple(fc.string({ unit: inner, maxLength: 18 }), alnum), { nil: undefined }))
+  .map(([a, rest]) => (rest ? a + rest[0] + rest[1] : a));
+
+/** Host name stem: one to three labels, at most 62 characters. */
+const hostStem = fc.array(hostLabel, { minLength: 1, maxLength: 3 }).map((ls) => ls.join('.'));
+
+/** Azure public IP DNS label: `^[a-z][a-z0-9-]{1,61}[a-z0-9]$`, kept short. */
+const dnsLabel = fc
+  .tuple(letter, fc.string({ unit: inner, minLength: 1, maxLength: 14 }), alnum)
+  .map(([a, m, z]) => a + m + z);
+
+const domainName = fc.array(hostLabel, { minLength: 2, maxLength: 3 }).map((ls) => ls.join('.'));
+
+const ipv4 = fc
+  .tuple(fc.integer({ min: 1, max: 223 }), fc.nat({ max: 255 }), fc.nat({ max: 255 }), fc.integer({ min: 1, max: 254 }))
+  .map((o) => o.join('.'));
+
+const rawHost: fc.Arbitrary<RawHost> = fc.record({
+  stem: hostStem,
+  // About one host in twenty pins its bridge address.
+  pin: fc.oneof(
+    { weight: 19, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.record({ at: pick, withPrefix: fc.boolean() }) },
+  ),
+  sshHost: ipv4,
+});
+
+const rawCluster: fc.Arbitrary<RawCluster> = fc.record({
+  kind: fc.constantFrom<ClusterKind>('azure', 'dedicated'),
+  label: dnsLabel,
+  location: fc.constantFrom(...LOCATIONS),
+  dedicatedDns: domainName,
+  dedicatedHasDns: fc.boolean(),
+  vnetPick: pick,
+  hosts: fc.array(rawHost, { minLength: 1, maxLength: MAX_HOSTS_PER_CLUSTER, size: 'max' }),
+});
+
+export const rawNetwork: fc.Arbitrary<RawNetwork> = fc.record({
+  clusters: fc.array(rawCluster, { minLength: 1, maxLength: MAX_CLUSTERS, size: 'max' }),
+  bridgePrefixPick: pick,
+  bridgeBlockPick: pick,
+  ipallocPrefix: fc.integer({ min: 12, max: 24 }),
+  ipallocBlockPick: pick,
+  bootstrap: fc.oneof(
+    fc.constant<RawBootstrap>({ kind: 'default' }),
+    fc.constant<RawBootstrap>({ kind: 'one' }),
+    fc.constant<RawBootstrap>({ kind: 'all' }),
+    pick.map<RawBootstrap>((at) => ({ kind: 'pick', at })),
+  ),
+  dnsDomain: fc.oneof(fc.constant<false>(false), fc.constant('weave.local.'), domainName.map((d) => `${d}.`)),
+  proxy: fc.boolean(),
+  plugin: fc.boolean(),
+  wantedBy: fc.subarray([...WANTED_BY], { minLength: 1 }),
+  azureBootFormat: fc.constantFrom<AzureBootFormat>('cloud-config', 'ignition'),
+  samplePicks: fc.array(pick, { minLength: 1, maxLength: 3 }),
+});
+
+// --- address helpers (independent of lib/core/cidr) -------------------------
+
+export function ipText(n: number): string {
+  return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+}
+
+export function ipValue(text: string): number | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255)) return undefined;
+  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
+}
+
+/** Smallest prefix length whose block holds `hosts` usable addresses (and at most /30). */
+export function tightestPrefix(hosts: number): number {
+  return Math.min(30, 32 - Math.ceil(Math.log2(hosts + 2)));
+}
+
+const TEN = 10 * 2 ** 24;
+
+function blockIn10(prefix: number, blockPick: number): number {
+  const blocks = 2 ** (prefix - 8);
+  return TEN + (blockPick % blocks) * 2 ** (32 - prefix);
+}
+
+// --- raw → spec -------------------------------------------------------------
+
+/** Trims `stem` so that `stem + suffix` is a valid name of at most 63 characters. */
+function withSuffix(stem: string, suffix: string): string {
+  return stem.slice(0, 63 - suffix.length).replace(/[-.]+$/, '') + suffix;
+}
+
+export function toGenerated(raw: RawNetwork): GeneratedNetwork {
+  const hostCount = raw.clusters.reduce((n, c) => n + c.hosts.length, 0);
+
+  // Bridge range: /16 up to the tightest block that still fits every host, in 10.0.0.0/8.
+  const tight = tightestPrefix(hostCount);
+  const bridgePrefix =
+    raw.bridgePrefixPick % 3 === 0 ? tight : 16 + (Math.floor(raw.bridgePrefixPick / 3) % (tight - 15));
+  const bridgeNetwork = blockIn10(bridgePrefix, raw.bridgeBlockPick);
+  const bridgeSize = 2 ** (32 - bridgePrefix);
+
+  // IPAM range: /12 to /24 in 10.0.0.0/8, moved to the other half of the /8 on overlap.
+  // (Both blocks are at most a /9, so each lies within one half.)
+  let ipallocNetwork = blockIn10(raw.ipallocPrefix, raw.ipallocBlockPick);
+  const ipallocSize = 2 ** (32 - raw.ipallocPrefix);
+  if (ipallocNetwork <= bridgeNetwork + bridgeSize - 1 && bridgeNetwork <= ipallocNetwork + ipallocSize - 1) {
+    ipallocNetwork = ipallocNetwork >= TEN + 2 ** 23 ? ipallocNetwork - 2 ** 23 : ipallocNetwork + 2 ** 23;
+  }
+
+  // Cluster names / DNS labels, unique within the network.
+  const labels = new Set<string>();
+  const clusterNames = raw.clusters.map((c, i) => {
+    let label = c.label;
+    for (let k = 0; labels.has(label); k++) label = `${c.label}-${i}${k ? `x${k}` : ''}`;
+    labels.add(label);
+    return label;
+  });
+  const dnsNames = raw.clusters.map((c, i) => {
+    if (c.kind === 'azure') return `${clusterNames[i]}.${c.location}.cloudapp.azure.com`;
+    return i === 0 || c.dedicatedHasDns ? c.dedicatedDns : undefined;
+  });
+
+  // Host names, unique across the network and never equal to a cluster DNS name.
+  const taken = new Set<string>(dnsNames.filter((d): d is string => d !== undefined));
+  const usable = bridgeSize - 2;
+  const pinnedOffsets = new Set<number>();
+  const pinned = new Map<string, string>();
+  const sshHosts = new Map<string, string>();
+  let index = 0;
+  const clusters: ClusterSpec[] = raw.clusters.map((c, ci) => {
+    const clusterPath = `${NETWORK_PATH}/${clusterNames[ci]}`;
+    const hosts: HostSpec[] = c.hosts.map((h) => {
+      const i = index++;
+      let name = /^\d+$/.test(h.stem) ? `h${h.stem}` : h.stem;
+      for (let k = 0; taken.has(name); k++) name = withSuffix(h.stem, `-${i}${k ? `x${k}` : ''}`);
+      taken.add(name);
+      let bridgeAddress: string | undefined;
+      if (h.pin) {
+        // Offsets 1 … usable: never the network (0) or broadcast (size - 1) address.
+        let offset = 1 + (h.pin.at % usable);
+        while (pinnedOffsets.has(offset)) offset = (offset % usable) + 1;
+        pinnedOffsets.add(offset);
+        bridgeAddress = ipText(bridgeNetwork + offset) + (h.pin.withPrefix ? `/${bridgePrefix}` : '');
+        pinned.set(name, bridgeAddress);
+      }
+      const spec: HostSpec = { path: `${clusterPath}/${name}`, name, bridgeAddress };
+      if (c.kind === 'dedicated') {
+        sshHosts.set(name, h.sshHost);
+        return { ...spec, sshHost: h.sshHost };
+      }
+      return spec;
+    });
+    const azure = c.kind === 'azure';
+    const vnet = `172.${16 + ((c.vnetPick >>> 8) % 16)}.${c.vnetPick & 255}.0/24`;
+    return {
+      path: clusterPath,
+      name: clusterNames[ci],
+      kind: c.kind,
+      dnsName: dnsNames[ci],
+      dnsLabel: azure ? clusterNames[ci] : undefined,
+      vnetCidr: azure ? vnet : undefined,
+      location: azure ? c.location : undefined,
+      hasProvider: azure,
+      hosts,
+    };
+  });
+
+  const b = raw.bootstrap;
+  const bootstrapSize =
+    b.kind === 'default' ? undefined : b.kind === 'one' ? 1 : b.kind === 'all' ? hostCount : 1 + (b.at % hostCount);
+
+  const spec: NetworkSpec = {
+    path: NETWORK_PATH,
+    ipallocRange: `${ipText(ipallocNetwork)}/${raw.ipallocPrefix}`,
+    bridgeRange: `${ipText(bridgeNetwork)}/${bridgePrefix}`,
+    dnsDomain: raw.dnsDomain,
+    release: DEFAULT_RELEASE,
+    bootstrapSize,
+    wantedBy: raw.wantedBy,
+    proxy: raw.proxy,
+    plugin: raw.plugin,
+    clusters,
+  };
+
+  // Sample: the first and last host, the first host of each later cluster
+  // kind, and a few random ones.
+  const kinds = clusters.flatMap((c) => c.hosts.map(() => c.kind));
+  const sample = new Set<number>([0, hostCount - 1]);
+  const firstDedicated = kinds.indexOf('dedicated');
+  const firstAzure = kinds.indexOf('azure');
+  if (firstDedicated >= 0) sample.add(firstDedicated);
+  if (firstAzure >= 0) sample.add(firstAzure);
+  for (const p of raw.samplePicks) sample.add(p % hostCount);
+
+  return {
+    spec,
+    hostCount,
+    pinned,
+    sshHosts,
+    azureBootFormat: raw.azureBootFormat,
+    sample: [...sample].sort((x, y) => x - y),
+  };
+}
+
+/**
+ * Shrinks a raw network to at most `maxHosts` hosts for the synth property:
+ * every cluster keeps its first `floor(maxHosts / clusters)` hosts (at least
+ * one), and clusters beyond `maxHosts` are dropped.
+ */
+export function capHosts(raw: RawNetwork, maxHosts: number): RawNetwork {
+  const clusters = raw.clusters.slice(0, maxHosts);
+  const perCluster = Math.max(1, Math.floor(maxHosts / clusters.length));
+  return { ...raw, clusters: clusters.map((c) => ({ ...c, hosts: c.hosts.slice(0, perCluster) })) };
+}
+
+export const generatedNetwork: fc.Arbitrary<GeneratedNetwork> = rawNetwork.map(toGenerated);

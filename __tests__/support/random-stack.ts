@@ -1,0 +1,62 @@
+// Builds the real constructs for a generated network, the way stacks/seed.ts
+// does: one aliased azurerm provider per subscription, secrets and account
+// details as Terraform variables, so synth needs no credentials.
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { NullProvider } from '@cdktf/provider-null/lib/provider';
+import { WeaveCluster, WeaveHost, WeaveNetwork } from '../../lib';
+import { GeneratedNetwork } from './random-network';
+
+export interface RandomStack {
+  readonly stack: TerraformStack;
+  readonly network: WeaveNetwork;
+}
+
+/** `subscriptions` providers are shared round-robin by the Azure clusters. */
+export function buildRandomStack(gen: GeneratedNetwork, subscriptions: number): RandomStack {
+  const spec = gen.spec;
+  const [stackId, networkId] = spec.path.split('/');
+  const app = Testing.app({ stackTraces: false });
+  const stack = new TerraformStack(app, stackId);
+  const variable = (name: string) => new TerraformVariable(stack, name, { type: 'string', nullable: false });
+  const providers = Array.from({ length: subscriptions }, (_, k) =>
+    new AzurermProvider(stack, `azurerm-sub${k + 1}`, {
+      alias: `sub${k + 1}`,
+      subscriptionId: variable(`subscription_id_${k + 1}`).stringValue,
+      features: [{}],
+    }),
+  );
+  new NullProvider(stack, 'null');
+
+  const network = new WeaveNetwork(stack, networkId, {
+    ipallocRange: spec.ipallocRange,
+    bridgeRange: spec.bridgeRange,
+    bootstrapSize: spec.bootstrapSize,
+    wantedBy: [...spec.wantedBy],
+    proxy: spec.proxy,
+    plugin: spec.plugin,
+    ...(spec.dnsDomain === false ? { dns: false } : { dnsDomain: spec.dnsDomain }),
+    bootFormat: gen.azureBootFormat,
+    sshPublicKey: variable('ssh_public_key').stringValue,
+  });
+
+  let azureIndex = 0;
+  for (const c of spec.clusters) {
+    const cluster =
+      c.kind === 'azure'
+        ? new WeaveCluster(network, c.name, {
+            provider: providers[azureIndex++ % providers.length],
+            location: c.location,
+            dnsLabel: c.dnsLabel,
+            vnetCidr: c.vnetCidr,
+          })
+        : new WeaveCluster(network, c.name, { kind: 'dedicated', dnsName: c.dnsName });
+    for (const h of c.hosts) {
+      new WeaveHost(cluster, h.name, {
+        bridgeAddress: h.bridgeAddress,
+        ...(c.kind === 'dedicated' ? { ssh: { host: gen.sshHosts.get(h.name)!, user: 'core' } } : {}),
+      });
+    }
+  }
+  return { stack, network };
+}

@@ -1,0 +1,215 @@
+// The rendered boot configs pass the real validators: ignition-validate for
+// the Ignition documents, systemd-analyze verify for every unit and drop-in.
+// A missing validator fails these tests (CI installs both in .ci/run); the
+// negative controls show each check can fail.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BootConfig,
+  DEFAULT_RELEASE,
+  HostEnvSource,
+  NetworkPlan,
+  buildBootConfig,
+  fillSecrets,
+  planNetwork,
+  renderIgnition,
+} from '../lib/core';
+import { seedSpec } from './fixtures/seed-spec';
+import {
+  ValidatorResult,
+  execPaths,
+  externalUnits,
+  ignitionValidate,
+  requireTool,
+  stageUnits,
+  systemdVerify,
+  withUnit,
+} from './support/validators';
+
+const PASSWORD = 'test-password-123';
+const PASS: ValidatorResult = { status: 0, output: '' };
+const SOURCES: readonly HostEnvSource[] = ['file', 'azure-imds'];
+
+interface Case {
+  readonly label: string;
+  readonly plan: NetworkPlan;
+  readonly boot: BootConfig;
+}
+
+const seed = planNetwork(seedSpec());
+// The seed pins no sha256; this plan covers the checksum ExecStart line too.
+const pinned = planNetwork(seedSpec({ release: { ...DEFAULT_RELEASE, sha256: 'ab'.repeat(32) } }));
+
+const cases: Case[] = [
+  ...SOURCES.flatMap((hostEnvSource) =>
+    seed.hosts.map((h) => ({
+      label: `${h.name} (${hostEnvSource})`,
+      plan: seed,
+      boot: buildBootConfig(seed, h, { hostEnvSource }),
+    })),
+  ),
+  ...SOURCES.map((hostEnvSource) => ({
+    label: `${pinned.hosts[0].name} (${hostEnvSource}, pinned sha256)`,
+    plan: pinned,
+    boot: buildBootConfig(pinned, pinned.hosts[0], { hostEnvSource }),
+  })),
+];
+
+/** The first seed host's config, the base for the negative controls. */
+const base = (hostEnvSource: HostEnvSource = 'file'): BootConfig => buildBootConfig(seed, seed.hosts[0], { hostEnvSource });
+
+/** Rewrites one unit's text; throws if `from` is absent, so a control can never be vacuous. */
+function editUnit(boot: BootConfig, name: string, from: string, to: string): BootConfig {
+  return withUnit(boot, name, (u) => {
+    if (!u.contents?.includes(from)) throw new Error(`${name} has no ${JSON.stringify(from)}`);
+    return { ...u, contents: u.contents.replace(from, to) };
+  });
+}
+
+let tmp: string;
+let seq = 0;
+const freshDir = (what: string): string => {
+  const dir = join(tmp, `${what}-${seq++}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+};
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'weave-validators-'));
+});
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+test('covers every seed host with both host env sources', () => {
+  expect(seed.hosts).toHaveLength(5);
+  expect(cases.filter((c) => c.plan === seed)).toHaveLength(seed.hosts.length * SOURCES.length);
+});
+
+describe('ignition-validate', () => {
+  const files = new Map<string, string>();
+  const writeIgnition = (name: string, text: string): string => {
+    const file = join(tmp, 'ignition', `${name}.ign`);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  beforeAll(() => {
+    mkdirSync(join(tmp, 'ignition'), { recursive: true });
+    cases.forEach((c, i) => {
+      const text = fillSecrets(renderIgnition(c.boot), PASSWORD);
+      files.set(c.label, writeIgnition(`case-${i}`, text));
+    });
+  });
+
+  test('is installed', () => {
+    expect(requireTool('ignition-validate')).toMatch(/ignition-validate$/);
+  });
+
+  test.each(cases)('accepts $label with no errors or warnings', ({ label, boot }) => {
+    const rendered = renderIgnition(boot);
+    expect(rendered.slots.length).toBeGreaterThan(0);
+    expect(fillSecrets(rendered, PASSWORD)).not.toMatch(/__WEAVE_SECRET_/);
+    expect(ignitionValidate(files.get(label)!)).toEqual(PASS);
+  });
+
+  describe('negative controls', () => {
+    const mutated = (edit: (config: any) => void): ValidatorResult => {
+      const config = JSON.parse(fillSecrets(renderIgnition(base()), PASSWORD));
+      edit(config);
+      return ignitionValidate(writeIgnition(`negative-${seq++}`, JSON.stringify(config)));
+    };
+
+    test('rejects a file mode given as a string', () => {
+      const result = mutated((c) => {
+        c.storage.files[0].mode = '0600';
+      });
+      expect(result.status).not.toBe(0);
+      expect(result.output).toMatch(/mode/);
+    });
+
+    test('rejects a config without ignition.version', () => {
+      const result = mutated((c) => {
+        delete c.ignition.version;
+      });
+      expect(result.status).not.toBe(0);
+      expect(result.output).toMatch(/version/);
+    });
+
+    test('a warning alone (unused key) already fails the "no output" check', () => {
+      const result = mutated((c) => {
+        c.systemd.units[1].enable = true; // Ignition's key is `enabled`
+      });
+      expect(result.output).toMatch(/warning.*Unused key enable/);
+      expect(result).not.toEqual(PASS);
+    });
+  });
+});
+
+describe('systemd-analyze verify', () => {
+  const verify = (boot: BootConfig): ValidatorResult => {
+    const root = freshDir('root');
+    return systemdVerify(root, stageUnits(root, boot));
+  };
+
+  test('is installed', () => {
+    expect(requireTool('systemd-analyze')).toMatch(/systemd-analyze$/);
+  });
+
+  test.each(cases)('accepts every unit and drop-in of $label', ({ boot }) => {
+    expect(verify(boot)).toEqual(PASS);
+  });
+
+  test.each(cases)('$label depends only on units it ships, docker.service and wantedBy targets', ({ plan, boot }) => {
+    // Stand-ins are staged for every external unit, so verify alone would not
+    // catch a misspelt dependency; this allow-list does.
+    const expected = ['docker.service', 'network-online.target', ...plan.spec.wantedBy];
+    expect(externalUnits(boot)).toEqual([...new Set(expected)].sort());
+  });
+
+  test('stages the executables the units name', () => {
+    const texts = base('azure-imds').units.map((u) => u.contents ?? '');
+    const paths = new Set(texts.flatMap(execPaths));
+    expect([...paths]).toEqual(expect.arrayContaining(['/opt/bin/weave', '/usr/bin/docker', '/usr/bin/bash', '/usr/bin/curl', '/usr/bin/ip']));
+    expect(execPaths('[Service]\nExecStartPre=-/usr/bin/networkctl reload\nExecStart=relative arg\n')).toEqual(['/usr/bin/networkctl']);
+  });
+
+  describe('negative controls', () => {
+    test('rejects an ExecStart with a relative path', () => {
+      const broken = editUnit(base(), 'weave.service', 'ExecStart=/usr/bin/docker attach weave', 'ExecStart=docker attach weave');
+      const result = verify(broken);
+      expect(result.status).not.toBe(0);
+      expect(result.output).toMatch(/weave\.service: Command docker is not executable/);
+    });
+
+    test('rejects an unknown key in a unit', () => {
+      const broken = editUnit(base(), 'weave-expose.service', 'RemainAfterExit=yes', 'RemainAfterExits=yes');
+      const result = verify(broken);
+      expect(result).not.toEqual(PASS);
+      expect(result.output).toMatch(/weave-expose\.service:\d+: Unknown key 'RemainAfterExits' in section \[Service\]/);
+    });
+
+    test('rejects an unknown key in the docker.service drop-in', () => {
+      const broken = withUnit(base(), 'docker.service', (u) => ({
+        ...u,
+        dropIns: (u.dropIns ?? []).map((d) => ({ ...d, contents: d.contents.replace('Environment=', 'Environmnet=') })),
+      }));
+      const result = verify(broken);
+      expect(result).not.toEqual(PASS);
+      expect(result.output).toMatch(/docker\.service\.d\/10-weave-min-api\.conf:\d+: Unknown key 'Environmnet'/);
+    });
+
+    test('rejects an invalid combination of settings', () => {
+      const broken = editUnit(base(), 'weave-install.service', 'RemainAfterExit=yes', 'RemainAfterExit=yes\nRestart=always');
+      const result = verify(broken);
+      expect(result.status).not.toBe(0);
+      expect(result.output).toMatch(/weave-install\.service: Service has Restart= set to either always or on-success/);
+    });
+
+    test('a misspelt dependency shows up as an unexpected external unit', () => {
+      const broken = editUnit(base(), 'weave.service', 'Requires=docker.service weave-install.service', 'Requires=docker.service weave-instal.service');
+      expect(externalUnits(broken)).toContain('weave-instal.service');
+    });
+  });
+});
