@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { WeaveCluster, WeaveHost, WeaveNetwork, WeaveNetworkProps } from '../lib';
+import { StateBackendConfig, useAzureStateBackend } from './backend';
 
 export interface SeedStackProps {
   /**
@@ -20,6 +21,11 @@ export interface SeedStackProps {
    * @default []
    */
   readonly extraCluster01Hosts?: string[];
+  /**
+   * Keep state in Azure Blob Storage (locked by a blob lease).
+   * @default - local state in terraform.weave-seed.tfstate
+   */
+  readonly stateBackend?: StateBackendConfig;
 }
 
 /**
@@ -34,6 +40,7 @@ export class SeedStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: SeedStackProps = {}) {
     super(scope, id);
     const location = props.location ?? 'westeurope';
+    if (props.stateBackend) useAzureStateBackend(this, props.stateBackend);
     const variable = (name: string, description: string, sensitive = false) =>
       new TerraformVariable(this, name, { type: 'string', description, sensitive, nullable: false });
 

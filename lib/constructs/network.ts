@@ -1,4 +1,8 @@
-import { Annotations, Lazy, TerraformOutput, TerraformVariable } from 'cdktf';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Annotations, ISynthesisSession, Lazy, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
+import { renderMermaid } from '../core/diagram';
 import { Construct } from 'constructs';
 import { BootFormat, HostEnvSource, NetworkPlan, NetworkSpec, Problem, ProblemList, WeaveConfigError } from '../core';
 import { buildBootConfig, renderUserData } from '../core/boot';
@@ -168,6 +172,17 @@ export class WeaveNetwork extends Construct {
       this.passwordVariable.overrideLogicalId(name);
       this.password = this.passwordVariable.stringValue;
     }
+    // A picture beside the stack's cdk.tf.json: clusters, hosts, bridge
+    // addresses and peer links, as Mermaid source (`npm run diagrams` turns
+    // it into SVG).
+    addCustomSynthesis(this, {
+      onSynthesize: (session: ISynthesisSession) => {
+        const stack = TerraformStack.of(this);
+        const dir = join(session.outdir, session.manifest.forStack(stack).workingDirectory);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, `${id}.topology.mmd`), renderMermaid(this.plan(), this.node.path));
+      },
+    });
     // Also what makes a network without hosts get validated: resolving this
     // output plans the network.
     new TerraformOutput(this, 'consensus', {
