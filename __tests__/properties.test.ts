@@ -89,8 +89,13 @@ describe('planner properties over random networks', () => {
     const capped = rawNetwork.map((raw) => toGenerated(capHosts(raw, SYNTH_MAX_HOSTS)));
     fc.assert(
       fc.property(capped, fc.integer({ min: 1, max: 3 }), (gen, subscriptions) => {
-        const { stack } = buildRandomStack(gen, subscriptions);
-        const json = JSON.parse(Testing.synth(stack)) as SynthJson;
+        const saved = Error.prepareStackTrace;
+        Error.prepareStackTrace = undefined;
+        let json: SynthJson;
+        try {
+          const { stack } = buildRandomStack(gen, subscriptions);
+          json = JSON.parse(Testing.synth(stack)) as SynthJson;
+        } finally { Error.prepareStackTrace = saved; }
         const vms = Object.values(json.resource?.azurerm_linux_virtual_machine ?? {});
         const plan = planNetwork(gen.spec);
         const azureHosts = plan.hosts.filter((h) => h.kind === 'azure');

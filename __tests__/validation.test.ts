@@ -177,3 +177,22 @@ describe('password given as a literal', () => {
     expect(net.node.metadata.filter((m) => m.type === '@cdktf/warn')).toHaveLength(0);
   });
 });
+
+describe('the validation table in docs/validation.md', () => {
+  it('lists every check code the library can raise', () => {
+    const { readFileSync, readdirSync } = require('node:fs') as typeof import('node:fs');
+    const { join } = require('node:path') as typeof import('node:path');
+    const doc = readFileSync(join(__dirname, '..', 'docs', 'validation.md'), 'utf8');
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+    const codes = new Set<string>();
+    for (const f of sources(join(__dirname, '..', 'lib'))) {
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/(?:problems\.add\(\s*|code: |\? |: )'([a-z0-9]+(?:-[a-z0-9]+)+)'/g)) codes.add(m[1]);
+    }
+    expect(codes.size).toBeGreaterThan(40);
+    const notChecks = new Set(['flatcar-container-linux-corevm-amd64', 'azure-imds']);
+    const missing = [...codes].filter((c) => !notChecks.has(c) && !doc.includes(`\`${c}\``) && /^(range|vnet|bridge|host|dns|cluster|network|bootstrap|peer|dedicated|public|ssh|azure|sha256|version|script|image|wanted|boot|flatcar|os|custom)-/.test(c));
+    expect(missing).toEqual([]);
+  });
+});
