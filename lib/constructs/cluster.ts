@@ -23,11 +23,27 @@ import { outputId } from './names';
 
 /** Weave's ports between hosts: TCP 6783 (control), UDP 6783 (sleeve), UDP 6784 (fast datapath). */
 export const WEAVE_PORTS = [
-  { protocol: 'Tcp', port: 6783 },
-  { protocol: 'Udp', port: 6783 },
-  { protocol: 'Udp', port: 6784 },
+  {
+    /** TCP, spelled as azurerm load balancer rules expect it. */
+    protocol: 'Tcp',
+    /** Control connections between peers; the same port on the load balancer and the hosts. */
+    port: 6783,
+  },
+  {
+    /** UDP, spelled as azurerm load balancer rules expect it. */
+    protocol: 'Udp',
+    /** Sleeve, the encapsulation weave falls back to when fast datapath is unavailable. */
+    port: 6783,
+  },
+  {
+    /** UDP, spelled as azurerm load balancer rules expect it. */
+    protocol: 'Udp',
+    /** Fast datapath (VXLAN in the kernel). */
+    port: 6784,
+  },
 ] as const;
 
+/** Settings of a {@link WeaveCluster}. Azure clusters need `provider` and `location`. */
 export interface WeaveClusterProps {
   /**
    * Where the cluster's hosts run: Azure VMs, or dedicated servers reached
@@ -98,12 +114,19 @@ export interface WeaveClusterProps {
 
 /** Azure resources of one cluster, for hosts and users to build on. */
 export interface AzureClusterResources {
+  /** The resource group every resource of the cluster lives in. */
   readonly resourceGroup: ResourceGroup;
+  /** The cluster's VNet, spanning `vnetCidr`. */
   readonly virtualNetwork: VirtualNetwork;
+  /** The one subnet the hosts' NICs join; it has no default outbound access. */
   readonly subnet: Subnet;
+  /** NSG of the subnet: admits Weave traffic from the other clusters, and SSH when `sshSourceCidr` is set. */
   readonly securityGroup: NetworkSecurityGroup;
+  /** Static public IP: the cluster's DNS name, and the address its hosts' traffic leaves from. */
   readonly publicIp: PublicIp;
+  /** Load balancer that forwards Weave's ports to the hosts and gives them outbound access. */
   readonly loadBalancer: Lb;
+  /** Backend pool of the load balancer holding every host's NIC. */
   readonly backendPool: LbBackendAddressPool;
 }
 
@@ -117,14 +140,23 @@ export const SSH_NAT_BASE_PORT = 50001;
  * hosts dial its first host.
  */
 export class WeaveCluster extends Construct {
+  /** The network the cluster belongs to (its scope). */
   readonly network: WeaveNetwork;
+  /** Whether the cluster's hosts are Azure VMs or dedicated servers. */
   readonly kind: ClusterKind;
+  /** The cluster's name: its construct id, also the prefix of its Azure resource names. */
   readonly clusterName: string;
+  /** Azure region, as given; unset for dedicated clusters. */
   readonly location?: string;
+  /** DNS label of the public IP; set for Azure clusters (the construct id unless given). */
   readonly dnsLabel?: string;
+  /** SSH public key for `core` on the cluster's VMs: the cluster's own, else the network's. */
   readonly sshPublicKey?: string;
+  /** Range allowed to SSH in through the load balancer; unset means no SSH from outside. */
   readonly sshSourceCidr?: string;
+  /** The azurerm provider the cluster's resources are created with, as given. */
   readonly provider?: AzurermProvider;
+  /** Tags applied to every Azure resource of the cluster, and of its hosts. */
   readonly tags: Record<string, string>;
   /** Set for Azure clusters. */
   readonly azure?: AzureClusterResources;
@@ -162,6 +194,10 @@ export class WeaveCluster extends Construct {
     }
   }
 
+  /**
+   * Whether `x` is a `WeaveCluster`. Works across copies of this package in
+   * one `node_modules` tree, where `instanceof` would not.
+   */
   static isWeaveCluster(x: unknown): x is WeaveCluster {
     return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[CLUSTER_MARK] === true;
   }

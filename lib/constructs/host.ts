@@ -16,10 +16,17 @@ import { outputId } from './names';
 
 /** Flatcar channels published in the no-plan `corevm` offer. */
 export type FlatcarChannel = 'stable' | 'beta' | 'alpha';
+/** Every {@link FlatcarChannel}, for checking a channel given at runtime. */
 export const FLATCAR_CHANNELS: readonly FlatcarChannel[] = ['stable', 'beta', 'alpha'];
 
+/**
+ * The Azure Marketplace image Flatcar VMs are created from. The `corevm`
+ * offer needs no marketplace plan, so VMs deploy without accepting terms.
+ */
 export const FLATCAR_IMAGE = {
+  /** Marketplace publisher of Flatcar. */
   publisher: 'kinvolk',
+  /** Marketplace offer; the SKU is `<channel>-gen2`. */
   offer: 'flatcar-container-linux-corevm-amd64',
 } as const;
 
@@ -33,6 +40,7 @@ export interface DedicatedSshOptions {
    */
   readonly user?: string;
   /**
+   * SSH port of the server.
    * @default 22
    */
   readonly port?: number;
@@ -43,6 +51,7 @@ export interface DedicatedSshOptions {
   readonly privateKey?: string;
 }
 
+/** Settings of a {@link WeaveHost}; VM options apply to Azure hosts, `ssh` and `publicAddress` to dedicated ones. */
 export interface WeaveHostProps {
   /**
    * Host name: the VM and Linux computer name, the env file's name, and what
@@ -101,7 +110,9 @@ export interface WeaveHostProps {
 
 /** Azure resources of one host. */
 export interface AzureHostResources {
+  /** The VM's NIC in the cluster subnet, a member of the load balancer's backend pool. */
   readonly networkInterface: NetworkInterface;
+  /** The Flatcar VM; its custom data holds the boot config. */
   readonly virtualMachine: LinuxVirtualMachine;
 }
 
@@ -114,7 +125,9 @@ const STAGING_DIR = '/var/tmp/weave-deploy';
  * its position in the network.
  */
 export class WeaveHost extends Construct {
+  /** The cluster the host belongs to (its scope). */
   readonly cluster: WeaveCluster;
+  /** The host's name: VM and Linux computer name, and what its peers dial. */
   readonly hostName: string;
   /** Set for Azure hosts. */
   readonly azure?: AzureHostResources;
@@ -151,6 +164,10 @@ export class WeaveHost extends Construct {
     }).overrideLogicalId(outputId(network, this.hostName, 'bridge_address'));
   }
 
+  /**
+   * Whether `x` is a `WeaveHost`. Works across copies of this package in
+   * one `node_modules` tree, where `instanceof` would not.
+   */
   static isWeaveHost(x: unknown): x is WeaveHost {
     return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[HOST_MARK] === true;
   }

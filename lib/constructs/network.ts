@@ -43,6 +43,7 @@ export interface WeaveReleaseOptions {
 /** Boot config format for Azure VMs. */
 export type AzureBootFormat = 'cloud-config' | 'ignition';
 
+/** Settings of a {@link WeaveNetwork}; every one has a working default. */
 export interface WeaveNetworkProps {
   /**
    * Weave IPAM range that containers get addresses from. Host bits must be zero.
@@ -81,7 +82,11 @@ export interface WeaveNetworkProps {
    * @default true
    */
   readonly plugin?: boolean;
-  /** @default - rajch/weave 2.9.0 from GitHub, images from `rajchaudhuri` */
+  /**
+   * Which Weave Net build the hosts install. Pin it so that hosts booted at
+   * different times run the same release.
+   * @default - rajch/weave 2.9.0 from GitHub, images from `rajchaudhuri`
+   */
   readonly release?: WeaveReleaseOptions;
   /**
    * Hosts present when the mesh first starts; each gets `--ipalloc-init
@@ -113,10 +118,15 @@ export interface WeaveNetworkProps {
 
 /** Everything rendered for one host. */
 export interface HostBootData {
+  /** What the planner decided for the host: peers, IPAM role, bridge address. */
   readonly plan: HostPlan;
   /** The boot document for the host's delivery path (VM custom data or SSH script). */
   readonly boot: RenderedBoot;
-  /** Azure user data (the host env file), when the host env travels that way. */
+  /**
+   * Azure user data (the host env file), when the host env travels that way.
+   * Base64-encoded, ready for the VM's `user_data`.
+   * @default - none; dedicated hosts and Ignition VMs get the env file inside `boot`
+   */
   readonly userData?: string;
 }
 
@@ -135,7 +145,9 @@ export class WeaveNetwork extends Construct {
   readonly password: string;
   /** The variable created for the password, unless one was passed in. */
   readonly passwordVariable?: TerraformVariable;
+  /** How the network's Azure VMs receive their boot config; dedicated hosts always get a script. */
   readonly bootFormat: AzureBootFormat;
+  /** Default SSH public key for Azure VMs whose cluster and host give none. */
   readonly sshPublicKey?: string;
   private readonly props: WeaveNetworkProps;
   private planned?: { plan: NetworkPlan; hosts: Map<string, HostBootData> };
@@ -191,6 +203,10 @@ export class WeaveNetwork extends Construct {
     }).overrideLogicalId(`${id.replace(/[^A-Za-z0-9_-]/g, '_')}_consensus`);
   }
 
+  /**
+   * Whether `x` is a `WeaveNetwork`. Works across copies of this package in
+   * one `node_modules` tree, where `instanceof` would not.
+   */
   static isWeaveNetwork(x: unknown): x is WeaveNetwork {
     return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[NETWORK_MARK] === true;
   }

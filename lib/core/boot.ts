@@ -5,37 +5,69 @@ import { HostPlan, NetworkPlan } from './model';
 
 /** File content that embeds the network password: `before + password + after`. */
 export interface SecretContent {
+  /**
+   * Marks the content as secret, so renderers leave a placeholder instead of
+   * text and the password never appears in a rendered document.
+   */
   readonly secret: true;
+  /** Text that goes before the password (the other env lines and `WEAVE_PASSWORD=`). */
   readonly before: string;
+  /** Text that goes after the password. */
   readonly after: string;
 }
 
+/** A file the boot config writes on the host, owned by root. */
 export interface BootFile {
+  /** Absolute path on the host. */
   readonly path: string;
   /** Octal mode as a number, e.g. 0o600. */
   readonly mode: number;
+  /** Plain text, or a {@link SecretContent} that the renderers turn into a placeholder. */
   readonly content: string | SecretContent;
 }
 
+/** A systemd drop-in: a snippet that amends a unit without replacing it. */
 export interface BootDropIn {
+  /** File name in the unit's `.d` directory, e.g. `10-weave-min-api.conf`. */
   readonly name: string;
+  /** Unit-file text of the drop-in. */
   readonly contents: string;
 }
 
+/** A systemd unit the boot config installs, enables or amends. */
 export interface BootUnit {
+  /** Unit name, e.g. `weave.service`. */
   readonly name: string;
-  /** Full unit text; absent for units that only get drop-ins (docker.service). */
+  /**
+   * Full unit text; absent for units that only get drop-ins (docker.service).
+   * @default - none; the unit already exists on the host and is only amended
+   */
   readonly contents?: string;
   /** `systemctl enable` (needs an [Install] section). */
   readonly enable: boolean;
-  /** Start it while applying the config (cloud-config `command: start`). */
+  /**
+   * Start it while applying the config (cloud-config `command: start`).
+   * @default false
+   */
   readonly start?: boolean;
+  /**
+   * Drop-ins to add to the unit.
+   * @default - none
+   */
   readonly dropIns?: readonly BootDropIn[];
 }
 
+/**
+ * Everything that brings Weave up on one host, independent of the delivery
+ * format: render it with {@link renderBoot} (or one of the format-specific
+ * renderers) to get cloud-config, Ignition or an SSH install script.
+ */
 export interface BootConfig {
+  /** Name of the host the config is for. */
   readonly host: string;
+  /** Files to write: the env files and the networkd config that keeps DHCP off Weave's interfaces. */
   readonly files: readonly BootFile[];
+  /** Units to amend (docker.service), install and enable; the target comes last and is the one started. */
   readonly units: readonly BootUnit[];
 }
 
@@ -47,7 +79,9 @@ export interface BootConfig {
  */
 export type HostEnvSource = 'file' | 'azure-imds';
 
+/** Choices {@link buildBootConfig} cannot derive from the plan alone. */
 export interface BootOptions {
+  /** Where the host's own env file comes from; see {@link HostEnvSource}. */
   readonly hostEnvSource: HostEnvSource;
 }
 
@@ -64,11 +98,20 @@ export const IMDS_USER_DATA_URL =
  */
 export const USER_DATA_HEADER = '#!/bin/false weave host settings (read by weave-host-env.service, never executed)';
 
+/**
+ * Names of the systemd units the boot config installs, for users who want to
+ * order their own units after Weave or check its state on a host.
+ */
 export const UNIT = {
+  /** Groups the other units; starting or restarting it does the same to all of them. */
   target: 'weave-network.target',
+  /** Downloads (and, when a sha256 is given, verifies) the `weave` script and pulls its images. */
   install: 'weave-install.service',
+  /** Fetches the host's env file from Azure instance metadata; only on Azure cloud-config hosts. */
   hostEnv: 'weave-host-env.service',
+  /** Runs the Weave Net router container (`weave launch`). */
   router: 'weave.service',
+  /** Gives the host its bridge address on the Weave network (`weave expose`). */
   expose: 'weave-expose.service',
 } as const;
 
@@ -88,6 +131,11 @@ function unit(sections: Record<string, readonly (string | false | undefined)[]>)
     .join('\n');
 }
 
+/**
+ * Builds the files and systemd units that install and start Weave on one
+ * planned host. The result is format-neutral; the network password appears
+ * only as a {@link SecretContent} slot, never as text.
+ */
 export function buildBootConfig(network: NetworkPlan, host: HostPlan, options: BootOptions): BootConfig {
   const spec = network.spec;
   const release = spec.release;

@@ -13,6 +13,7 @@ export interface Cidr {
   readonly text: string;
   /** Network address as an unsigned 32-bit integer. */
   readonly network: number;
+  /** Prefix length, 0 to 32. */
   readonly prefix: number;
   /** Number of addresses in the block, including network and broadcast. */
   readonly size: number;
@@ -22,7 +23,13 @@ export interface Cidr {
 
 /** Why a CIDR string was refused, and what the caller should write instead. */
 export interface CidrProblem {
+  /** What is wrong, phrased to follow the value in a message, e.g. `has host bits set, ...`. */
   readonly reason: string;
+  /**
+   * The corrected block, when there is an obvious one (the same block with
+   * its host bits cleared).
+   * @default - none; the text was not a CIDR block at all
+   */
   readonly suggestion?: string;
 }
 

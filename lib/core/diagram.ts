@@ -7,6 +7,13 @@ const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 // Mermaid labels are quoted; keep them free of quotes and Terraform tokens.
 const label = (s: string) => (isToken(s) ? '(set at deploy)' : s.replace(/["<>]/g, ''));
 
+/**
+ * A Mermaid flowchart of a planned network, for reviewing how hosts will
+ * peer before deploying. Values only known at apply time show as
+ * `(set at deploy)`.
+ * @param plan - The planned network, from {@link planNetwork}.
+ * @param title - Shown in the chart's header comment; `WeaveNetwork` passes its construct path.
+ */
 export function renderMermaid(plan: NetworkPlan, title = 'Weave network'): string {
   const lines = ['flowchart LR', `  %% ${label(title)}: ipalloc ${plan.commonLaunchArgs[1]}, consensus ${plan.consensus}`];
   const first = plan.clusters[0];

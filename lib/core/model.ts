@@ -8,7 +8,10 @@ export interface WeaveRelease {
   readonly version: string;
   /** Where the `weave` script is downloaded from. */
   readonly scriptUrl: string;
-  /** Expected sha256 of the script; when set, the install fails closed on a mismatch. */
+  /**
+   * Expected sha256 of the script; when set, the install fails closed on a mismatch.
+   * @default - not checked; the script is installed as downloaded
+   */
   readonly sha256?: string;
   /** Docker Hub account that publishes the `weave` and `weaveexec` images (`DOCKERHUB_USER`). */
   readonly imageOwner: string;
@@ -24,45 +27,93 @@ export const DEFAULT_RELEASE: WeaveRelease = {
   imageOwner: 'rajchaudhuri',
 };
 
+/**
+ * Where a cluster's hosts run: `azure` for Flatcar VMs the library creates,
+ * `dedicated` for existing servers it configures over SSH.
+ */
 export type ClusterKind = 'azure' | 'dedicated';
 
+/**
+ * One declared host as the pure planner sees it: only the facts that decide
+ * its wiring and the checks on it, free of cdktf. `WeaveHost` builds it.
+ */
 export interface HostSpec {
   /** Construct path, used in error messages. */
   readonly path: string;
   /** Host name: Linux computer name, env-file name, and what its peers dial. */
   readonly name: string;
-  /** Fixed bridge address `a.b.c.d/n`; otherwise the next free one is taken. */
+  /**
+   * Fixed bridge address `a.b.c.d/n`; otherwise the next free one is taken.
+   * @default - the next free address of the bridge range
+   */
   readonly bridgeAddress?: string;
-  /** Placement facts the planner checks, e.g. a dedicated host's SSH address. */
+  /**
+   * Placement facts the planner checks, e.g. a dedicated host's SSH address.
+   * Only its presence is checked, and only for hosts in dedicated clusters.
+   * @default - none; a host in a dedicated cluster is then reported as a problem
+   */
   readonly sshHost?: string;
 }
 
+/**
+ * One declared cluster as the pure planner sees it. Its position in
+ * {@link NetworkSpec.clusters} matters: the first cluster is the one every
+ * later cluster dials.
+ */
 export interface ClusterSpec {
+  /** Construct path, used in error messages. */
   readonly path: string;
+  /** Cluster name (the construct id); labels the cluster in plans and diagrams. */
   readonly name: string;
+  /** Whether the hosts are Azure VMs or dedicated servers; decides which checks apply. */
   readonly kind: ClusterKind;
   /**
    * Name later clusters dial to reach this one (only the first cluster's is
    * used). For Azure clusters the construct derives it from the DNS label.
+   * @default - none; a problem when this is the first of several clusters
    */
   readonly dnsName?: string;
-  /** Azure DNS label of the cluster's public IP. */
+  /**
+   * Azure DNS label of the cluster's public IP.
+   * @default - none; the label checks (format, uniqueness) are skipped
+   */
   readonly dnsLabel?: string;
-  /** Azure VNet address space; must not overlap Weave's ranges. */
+  /**
+   * Azure VNet address space; must not overlap Weave's ranges.
+   * @default - none; the overlap check is skipped
+   */
   readonly vnetCidr?: string;
-  /** Azure placement facts, checked for presence. */
+  /**
+   * Azure placement facts, checked for presence.
+   * @default - none; a problem for an Azure cluster
+   */
   readonly location?: string;
+  /**
+   * Whether an Azure provider was passed to the cluster. The planner never
+   * sees the provider itself, only this flag, so it can report a missing one
+   * together with every other problem.
+   * @default - treated as false, which is a problem for an Azure cluster
+   */
   readonly hasProvider?: boolean;
   /**
    * How many of this cluster's first hosts were there when the mesh
    * bootstrapped; the rest joined later and are observers. Pinning it keeps
    * every existing host's settings unchanged when hosts are appended.
+   * @default - every host of the cluster when any cluster pins this;
+   *   when none does, the network's `bootstrapSize` decides
    */
   readonly bootstrapHosts?: number;
+  /** The cluster's hosts, in declaration order; the first is the one the others dial. */
   readonly hosts: readonly HostSpec[];
 }
 
+/**
+ * A whole declared network, the input of {@link planNetwork}: settings with
+ * their defaults already filled in, and the clusters in declaration order.
+ * `WeaveNetwork.spec()` builds one; callers without cdktf can write it by hand.
+ */
 export interface NetworkSpec {
+  /** Construct path of the network, used in error messages. */
   readonly path: string;
   /** Weave IPAM range for containers, e.g. `10.2.0.0/16`. */
   readonly ipallocRange: string;
@@ -70,8 +121,12 @@ export interface NetworkSpec {
   readonly bridgeRange: string;
   /** weaveDNS domain, or `false` to launch with `--no-dns`. */
   readonly dnsDomain: string | false;
+  /** The Weave Net build every host installs. */
   readonly release: WeaveRelease;
-  /** Hosts present at bootstrap; defaults to every declared host. */
+  /**
+   * Hosts present at bootstrap; defaults to every declared host.
+   * @default - every declared host, or the sum of the clusters' `bootstrapHosts` when any is pinned
+   */
   readonly bootstrapSize?: number;
   /** Units that pull in `weave-network.target`. */
   readonly wantedBy: readonly string[];
@@ -79,22 +134,37 @@ export interface NetworkSpec {
   readonly proxy: boolean;
   /** Run weave's Docker network plugin; `false` adds `--plugin=false`. */
   readonly plugin: boolean;
+  /** The clusters in declaration order; order decides peers, IPAM roles and bridge addresses. */
   readonly clusters: readonly ClusterSpec[];
 }
 
+/**
+ * Everything decided for one host: whom it dials, its IPAM role, its bridge
+ * address and the env-file contents its boot config is rendered from.
+ */
 export interface HostPlan {
+  /** Host name, as declared. */
   readonly name: string;
+  /** Construct path of the host, for error messages and lookups. */
   readonly path: string;
+  /** Name of the cluster the host belongs to. */
   readonly cluster: string;
+  /** Position of the host's cluster in declaration order, from 0. */
   readonly clusterIndex: number;
+  /** Kind of the host's cluster; decides the boot format and how the env file is delivered. */
   readonly kind: ClusterKind;
   /** Position in global declaration order, from 0. */
   readonly index: number;
+  /** Position within its own cluster, from 0; host 0 is the one the cluster's other hosts dial. */
   readonly indexInCluster: number;
   /** What this host's `weave launch` dials. */
   readonly peers: readonly string[];
   /** Value of `--ipalloc-init`: `consensus=N` or `observer`. */
   readonly ipallocInit: string;
+  /**
+   * Whether the host was present when the mesh bootstrapped: bootstrap hosts
+   * take part in the IPAM consensus, the others join as observers.
+   */
   readonly bootstrap: boolean;
   /** Bridge address with the bridge range's prefix, e.g. `10.1.0.3/16`. */
   readonly bridgeAddress: string;
@@ -108,17 +178,30 @@ export interface HostPlan {
   readonly launchArgs: readonly string[];
 }
 
+/** The planned hosts of one cluster, grouped for per-cluster views such as diagrams. */
 export interface ClusterPlan {
+  /** Cluster name, as declared. */
   readonly name: string;
+  /** Construct path of the cluster. */
   readonly path: string;
+  /** Whether the cluster's hosts are Azure VMs or dedicated servers. */
   readonly kind: ClusterKind;
+  /** The cluster's host plans, in declaration order (the same objects as in {@link NetworkPlan.hosts}). */
   readonly hosts: readonly HostPlan[];
 }
 
+/**
+ * The result of {@link planNetwork}: one plan per host plus what all hosts
+ * share. Everything needed to render boot configs, with no cdktf involved.
+ */
 export interface NetworkPlan {
+  /** The declaration the plan was made from. */
   readonly spec: NetworkSpec;
+  /** Number of bootstrap hosts, the `N` of every bootstrap host's `--ipalloc-init consensus=N`. */
   readonly consensus: number;
+  /** Per-cluster grouping of the host plans, in declaration order. */
   readonly clusters: readonly ClusterPlan[];
+  /** Every host plan, in global declaration order (indexed by {@link HostPlan.index}). */
   readonly hosts: readonly HostPlan[];
   /** Flags every host passes to `weave launch` before its own ones. */
   readonly commonLaunchArgs: readonly string[];
@@ -126,5 +209,12 @@ export interface NetworkPlan {
   readonly sharedEnv: readonly (readonly [string, string])[];
 }
 
+/** Path of the env file every host shares; it holds the network password, so it is mode 0600. */
 export const SHARED_ENV_PATH = '/etc/weave.env';
+/**
+ * Path of one host's own env file (peers, IPAM mode, bridge address). On
+ * Azure cloud-config hosts it is fetched from the VM's user data at every
+ * start, so it can change without replacing the VM; elsewhere the boot config
+ * writes it.
+ */
 export const hostEnvPath = (host: string): string => `/etc/weave.${host}.env`;

@@ -27,6 +27,7 @@ export function formatValue(value: unknown): string {
   }
 }
 
+/** One line describing a problem: its code, where it is, the value given, what is wrong and the fix. */
 export function formatProblem(p: Problem): string {
   return `[${p.code}] ${p.path}: ${p.field} ${formatValue(p.value)} ${p.message}. Fix: ${p.fix}`;
 }
@@ -36,6 +37,7 @@ export function formatProblem(p: Problem): string {
  * every problem found, not just the first, so one synth shows all of them.
  */
 export class WeaveConfigError extends Error {
+  /** Every problem found, for callers that want to inspect or report them one by one. */
   readonly problems: readonly Problem[];
 
   constructor(problems: readonly Problem[]) {

@@ -5,6 +5,10 @@ import { stringify } from 'yaml';
 import { BootConfig } from '../boot';
 import { RenderedBoot, SlotTable, octal } from './rendered';
 
+/**
+ * Renders a boot config as `#cloud-config` for Flatcar's coreos-cloudinit,
+ * which re-applies it on every boot. Secret files become base64 placeholders.
+ */
 export function renderCloudConfig(boot: BootConfig): RenderedBoot {
   const table = new SlotTable();
   const doc = {

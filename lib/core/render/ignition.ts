@@ -5,6 +5,10 @@ import { RenderedBoot, SlotTable } from './rendered';
 
 export const IGNITION_VERSION = '3.3.0';
 
+/**
+ * Renders a boot config as Ignition spec 3.3.0 JSON. Ignition runs on first
+ * boot only, so later changes to the config do not reach a running host.
+ */
 export function renderIgnition(boot: BootConfig): RenderedBoot {
   const table = new SlotTable();
   const config = {

@@ -4,6 +4,7 @@ import { renderIgnition } from './ignition';
 import { BootFormat, RenderedBoot } from './rendered';
 import { renderScript } from './script';
 
+/** Renders a boot config in the given format; see the format-specific renderers for details. */
 export function renderBoot(boot: BootConfig, format: BootFormat): RenderedBoot {
   switch (format) {
     case 'cloud-config':

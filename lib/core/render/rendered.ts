@@ -7,16 +7,31 @@ import { BootFile, SecretContent } from '../boot';
  * password is never a literal in synthesized JSON.
  */
 export interface RenderedBoot {
+  /** The format `text` is in. */
   readonly format: BootFormat;
+  /** The document, with a placeholder wherever secret content belongs. */
   readonly text: string;
+  /** The placeholders in `text` and what each stands for; empty when nothing is secret. */
   readonly slots: readonly SecretSlot[];
 }
 
+/**
+ * One placeholder in a {@link RenderedBoot}'s text. Whoever knows the
+ * password (Terraform at apply time, or {@link fillSecrets} locally) replaces
+ * it with base64(before + password + after).
+ */
 export interface SecretSlot {
+  /** The literal token in the text, e.g. `__WEAVE_SECRET_0__`. */
   readonly placeholder: string;
+  /** The secret file content the placeholder stands for. */
   readonly content: SecretContent;
 }
 
+/**
+ * How a boot config is delivered: `cloud-config` (coreos-cloudinit, Azure
+ * custom data), `ignition` (Ignition spec 3.3.0, first boot only) or
+ * `script` (a bash script run over SSH on dedicated servers).
+ */
 export type BootFormat = 'cloud-config' | 'ignition' | 'script';
 
 export const BOOT_FORMATS: readonly BootFormat[] = ['cloud-config', 'ignition', 'script'];

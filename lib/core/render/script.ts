@@ -7,6 +7,12 @@ import { RenderedBoot, SlotTable, octal } from './rendered';
 
 const SYSTEMD_DIR = '/etc/systemd/system';
 
+/**
+ * Renders a boot config as a bash script to run as root on a dedicated
+ * server. Re-running it is safe: files are replaced atomically, Docker is
+ * restarted only when its drop-in is new, and Weave's units are restarted
+ * with the new settings.
+ */
 export function renderScript(boot: BootConfig): RenderedBoot {
   const table = new SlotTable();
   const files: BootFile[] = [...boot.files];
