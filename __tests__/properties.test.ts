@@ -2,11 +2,12 @@
 // every one of them.
 //
 // Budget (2 cores, whole `npm test` < 60 s): the planner property runs on 500
-// networks of up to 30 × 40 hosts (~150k hosts per run, a few seconds); the
-// synth property builds the real constructs for a handful of networks with
-// the host count capped, since one cdktf synth costs about a second.
+// networks of up to 30 × 40 hosts (about 180k hosts in all, ~5 s). Rendering
+// a cloud-config costs ~0.3 ms, so every host's user data and launch values
+// are checked but only a sample of hosts per network is rendered. The synth
+// property builds the real constructs for 12 networks capped at 100 hosts:
+// building and synthesizing costs ~0.3-1.5 s per network.
 import fc from 'fast-check';
-import { Testing } from 'cdktf';
 import { NetworkPlan, planNetwork, renderUserData } from '../lib/core';
 import { seedSpec } from './fixtures/seed-spec';
 import {
@@ -19,8 +20,11 @@ import {
   checkIpalloc,
   checkPeerGraph,
   checkPlanPeers,
+  checkDialingRule,
   checkSampledDocuments,
   documentTexts,
+  embeddedDocument,
+  firstHosts,
   renderHost,
   terraformRefs,
   unreachableFrom,
@@ -35,11 +39,19 @@ import {
   rawNetwork,
   toGenerated,
 } from './support/random-network';
-import { buildRandomStack } from './support/random-stack';
+import { synthRandomStack } from './support/random-stack';
 
 const NETWORK_RUNS = 500;
-const SYNTH_RUNS = 10;
-const SYNTH_MAX_HOSTS = 60;
+const SYNTH_RUNS = 12;
+const SYNTH_MAX_HOSTS = 100;
+/**
+ * Wall-clock caps, well above the normal ~5 s per property. They stop a slow
+ * shrink early enough that fast-check still reports the counterexample, seed
+ * and path before Jest's timeout, and fail a run that got too slow.
+ */
+const NETWORK_TIME_LIMIT_MS = 40_000;
+const SYNTH_TIME_LIMIT_MS = 30_000;
+const JEST_TIMEOUT_MS = 90_000;
 
 function expectNoViolations(violations: readonly string[]): void {
   if (violations.length > 0) {
@@ -53,8 +65,9 @@ function planViolations(gen: GeneratedNetwork, plan: NetworkPlan): string[] {
   return [
     ...checkHostNames(plan),
     ...checkPlanPeers(plan),
-    ...checkIpalloc(plan, gen.spec.bootstrapSize ?? gen.hostCount),
-    ...checkBridgeAddresses(plan, gen.pinned),
+    ...checkDialingRule(plan),
+    ...checkIpalloc(plan, gen.bootstrapFlags),
+    ...checkBridgeAddresses(plan, gen.pinned, gen.bootstrapFlags),
     ...checkHostEnv(plan),
     ...checkHostDataPlain(plan),
     ...checkSampledDocuments(plan, gen.sample, gen.azureBootFormat),
@@ -65,7 +78,7 @@ describe('planner properties over random networks', () => {
   it(`holds for ${NETWORK_RUNS} random networks of 1-${MAX_CLUSTERS} clusters x 1-${MAX_HOSTS_PER_CLUSTER} hosts`, () => {
     // What the runs covered, to catch a generator that stopped producing the
     // interesting cases (checked only once the property passed).
-    const seen = { maxHosts: 0, mixed: 0, dedicatedFirst: 0, pinned: 0, observers: 0, withoutDns: 0 };
+    const seen = { maxHosts: 0, mixed: 0, dedicatedFirst: 0, pinned: 0, observers: 0, clusterBootstrap: 0, withoutDns: 0 };
     fc.assert(
       fc.property(generatedNetwork, (gen) => {
         const plan = planNetwork(gen.spec);
@@ -75,58 +88,64 @@ describe('planner properties over random networks', () => {
         if (gen.spec.clusters[0].kind === 'dedicated') seen.dedicatedFirst++;
         if (gen.pinned.size > 0) seen.pinned++;
         if (plan.consensus < gen.hostCount) seen.observers++;
+        if (gen.spec.clusters.some((c) => c.bootstrapHosts !== undefined)) seen.clusterBootstrap++;
         if (gen.spec.dnsDomain === false) seen.withoutDns++;
       }),
-      { numRuns: NETWORK_RUNS },
+      { numRuns: NETWORK_RUNS, plugins: [fc.interruptAfterTimeLimit(NETWORK_TIME_LIMIT_MS, { failOnInterrupt: true })] },
     );
-    expect(seen.maxHosts).toBeGreaterThan(400);
-    for (const k of ['mixed', 'dedicatedFirst', 'pinned', 'observers', 'withoutDns'] as const) {
+    expect(seen.maxHosts).toBeGreaterThan(800);
+    for (const k of ['mixed', 'dedicatedFirst', 'pinned', 'observers', 'clusterBootstrap', 'withoutDns'] as const) {
       expect(seen[k]).toBeGreaterThan(NETWORK_RUNS / 20);
     }
-  }, 60_000);
+  }, JEST_TIMEOUT_MS);
 
-  it(`synthesized VMs never reference another VM (${SYNTH_RUNS} networks, at most ${SYNTH_MAX_HOSTS} hosts)`, () => {
+  it(`synthesized VMs never reference another VM and boot from the planner's documents (${SYNTH_RUNS} networks, at most ${SYNTH_MAX_HOSTS} hosts)`, () => {
     const capped = rawNetwork.map((raw) => toGenerated(capHosts(raw, SYNTH_MAX_HOSTS)));
     fc.assert(
       fc.property(capped, fc.integer({ min: 1, max: 3 }), (gen, subscriptions) => {
-        const saved = Error.prepareStackTrace;
-        Error.prepareStackTrace = undefined;
-        let json: SynthJson;
-        try {
-          const { stack } = buildRandomStack(gen, subscriptions);
-          json = JSON.parse(Testing.synth(stack)) as SynthJson;
-        } finally { Error.prepareStackTrace = saved; }
+        const json = synthRandomStack(gen, subscriptions) as SynthJson;
         const vms = Object.values(json.resource?.azurerm_linux_virtual_machine ?? {});
         const plan = planNetwork(gen.spec);
         const azureHosts = plan.hosts.filter((h) => h.kind === 'azure');
         // One VM per Azure host, so the walk below is not vacuous.
         expect(vms.map((vm) => vm.name).sort()).toEqual(azureHosts.map((h) => h.name).sort());
         expectNoViolations(vmToVmReferences(json));
-        // The only network-dependent VM input is its user data (cloud-config)
-        // and it is exactly the planner's plain text.
+        // What each VM boots from is exactly the planner's plain text: the
+        // user data (cloud-config) byte for byte, and the custom data's
+        // static document (the password slot is its only expression).
         const byName = new Map(vms.map((vm) => [vm.name as string, vm]));
         for (const h of azureHosts) {
-          const userData = byName.get(h.name)!.user_data;
+          const vm = byName.get(h.name)!;
           if (gen.azureBootFormat === 'ignition') {
-            expect(userData).toBeUndefined();
+            expect(vm.user_data).toBeUndefined();
           } else {
-            expect(Buffer.from(userData as string, 'base64').toString('utf8')).toBe(renderUserData(h));
+            expect(Buffer.from(vm.user_data as string, 'base64').toString('utf8')).toBe(renderUserData(h));
           }
+          expect(embeddedDocument(vm.custom_data)).toBe(renderHost(plan, h, gen.azureBootFormat).text);
         }
+        // Likewise the script pushed to each dedicated host.
+        const scripts = Object.values(json.resource?.null_resource ?? {}).map((r) => {
+          const provisioners = r.provisioner as { file?: { content?: string } }[];
+          return embeddedDocument(provisioners.find((p) => p.file)?.file?.content);
+        });
+        const dedicated = plan.hosts.filter((h) => h.kind === 'dedicated');
+        expect(scripts.sort()).toEqual(dedicated.map((h) => renderHost(plan, h, gen.azureBootFormat).text).sort());
       }),
-      { numRuns: SYNTH_RUNS },
+      { numRuns: SYNTH_RUNS, plugins: [fc.interruptAfterTimeLimit(SYNTH_TIME_LIMIT_MS, { failOnInterrupt: true })] },
     );
-  }, 60_000);
+  }, JEST_TIMEOUT_MS);
 });
 
 describe('the property checkers reject broken inputs', () => {
   const plan = planNetwork(seedSpec());
+  const all5 = firstHosts(5, 5);
   const seedGen: GeneratedNetwork = {
     spec: plan.spec,
     hostCount: plan.hosts.length,
     pinned: new Map(),
     sshHosts: new Map(),
     azureBootFormat: 'cloud-config',
+    bootstrapFlags: all5,
     sample: plan.hosts.map((h) => h.index),
   };
   /** The seed plan with some hosts replaced. */
@@ -165,29 +184,41 @@ describe('the property checkers reject broken inputs', () => {
     // The seed plan with azure-prd-03 dialing itself.
     const selfDial = withHosts((hs) => { hs[2] = { ...hs[2], peers: ['azure-prd-03'] }; });
     expect(checkPlanPeers(selfDial).join('\n')).toMatch(/azure-prd-03.*not declared before it/);
+    // A valid tree that breaks the seed's rule: cluster-02's first host dialing azure-prd-02.
+    const wrongTarget = withHosts((hs) => { hs[2] = { ...hs[2], peers: ['azure-prd-02'] }; });
+    expect(checkPlanPeers(wrongTarget)).toEqual([]);
+    expect(checkDialingRule(wrongTarget).join('\n')).toMatch(/azure-prd-03 dials \["azure-prd-02"\], expected \["cluster-01\.westeurope\.cloudapp\.azure\.com"\]/);
+    expect(checkDialingRule(planNetwork(seedSpec()))).toEqual([]);
   });
 
   it('the ipalloc check rejects a wrong mode, a wrong count and launch args that disagree', () => {
-    expect(checkIpalloc(plan, 5)).toEqual([]);
-    expect(checkIpalloc(plan, 4).length).toBeGreaterThan(0);
+    expect(checkIpalloc(plan, all5)).toEqual([]);
+    const four = checkIpalloc(plan, firstHosts(4, 5)).join('\n');
+    expect(four).toMatch(/plan.consensus is 5, expected 4/);
+    expect(four).toMatch(/host 4 \(ded-prd-01\) has ipallocInit consensus=5, expected observer/);
+    // Per-cluster pins: cluster-02 keeps only azure-prd-03, so azure-prd-04 is an observer.
+    expect(checkIpalloc(plan, [true, true, true, false, true]).join('\n')).toMatch(/azure-prd-04\) has ipallocInit consensus=5, expected observer/);
     const observer = withHosts((hs) => { hs[0] = { ...hs[0], ipallocInit: 'observer' }; });
-    expect(checkIpalloc(observer, 5).join('\n')).toMatch(/ipallocInit observer, expected consensus=5/);
+    expect(checkIpalloc(observer, all5).join('\n')).toMatch(/ipallocInit observer, expected consensus=5/);
     const staleArgs = withHosts((hs) => {
       hs[1] = { ...hs[1], launchArgs: hs[1].launchArgs.map((a) => (a === 'consensus=5' ? 'consensus=4' : a)) };
     });
-    expect(checkIpalloc(staleArgs, 5).join('\n')).toMatch(/launches with --ipalloc-init \["consensus=4"\]/);
+    expect(checkIpalloc(staleArgs, all5).join('\n')).toMatch(/launches with --ipalloc-init \["consensus=4"\]/);
   });
 
   it('the bridge check rejects duplicates, reserved addresses, wrong prefixes, ignored pins and gaps', () => {
-    expect(checkBridgeAddresses(plan, new Map())).toEqual([]);
+    expect(checkBridgeAddresses(plan, new Map(), all5)).toEqual([]);
     const set = (i: number, bridgeAddress: string) => withHosts((hs) => { hs[i] = { ...hs[i], bridgeAddress }; });
-    expect(checkBridgeAddresses(set(1, '10.1.0.1/16'), new Map()).join('\n')).toMatch(/also azure-prd-01's/);
-    expect(checkBridgeAddresses(set(4, '10.1.0.0/16'), new Map()).join('\n')).toMatch(/network address/);
-    expect(checkBridgeAddresses(set(4, '10.1.255.255/16'), new Map()).join('\n')).toMatch(/broadcast address/);
-    expect(checkBridgeAddresses(set(4, '10.1.0.5/24'), new Map()).join('\n')).toMatch(/range prefix/);
-    expect(checkBridgeAddresses(set(4, '10.3.0.5/16'), new Map()).join('\n')).toMatch(/outside/);
-    expect(checkBridgeAddresses(plan, new Map([['ded-prd-01', '10.1.9.9']])).join('\n')).toMatch(/pinned 10\.1\.9\.9/);
-    expect(checkBridgeAddresses(set(4, '10.1.0.9/16'), new Map()).join('\n')).toMatch(/next free address is 10\.1\.0\.5/);
+    expect(checkBridgeAddresses(set(1, '10.1.0.1/16'), new Map(), all5).join('\n')).toMatch(/also azure-prd-01's/);
+    expect(checkBridgeAddresses(set(4, '10.1.0.0/16'), new Map(), all5).join('\n')).toMatch(/network address/);
+    expect(checkBridgeAddresses(set(4, '10.1.255.255/16'), new Map(), all5).join('\n')).toMatch(/broadcast address/);
+    expect(checkBridgeAddresses(set(4, '10.1.0.5/24'), new Map(), all5).join('\n')).toMatch(/range prefix/);
+    expect(checkBridgeAddresses(set(4, '10.3.0.5/16'), new Map(), all5).join('\n')).toMatch(/outside/);
+    expect(checkBridgeAddresses(plan, new Map([['ded-prd-01', '10.1.9.9']]), all5).join('\n')).toMatch(/pinned 10\.1\.9\.9/);
+    expect(checkBridgeAddresses(set(4, '10.1.0.9/16'), new Map(), all5).join('\n')).toMatch(/next free address is 10\.1\.0\.5/);
+    // Were azure-prd-02 a late joiner, bootstrap hosts would come first: azure-prd-03 would get 10.1.0.2.
+    expect(checkBridgeAddresses(plan, new Map(), [true, false, true, true, true]).join('\n'))
+      .toMatch(/azure-prd-03 \(host 2, bootstrap\) got 10\.1\.0\.3, the next free address is 10\.1\.0\.2/);
   });
 
   it('the name and env-file checks reject duplicates and borrowed env files', () => {
@@ -221,6 +252,8 @@ describe('the property checkers reject broken inputs', () => {
         },
       },
     };
+    expect(embeddedDocument('${base64encode(replace(base64decode("aGkK"), "__WEAVE_SECRET_0__", var.p))}')).toBe('hi\n');
+    expect(embeddedDocument('${azurerm_linux_virtual_machine.a.custom_data}')).toBeUndefined();
     const found = vmToVmReferences(json);
     expect(found).toHaveLength(2);
     expect(found[0]).toMatch(/^azurerm_linux_virtual_machine\.b references/);

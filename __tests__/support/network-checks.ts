@@ -99,14 +99,42 @@ export function checkPlanPeers(plan: NetworkPlan): string[] {
   return checkPeerGraph(plan.hosts, dns);
 }
 
-/** Every host before the bootstrap size is a consensus peer of that size; the rest are observers. */
-export function checkIpalloc(plan: NetworkPlan, bootstrapSize: number): string[] {
+/** The first `n` of `hostCount` hosts: bootstrap membership when no cluster pins its own. */
+/**
+ * The seed's exact dialing rule, not just "some tree": the first host of the
+ * first cluster dials nobody, the first host of every later cluster dials the
+ * first cluster's DNS name, every other host dials its own cluster's first host.
+ */
+export function checkDialingRule(plan: NetworkPlan): string[] {
+  const problems: string[] = [];
+  const firstDns = plan.spec.clusters[0]?.dnsName;
+  const clusterFirst = new Map(plan.hosts.filter((h) => h.indexInCluster === 0).map((h) => [h.clusterIndex, h.name]));
+  for (const h of plan.hosts) {
+    const expected = h.indexInCluster > 0 ? [clusterFirst.get(h.clusterIndex)] : h.clusterIndex > 0 ? [firstDns] : [];
+    if (JSON.stringify(h.peers) !== JSON.stringify(expected)) {
+      problems.push(`${h.name} dials ${JSON.stringify(h.peers)}, expected ${JSON.stringify(expected)}`);
+    }
+  }
+  return problems;
+}
+
+export function firstHosts(n: number, hostCount: number): boolean[] {
+  return Array.from({ length: hostCount }, (_, i) => i < n);
+}
+
+/**
+ * Every bootstrap host is a consensus peer of N = the number of bootstrap
+ * hosts, in its plan and in its launch arguments; every other host is an
+ * observer.
+ */
+export function checkIpalloc(plan: NetworkPlan, bootstrapFlags: readonly boolean[]): string[] {
   const out: string[] = [];
-  if (plan.consensus !== bootstrapSize) out.push(`plan.consensus is ${plan.consensus}, expected ${bootstrapSize}`);
-  const consensus = `consensus=${bootstrapSize}`;
+  const n = bootstrapFlags.filter(Boolean).length;
+  if (plan.consensus !== n) out.push(`plan.consensus is ${plan.consensus}, expected ${n}`);
+  if (plan.hosts.length !== bootstrapFlags.length) out.push(`plan has ${plan.hosts.length} hosts, expected ${bootstrapFlags.length}`);
   plan.hosts.forEach((h, i) => {
-    const bootstrap = i < bootstrapSize;
-    const want = bootstrap ? consensus : 'observer';
+    const bootstrap = bootstrapFlags[i];
+    const want = bootstrap ? `consensus=${n}` : 'observer';
     if (h.ipallocInit !== want) out.push(`host ${i} (${h.name}) has ipallocInit ${h.ipallocInit}, expected ${want}`);
     if (h.bootstrap !== bootstrap) out.push(`host ${i} (${h.name}) has bootstrap=${h.bootstrap}, expected ${bootstrap}`);
     const flags = h.launchArgs.flatMap((a, k) => (a === '--ipalloc-init' ? [h.launchArgs[k + 1]] : []));
@@ -120,9 +148,14 @@ export function checkIpalloc(plan: NetworkPlan, bootstrapSize: number): string[]
 /**
  * Bridge addresses: `a.b.c.d/<range prefix>`, inside the range, never its
  * network or broadcast address, unique, pinned ones as pinned, and the
- * others the lowest free addresses handed out in declaration order.
+ * others the lowest free addresses, handed out to bootstrap hosts first and
+ * then to late joiners, each in declaration order.
  */
-export function checkBridgeAddresses(plan: NetworkPlan, pinned: ReadonlyMap<string, string>): string[] {
+export function checkBridgeAddresses(
+  plan: NetworkPlan,
+  pinned: ReadonlyMap<string, string>,
+  bootstrapFlags: readonly boolean[],
+): string[] {
   const out: string[] = [];
   const [rangeIp, rangePrefixText] = plan.spec.bridgeRange.split('/');
   const prefix = Number(rangePrefixText);
@@ -131,7 +164,7 @@ export function checkBridgeAddresses(plan: NetworkPlan, pinned: ReadonlyMap<stri
   const owners = new Map<number, string>();
   const pinnedValues = new Set<number>();
   for (const given of pinned.values()) pinnedValues.add(ipValue(given.split('/')[0])!);
-  const unpinned: number[] = [];
+  const unpinned: { ip: number; index: number }[] = [];
   for (const h of plan.hosts) {
     const m = /^([0-9.]+)\/(\d+)$/.exec(h.bridgeAddress ?? '');
     const ip = m ? ipValue(m[1]) : undefined;
@@ -150,18 +183,23 @@ export function checkBridgeAddresses(plan: NetworkPlan, pinned: ReadonlyMap<stri
     if (pin !== undefined) {
       if (ip !== ipValue(pin.split('/')[0])) out.push(`${h.name}: pinned ${pin}, got ${h.bridgeAddress}`);
     } else {
-      unpinned.push(ip);
+      unpinned.push({ ip, index: h.index });
     }
   }
   // Next-free allocation: the unpinned hosts get the lowest addresses not
-  // pinned by anyone, in declaration order.
+  // pinned by anyone, bootstrap hosts first, each group in declaration order.
+  const order = [...unpinned].sort(
+    (a, b) => Number(bootstrapFlags[b.index]) - Number(bootstrapFlags[a.index]) || a.index - b.index,
+  );
   let expected = network + 1;
-  for (let k = 0; k < unpinned.length; k++, expected++) {
+  for (const u of order) {
     while (pinnedValues.has(expected)) expected++;
-    if (unpinned[k] !== expected) {
-      out.push(`unpinned host #${k} got ${ipText(unpinned[k])}, the next free address is ${ipText(expected)}`);
+    if (u.ip !== expected) {
+      const h = plan.hosts[u.index];
+      out.push(`${h.name} (host ${u.index}, ${bootstrapFlags[u.index] ? 'bootstrap' : 'late joiner'}) got ${ipText(u.ip)}, the next free address is ${ipText(expected)}`);
       break;
     }
+    expected++;
   }
   return out;
 }
@@ -294,6 +332,18 @@ function strings(value: unknown, out: string[] = []): string[] {
   else if (Array.isArray(value)) for (const v of value) strings(v, out);
   else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) strings(v, out);
   return out;
+}
+
+/**
+ * The static document inside a synthesized boot-data expression
+ * (`…base64decode("<base64>")…`, the password slots being the only other
+ * parts), or the value itself when it is plain text.
+ */
+export function embeddedDocument(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /base64decode\("([A-Za-z0-9+/=]*)"\)/.exec(value);
+  if (m) return Buffer.from(m[1], 'base64').toString('utf8');
+  return value.includes('${') ? undefined : value;
 }
 
 /** VMs whose attributes (depends_on included) mention another VM resource. */

@@ -31,6 +31,8 @@ export interface RawCluster {
   readonly dedicatedDns: string;
   readonly dedicatedHasDns: boolean;
   readonly vnetPick: number;
+  /** Per-cluster bootstrap pin, used when the network is in `clusters` bootstrap mode. */
+  readonly bootstrapPick?: number;
   readonly hosts: readonly RawHost[];
 }
 
@@ -38,7 +40,9 @@ export type RawBootstrap =
   | { readonly kind: 'default' }
   | { readonly kind: 'one' }
   | { readonly kind: 'all' }
-  | { readonly kind: 'pick'; readonly at: number };
+  | { readonly kind: 'pick'; readonly at: number }
+  /** Per-cluster `bootstrapHosts`; the network's bootstrapSize left out or set to their sum. */
+  | { readonly kind: 'clusters'; readonly withSize: boolean };
 
 export interface RawNetwork {
   readonly clusters: readonly RawCluster[];
@@ -64,6 +68,12 @@ export interface GeneratedNetwork {
   /** Host name → SSH address, for dedicated hosts. */
   readonly sshHosts: ReadonlyMap<string, string>;
   readonly azureBootFormat: AzureBootFormat;
+  /**
+   * Which hosts (global declaration order) were there at bootstrap, worked
+   * out here independently of the planner: the first `bootstrapSize` hosts
+   * (all by default), or each cluster's first `bootstrapHosts` when pinned.
+   */
+  readonly bootstrapFlags: readonly boolean[];
   /** Host indexes whose boot documents get rendered and inspected. */
   readonly sample: readonly number[];
 }
@@ -104,35 +114,51 @@ const rawHost: fc.Arbitrary<RawHost> = fc.record({
   sshHost: ipv4,
 });
 
-const rawCluster: fc.Arbitrary<RawCluster> = fc.record({
-  kind: fc.constantFrom<ClusterKind>('azure', 'dedicated'),
-  label: dnsLabel,
-  location: fc.constantFrom(...LOCATIONS),
-  dedicatedDns: domainName,
-  dedicatedHasDns: fc.boolean(),
-  vnetPick: pick,
-  hosts: fc.array(rawHost, { minLength: 1, maxLength: MAX_HOSTS_PER_CLUSTER, size: 'max' }),
-});
+function rawClusterWith(minHosts: number): fc.Arbitrary<RawCluster> {
+  return fc.record({
+    kind: fc.constantFrom<ClusterKind>('azure', 'dedicated'),
+    label: dnsLabel,
+    location: fc.constantFrom(...LOCATIONS),
+    dedicatedDns: domainName,
+    dedicatedHasDns: fc.boolean(),
+    vnetPick: pick,
+    // Unset (every host of the cluster) one time in three.
+    bootstrapPick: fc.option(pick, { freq: 3, nil: undefined }),
+    hosts: fc.array(rawHost, { minLength: minHosts, maxLength: MAX_HOSTS_PER_CLUSTER, size: 'max' }),
+  });
+}
 
-export const rawNetwork: fc.Arbitrary<RawNetwork> = fc.record({
-  clusters: fc.array(rawCluster, { minLength: 1, maxLength: MAX_CLUSTERS, size: 'max' }),
-  bridgePrefixPick: pick,
-  bridgeBlockPick: pick,
-  ipallocPrefix: fc.integer({ min: 12, max: 24 }),
-  ipallocBlockPick: pick,
-  bootstrap: fc.oneof(
-    fc.constant<RawBootstrap>({ kind: 'default' }),
-    fc.constant<RawBootstrap>({ kind: 'one' }),
-    fc.constant<RawBootstrap>({ kind: 'all' }),
-    pick.map<RawBootstrap>((at) => ({ kind: 'pick', at })),
-  ),
-  dnsDomain: fc.oneof(fc.constant<false>(false), fc.constant('weave.local.'), domainName.map((d) => `${d}.`)),
-  proxy: fc.boolean(),
-  plugin: fc.boolean(),
-  wantedBy: fc.subarray([...WANTED_BY], { minLength: 1 }),
-  azureBootFormat: fc.constantFrom<AzureBootFormat>('cloud-config', 'ignition'),
-  samplePicks: fc.array(pick, { minLength: 1, maxLength: 3 }),
-});
+function rawNetworkWith(minClusters: number, minHostsPerCluster: number): fc.Arbitrary<RawNetwork> {
+  return fc.record({
+    clusters: fc.array(rawClusterWith(minHostsPerCluster), { minLength: minClusters, maxLength: MAX_CLUSTERS, size: 'max' }),
+    bridgePrefixPick: pick,
+    bridgeBlockPick: pick,
+    ipallocPrefix: fc.integer({ min: 12, max: 24 }),
+    ipallocBlockPick: pick,
+    bootstrap: fc.oneof(
+      fc.constant<RawBootstrap>({ kind: 'default' }),
+      fc.constant<RawBootstrap>({ kind: 'one' }),
+      fc.constant<RawBootstrap>({ kind: 'all' }),
+      pick.map<RawBootstrap>((at) => ({ kind: 'pick', at })),
+      fc.boolean().map<RawBootstrap>((withSize) => ({ kind: 'clusters', withSize })),
+    ),
+    dnsDomain: fc.oneof(fc.constant<false>(false), fc.constant('weave.local.'), domainName.map((d) => `${d}.`)),
+    proxy: fc.boolean(),
+    plugin: fc.boolean(),
+    wantedBy: fc.subarray([...WANTED_BY], { minLength: 1 }),
+    azureBootFormat: fc.constantFrom<AzureBootFormat>('cloud-config', 'ignition'),
+    samplePicks: fc.array(pick, { minLength: 1, maxLength: 3 }),
+  });
+}
+
+/**
+ * Any network within the limits (sums of uniform sizes cluster around 300
+ * hosts), plus one in ten drawn from the large end (about 500 to 1,200 hosts).
+ */
+export const rawNetwork: fc.Arbitrary<RawNetwork> = fc.oneof(
+  { weight: 9, arbitrary: rawNetworkWith(1, 1) },
+  { weight: 1, arbitrary: rawNetworkWith(20, 25) },
+);
 
 // --- address helpers (independent of lib/core/cidr) -------------------------
 
@@ -196,6 +222,24 @@ export function toGenerated(raw: RawNetwork): GeneratedNetwork {
     return i === 0 || c.dedicatedHasDns ? c.dedicatedDns : undefined;
   });
 
+  // Bootstrap membership: per-cluster pins (at least one bootstrap host in
+  // all), or a prefix of the declaration order.
+  const b = raw.bootstrap;
+  let clusterPins: (number | undefined)[] | undefined;
+  let bootstrapFlags: boolean[];
+  let bootstrapSize: number | undefined;
+  if (b.kind === 'clusters') {
+    clusterPins = raw.clusters.map((c) => (c.bootstrapPick === undefined ? undefined : c.bootstrapPick % (c.hosts.length + 1)));
+    if (clusterPins.every((p) => p !== undefined)) clusterPins[0] = Math.max(1, clusterPins[0]!);
+    bootstrapFlags = raw.clusters.flatMap((c, ci) => c.hosts.map((_, i) => i < (clusterPins![ci] ?? c.hosts.length)));
+    bootstrapSize = b.withSize ? bootstrapFlags.filter(Boolean).length : undefined;
+  } else {
+    bootstrapSize =
+      b.kind === 'default' ? undefined : b.kind === 'one' ? 1 : b.kind === 'all' ? hostCount : 1 + (b.at % hostCount);
+    const n = bootstrapSize ?? hostCount;
+    bootstrapFlags = Array.from({ length: hostCount }, (_, i) => i < n);
+  }
+
   // Host names, unique across the network and never equal to a cluster DNS name.
   const taken = new Set<string>(dnsNames.filter((d): d is string => d !== undefined));
   const usable = bridgeSize - 2;
@@ -227,6 +271,7 @@ export function toGenerated(raw: RawNetwork): GeneratedNetwork {
       return spec;
     });
     const azure = c.kind === 'azure';
+    const bootstrapHosts = clusterPins ? clusterPins[ci] : undefined;
     const vnet = `172.${16 + ((c.vnetPick >>> 8) % 16)}.${c.vnetPick & 255}.0/24`;
     return {
       path: clusterPath,
@@ -237,13 +282,10 @@ export function toGenerated(raw: RawNetwork): GeneratedNetwork {
       vnetCidr: azure ? vnet : undefined,
       location: azure ? c.location : undefined,
       hasProvider: azure,
+      ...(bootstrapHosts !== undefined ? { bootstrapHosts } : {}),
       hosts,
     };
   });
-
-  const b = raw.bootstrap;
-  const bootstrapSize =
-    b.kind === 'default' ? undefined : b.kind === 'one' ? 1 : b.kind === 'all' ? hostCount : 1 + (b.at % hostCount);
 
   const spec: NetworkSpec = {
     path: NETWORK_PATH,
@@ -258,8 +300,8 @@ export function toGenerated(raw: RawNetwork): GeneratedNetwork {
     clusters,
   };
 
-  // Sample: the first and last host, the first host of each later cluster
-  // kind, and a few random ones.
+  // Sample: the first and the last host, the first Azure and the first
+  // dedicated host, and up to three random ones.
   const kinds = clusters.flatMap((c) => c.hosts.map(() => c.kind));
   const sample = new Set<number>([0, hostCount - 1]);
   const firstDedicated = kinds.indexOf('dedicated');
@@ -268,14 +310,17 @@ export function toGenerated(raw: RawNetwork): GeneratedNetwork {
   if (firstAzure >= 0) sample.add(firstAzure);
   for (const p of raw.samplePicks) sample.add(p % hostCount);
 
-  return {
+  const generated: GeneratedNetwork = {
     spec,
     hostCount,
     pinned,
     sshHosts,
     azureBootFormat: raw.azureBootFormat,
+    bootstrapFlags,
     sample: [...sample].sort((x, y) => x - y),
   };
+  Object.defineProperty(generated, fc.toStringMethod, { value: () => describeNetwork(generated) });
+  return generated;
 }
 
 /**
@@ -287,6 +332,21 @@ export function capHosts(raw: RawNetwork, maxHosts: number): RawNetwork {
   const clusters = raw.clusters.slice(0, maxHosts);
   const perCluster = Math.max(1, Math.floor(maxHosts / clusters.length));
   return { ...raw, clusters: clusters.map((c) => ({ ...c, hosts: c.hosts.slice(0, perCluster) })) };
+}
+
+/**
+ * How fast-check prints a counterexample: a summary line per cluster, and the
+ * full spec only when it is small (a shrunk one usually is). The seed and
+ * path fast-check prints alongside replay any of them exactly.
+ */
+export function describeNetwork(gen: GeneratedNetwork): string {
+  const s = gen.spec;
+  const clusters = s.clusters.map((c) =>
+    `${c.kind} ${c.name} x${c.hosts.length}${c.bootstrapHosts !== undefined ? ` bootstrapHosts=${c.bootstrapHosts}` : ''}${c.dnsName ? ` dns=${c.dnsName}` : ''}`);
+  const head = `${gen.hostCount} hosts; bridge ${s.bridgeRange}, ipalloc ${s.ipallocRange}, bootstrapSize ${s.bootstrapSize ?? '(default)'}, ` +
+    `${gen.pinned.size} pinned, azure boot ${gen.azureBootFormat}, sample ${JSON.stringify(gen.sample)}`;
+  const full = gen.hostCount <= 40 ? `\nspec: ${JSON.stringify(s)}` : '';
+  return `GeneratedNetwork(${head}\n  ${clusters.join('\n  ')}${full})`;
 }
 
 export const generatedNetwork: fc.Arbitrary<GeneratedNetwork> = rawNetwork.map(toGenerated);

@@ -1,6 +1,9 @@
 // Builds the real constructs for a generated network, the way stacks/seed.ts
 // does: one aliased azurerm provider per subscription, secrets and account
 // details as Terraform variables, so synth needs no credentials.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
@@ -13,10 +16,10 @@ export interface RandomStack {
 }
 
 /** `subscriptions` providers are shared round-robin by the Azure clusters. */
-export function buildRandomStack(gen: GeneratedNetwork, subscriptions: number): RandomStack {
+export function buildRandomStack(gen: GeneratedNetwork, subscriptions: number, outdir?: string): RandomStack {
   const spec = gen.spec;
   const [stackId, networkId] = spec.path.split('/');
-  const app = Testing.app({ stackTraces: false });
+  const app = Testing.app({ stackTraces: false, ...(outdir ? { outdir } : {}) });
   const stack = new TerraformStack(app, stackId);
   const variable = (name: string) => new TerraformVariable(stack, name, { type: 'string', nullable: false });
   const providers = Array.from({ length: subscriptions }, (_, k) =>
@@ -49,8 +52,9 @@ export function buildRandomStack(gen: GeneratedNetwork, subscriptions: number): 
             location: c.location,
             dnsLabel: c.dnsLabel,
             vnetCidr: c.vnetCidr,
+            bootstrapHosts: c.bootstrapHosts,
           })
-        : new WeaveCluster(network, c.name, { kind: 'dedicated', dnsName: c.dnsName });
+        : new WeaveCluster(network, c.name, { kind: 'dedicated', dnsName: c.dnsName, bootstrapHosts: c.bootstrapHosts });
     for (const h of c.hosts) {
       new WeaveHost(cluster, h.name, {
         bridgeAddress: h.bridgeAddress,
@@ -59,4 +63,38 @@ export function buildRandomStack(gen: GeneratedNetwork, subscriptions: number): 
     }
   }
   return { stack, network };
+}
+
+/**
+ * Builds the stack and returns `Testing.synth`'s JSON, parsed, in a scratch
+ * output directory that is removed afterwards.
+ */
+export function synthRandomStack(gen: GeneratedNetwork, subscriptions: number): Record<string, unknown> {
+  const outdir = mkdtempSync(join(tmpdir(), 'weave-props-'));
+  try {
+    return withPlainStackTraces(() => {
+      const { stack } = buildRandomStack(gen, subscriptions, outdir);
+      return JSON.parse(Testing.synth(stack)) as Record<string, unknown>;
+    });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * cdktf records a full creation stack trace for every token it makes (only
+ * ever shown in error messages). Under Jest each trace is formatted through
+ * source-map-support, which makes building and synthesizing a stack with
+ * thousands of tokens about three times slower. This formats traces plainly
+ * while `fn` runs and restores the formatter afterwards; nothing synthesized
+ * depends on it.
+ */
+export function withPlainStackTraces<T>(fn: () => T): T {
+  const saved = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error, frames) => `${error}\n${frames.map((f) => `    at ${f}`).join('\n')}`;
+  try {
+    return fn();
+  } finally {
+    Error.prepareStackTrace = saved;
+  }
 }
