@@ -74,7 +74,27 @@ function summarize(file, { top = 20 } = {}) {
   const selfByFile = new Map();
   const selfByPkg = new Map();
   const inclByFn = new Map();
+  // Nearest project frame (compiled dist/ code, not bench/), and whether the
+  // sample is inside cdktf's token creation-stack capture.
+  const isProject = (n) => /\/dist\//.test(n.callFrame.url) && !n.callFrame.url.includes('/node_modules/');
+  const isCapture = (n) => n.callFrame.functionName === 'captureStackTrace' && n.callFrame.url.includes('stack-trace');
+  const byProject = new Map(); // key -> [total, capture]
   for (const [id, us] of self) {
+    {
+      let proj;
+      let capture = false;
+      for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+        const n = byId.get(cur);
+        if (!capture && isCapture(n)) capture = true;
+        if (isProject(n)) { proj = fnKey(n); break; }
+      }
+      const node = byId.get(id);
+      const k = proj ?? (node.callFrame.url ? '(no project frame on the stack: cdktf/node/module loading)' : `(${node.callFrame.functionName || 'native'})`);
+      const e = byProject.get(k) || [0, 0];
+      e[0] += us;
+      if (capture) e[1] += us;
+      byProject.set(k, e);
+    }
     const n = byId.get(id);
     add(selfByFn, fnKey(n), us);
     add(selfByFile, n.callFrame.url ? shortUrl(n.callFrame.url) : `(${n.callFrame.functionName || 'native'})`, us);
@@ -94,11 +114,23 @@ function summarize(file, { top = 20 } = {}) {
     const rows = [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
     return [title, ...rows.map(([k, us]) => `  ${ms(us)} ${pct(us)}  ${k}`)];
   };
+  const projRows = [...byProject.entries()].sort((a, b) => b[1][0] - a[1][0]).slice(0, 15);
+  const projTable = [
+    'CPU time by nearest project frame (the dist/ function that led to it; "capture" = the part spent in',
+    'cdktf\'s captureStackTrace, which every new Token/Lazy/Intrinsic runs for its creationStack):',
+    ...projRows.map(([k, [t, c]]) => `  ${ms(t)} ${pct(t)}  (capture ${ms(c).trim()})  ${k}`),
+  ];
+  let captureTotal = 0;
+  for (const [, [, c]] of byProject) captureTotal += c;
   const skipIncl = new Set(['(root)', '(program)', '(garbage collector)', '(idle)']);
-  const incl = new Map([...inclByFn].filter(([k]) => !skipIncl.has(k.split('  ')[0]) || k.includes('/')));
+  // Leave out the root, module-loader and bench entry frames every sample sits under.
+  const boring = (k) => skipIncl.has(k.split('  ')[0]) || / node:internal\/(main|modules)\//.test(k) || / bench\/case\.js:/.test(k);
+  const incl = new Map([...inclByFn].filter(([k]) => !boring(k)));
   return [
     `profile: ${file}`,
-    `sampled CPU time: ${(total / 1000).toFixed(0)} ms`,
+    `sampled CPU time: ${(total / 1000).toFixed(0)} ms, of which ${(captureTotal / 1000).toFixed(0)} ms (${((100 * captureTotal) / total).toFixed(1)}%) inside cdktf captureStackTrace`,
+    '',
+    ...projTable,
     '',
     ...table('Self time by package / area:', selfByPkg, 12),
     '',

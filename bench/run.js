@@ -180,7 +180,7 @@ function runNpmTest() {
   for (let i = 0; ; i++) {
     const r = measure('npm', ['test']);
     runs.push(r);
-    log(`   run ${i + 1}: ${sec(r.wallMs)}, exit ${r.status}${r.maxRssKiB ? `, peak RSS of npm (parent process) ${mib(r.maxRssKiB)}` : ''}`);
+    log(`   run ${i + 1}: ${sec(r.wallMs)}, exit ${r.status}${r.maxRssKiB ? `, largest single-process peak RSS in the npm test process tree ${mib(r.maxRssKiB)}` : ''}`);
     if (r.status !== 0) {
       log('   npm test FAILED; last lines of its output:');
       log(tail(r.stdout + '\n' + r.stderr, 25).replace(/^/gm, '     | '));
