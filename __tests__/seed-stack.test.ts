@@ -133,7 +133,10 @@ describe('seed stack synthesized by the app (what `cdktf synth` runs)', () => {
     expect(tf.variable!.weave_password.sensitive).toBe(true);
     // user_data is readable by any process on the VM: no password reference there either.
     for (const vm of Object.values(vms)) expect(Buffer.from(vm.user_data as string, 'base64').toString()).not.toMatch(/PASSWORD/);
-    for (const vm of Object.values(vms)) expect(vm.custom_data).toContain('var.weave_password');
+    // The password enters only through one local, built from the sensitive variable.
+    const locals = (tf as unknown as { locals: Record<string, string> }).locals;
+    expect(locals.weave_shared_env_b64).toMatch(/^\$\{base64encode\(join\("", \[".*WEAVE_PASSWORD=", var\.weave_password, "\\n"\]\)\)\}$/);
+    for (const vm of Object.values(vms)) expect(vm.custom_data).toMatch(/"__WEAVE_SECRET_0__", local\.weave_shared_env_b64\)\)\}$/);
   });
 
   it('outputs each host\'s bridge address and each cluster\'s DNS name', () => {

@@ -163,6 +163,20 @@ export class WeaveCluster extends Construct {
   /** Name later clusters dial: the public IP's FQDN for Azure, `dnsName` for dedicated. */
   readonly dnsName?: string;
   private readonly props: WeaveClusterProps;
+  private peerSourcesCache?: string[];
+  /**
+   * @internal Attribute references hosts and other clusters read, taken once:
+   * each read of a resource attribute makes a new cdktf token.
+   */
+  refs?: {
+    readonly resourceGroupName: string;
+    readonly location: string;
+    readonly subnetId: string;
+    readonly backendPoolId: string;
+    readonly loadBalancerId: string;
+    readonly fqdn: string;
+    readonly publicAddress: string;
+  };
 
   constructor(scope: WeaveNetwork, id: string, props: WeaveClusterProps = {}) {
     if (!WeaveNetwork.isWeaveNetwork(scope)) {
@@ -282,6 +296,7 @@ export class WeaveCluster extends Construct {
     // Other clusters' egress addresses and the dedicated servers: only known
     // once every cluster is declared, so resolved lazily at synth.
     const peerSources = Lazy.listValue({ produce: () => this.peerSources() });
+    const ruleCount = Lazy.numberValue({ produce: () => (this.peerSources().length > 0 ? 1 : 0) });
     const rule = (id: string, priority: number, protocol: string, port: string, sources: string[], description: string) =>
       new NetworkSecurityRule(this, id, {
         provider,
@@ -305,7 +320,7 @@ export class WeaveCluster extends Construct {
     ];
     // A one-cluster network has no outside peers; an empty source list is
     // not a valid rule, so the rules are dropped at synth.
-    for (const r of weaveRules) r.addOverride('count', Lazy.numberValue({ produce: () => (this.peerSources().length > 0 ? 1 : 0) }));
+    for (const r of weaveRules) r.addOverride('count', ruleCount);
     if (this.sshSourceCidr !== undefined) {
       rule('ssh', 200, 'Tcp', '22', [this.sshSourceCidr], 'SSH from the administrators\' range');
     }
@@ -370,18 +385,28 @@ export class WeaveCluster extends Construct {
       value: publicIp.ipAddress,
       description: `Public (ingress and egress) address of Weave cluster ${this.node.path}`,
     }).overrideLogicalId(outputId(this.network, name, 'public_address'));
+    this.refs = {
+      resourceGroupName: resourceGroup.name,
+      location: resourceGroup.location,
+      subnetId: subnet.id,
+      backendPoolId: backendPool.id,
+      loadBalancerId: loadBalancer.id,
+      fqdn: publicIp.fqdn,
+      publicAddress: publicIp.ipAddress,
+    };
     return { resourceGroup, virtualNetwork, subnet, securityGroup, publicIp, loadBalancer, backendPool };
   }
 
-  /** Addresses of every peer outside this cluster, for the NSG. */
+  /** Addresses of every peer outside this cluster, for the NSG; computed once, at synth. */
   private peerSources(): string[] {
+    if (this.peerSourcesCache) return this.peerSourcesCache;
     const out: string[] = [];
     for (const c of this.network.clusters) {
       if (c === this) continue;
-      if (c.azure) out.push(c.azure.publicIp.ipAddress);
+      if (c.refs) out.push(c.refs.publicAddress);
       if (c.kind === 'dedicated') for (const h of c.hosts) if (h.publicAddress) out.push(h.publicAddress);
     }
-    return out;
+    return (this.peerSourcesCache = out);
   }
 
   /** @internal the SSH NAT port of the n-th host. */

@@ -1,4 +1,4 @@
-import { Fn, Lazy, TerraformOutput } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { LbNatRule } from '@cdktf/provider-azurerm/lib/lb-nat-rule';
 import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
@@ -9,7 +9,7 @@ import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { HostSpec } from '../core/model';
 import { ProblemList } from '../core/problems';
 import { isToken } from '../core/tokens';
-import { bootDocument, bootDocumentBase64 } from './boot-data';
+import { bootExpression, lazyOnce } from './boot-data';
 import { WeaveCluster } from './cluster';
 import { HOST_MARK } from './marks';
 import { outputId } from './names';
@@ -151,7 +151,7 @@ export class WeaveHost extends Construct {
     this.hostName = props.hostName ?? id;
     this.publicAddress = scope.kind === 'dedicated' ? props.publicAddress ?? props.ssh?.host : undefined;
     const network = scope.network;
-    this.bridgeAddress = Lazy.stringValue({ produce: () => network.bootData(this.hostName).plan.bridgeAddress });
+    this.bridgeAddress = lazyOnce(() => network.bootData(this.hostName).plan.bridgeAddress);
 
     if (scope.kind === 'azure' && scope.azure) {
       this.azure = this.buildAzure(scope);
@@ -222,33 +222,33 @@ export class WeaveHost extends Construct {
   }
 
   private buildAzure(cluster: WeaveCluster): AzureHostResources {
-    const az = cluster.azure!;
+    const az = cluster.refs!;
     const p = this.props;
     const provider = cluster.provider;
     const network = cluster.network;
     const common = {
       provider,
-      location: az.resourceGroup.location,
-      resourceGroupName: az.resourceGroup.name,
+      location: az.location,
+      resourceGroupName: az.resourceGroupName,
       tags: cluster.tags,
     };
     const networkInterface = new NetworkInterface(this, 'nic', {
       ...common,
       name: `${this.hostName}-nic`,
-      ipConfiguration: [{ name: IP_CONFIG, subnetId: az.subnet.id, privateIpAddressAllocation: 'Dynamic' }],
+      ipConfiguration: [{ name: IP_CONFIG, subnetId: az.subnetId, privateIpAddressAllocation: 'Dynamic' }],
     });
     const poolMembership = new NetworkInterfaceBackendAddressPoolAssociation(this, 'lb-pool-assoc', {
       provider,
       networkInterfaceId: networkInterface.id,
       ipConfigurationName: IP_CONFIG,
-      backendAddressPoolId: az.backendPool.id,
+      backendAddressPoolId: az.backendPoolId,
     });
     if (cluster.sshSourceCidr !== undefined) {
       const index = cluster.hosts.indexOf(this);
       const nat = new LbNatRule(this, 'ssh-nat', {
         provider,
-        resourceGroupName: az.resourceGroup.name,
-        loadbalancerId: az.loadBalancer.id,
+        resourceGroupName: az.resourceGroupName,
+        loadbalancerId: az.loadBalancerId,
         name: `ssh-${this.hostName}`,
         protocol: 'Tcp',
         frontendIpConfigurationName: cluster.lbFrontendName(),
@@ -262,7 +262,7 @@ export class WeaveHost extends Construct {
         natRuleId: nat.id,
       });
       new TerraformOutput(this, 'ssh', {
-        value: `ssh -p ${cluster.sshPort(index)} core@${az.publicIp.fqdn}`,
+        value: `ssh -p ${cluster.sshPort(index)} core@${az.fqdn}`,
         description: `SSH command for host ${this.hostName}`,
       }).overrideLogicalId(outputId(network, this.hostName, 'ssh'));
     }
@@ -288,11 +288,11 @@ export class WeaveHost extends Construct {
       },
       // Static per host: settings that change when the network grows are
       // kept out of it (see userData), so growth never replaces a VM.
-      customData: Lazy.stringValue({ produce: () => bootDocumentBase64(network.bootData(this.hostName).boot, network.password) }),
+      customData: lazyOnce(() => `\${base64encode(${bootExpression(network.bootData(this.hostName).boot, (slot) => network.secretRef(slot))})}`),
       // The host env file (peers, IPAM mode, bridge address): no secrets,
       // updated in place, re-read by weave-host-env.service on every start.
       // Empty for Ignition, which would otherwise read it instead of custom data.
-      userData: ignition ? undefined : Lazy.stringValue({ produce: () => network.bootData(this.hostName).userData! }),
+      userData: ignition ? undefined : lazyOnce(() => network.bootData(this.hostName).userData!),
       bootDiagnostics: {},
       // The first boot downloads weave through the load balancer's outbound rule.
       dependsOn: [poolMembership],
@@ -305,15 +305,16 @@ export class WeaveHost extends Construct {
 
   private buildDedicated(ssh: DedicatedSshOptions): NullResource {
     const network = this.cluster.network;
-    const render = () => bootDocument(network.bootData(this.hostName).boot, network.password);
-    const script = Lazy.stringValue({ produce: render });
+    let expr: string | undefined;
+    const render = () => (expr ??= bootExpression(network.bootData(this.hostName).boot, (slot) => network.secretRef(slot)));
+    const script = lazyOnce(() => `\${${render()}}`);
     const user = ssh.user ?? 'core';
     const apply = `${STAGING_DIR}/apply.sh`;
     return new NullResource(this, 'provision', {
       triggers: {
         host: ssh.host,
         // Re-run whenever anything in the script, the password included, changes.
-        config: Lazy.stringValue({ produce: () => Fn.sha256(render()) }),
+        config: lazyOnce(() => `\${sha256(${render()})}`),
       },
       connection: {
         type: 'ssh' as const,

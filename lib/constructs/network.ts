@@ -1,15 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Annotations, ISynthesisSession, Lazy, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { Annotations, Fn, ISynthesisSession, Lazy, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { renderMermaid } from '../core/diagram';
 import { Construct } from 'constructs';
 import { BootFormat, HostEnvSource, NetworkPlan, NetworkSpec, Problem, ProblemList, WeaveConfigError } from '../core';
-import { buildBootConfig, renderUserData } from '../core/boot';
+import { buildBootConfig, renderUserData, sharedEnvContent } from '../core/boot';
 import { DEFAULT_RELEASE, HostPlan, WeaveRelease } from '../core/model';
 import { planNetwork } from '../core/plan';
 import { renderBoot } from '../core/render';
-import { RenderedBoot, fillSecrets } from '../core/render/rendered';
+import { RenderedBoot, SecretSlot, fillSecrets } from '../core/render/rendered';
 import { isToken } from '../core/tokens';
 import type { WeaveCluster } from './cluster';
 import type { WeaveHost } from './host';
@@ -150,6 +150,8 @@ export class WeaveNetwork extends Construct {
   /** Default SSH public key for Azure VMs whose cluster and host give none. */
   readonly sshPublicKey?: string;
   private readonly props: WeaveNetworkProps;
+  /** `local.<name>`: base64 of the shared env file, password included, computed by Terraform. */
+  private readonly sharedEnvRef: string;
   private planned?: { plan: NetworkPlan; hosts: Map<string, HostBootData> };
 
   constructor(scope: Construct, id: string, props: WeaveNetworkProps = {}) {
@@ -184,6 +186,18 @@ export class WeaveNetwork extends Construct {
       this.passwordVariable.overrideLogicalId(name);
       this.password = this.passwordVariable.stringValue;
     }
+    // One Terraform expression joins the password into the shared env file;
+    // every host's boot document refers to it by name.
+    const sharedEnv = new TerraformLocal(this, 'shared-env', Lazy.stringValue({
+      produce: () => {
+        const c = sharedEnvContent(this.plan());
+        return Fn.base64encode(Fn.join('', [c.before, this.password, c.after]));
+      },
+    }));
+    const localName = `${id.replace(/[^A-Za-z0-9_-]/g, '_')}_shared_env_b64`;
+    sharedEnv.overrideLogicalId(localName);
+    this.sharedEnvRef = `local.${localName}`;
+
     // A picture beside the stack's cdk.tf.json: clusters, hosts, bridge
     // addresses and peer links, as Mermaid source (`npm run diagrams` turns
     // it into SVG).
@@ -254,6 +268,18 @@ export class WeaveNetwork extends Construct {
    */
   plan(): NetworkPlan {
     return this.prepare().plan;
+  }
+
+  /**
+   * @internal The `local.<name>` that fills a secret slot of a boot document.
+   * Every slot holds the shared env file; anything else is a library bug.
+   */
+  secretRef(slot: SecretSlot): string {
+    const expected = sharedEnvContent(this.plan());
+    if (slot.content.before !== expected.before || slot.content.after !== expected.after) {
+      throw new Error(`${this.node.path}: boot document has a secret slot that is not the shared env file (${slot.placeholder})`);
+    }
+    return this.sharedEnvRef;
   }
 
   /** Boot data for one host, by host name. */

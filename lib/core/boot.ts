@@ -132,6 +132,14 @@ function unit(sections: Record<string, readonly (string | false | undefined)[]>)
 }
 
 /**
+ * The shared env file's content around the password: the same on every host
+ * of a network, so the construct layer computes it once.
+ */
+export function sharedEnvContent(network: NetworkPlan): SecretContent {
+  return { secret: true, before: `${renderEnv(network.sharedEnv)}WEAVE_PASSWORD=`, after: '\n' };
+}
+
+/**
  * Builds the files and systemd units that install and start Weave on one
  * planned host. The result is format-neutral; the network password appears
  * only as a {@link SecretContent} slot, never as text.
@@ -144,11 +152,7 @@ export function buildBootConfig(network: NetworkPlan, host: HostPlan, options: B
   const docs = 'Documentation=https://github.com/rajch/weave';
 
   const files: BootFile[] = [
-    {
-      path: host.sharedEnvPath,
-      mode: 0o600,
-      content: { secret: true, before: `${renderEnv(network.sharedEnv)}WEAVE_PASSWORD=`, after: '\n' },
-    },
+    { path: host.sharedEnvPath, mode: 0o600, content: sharedEnvContent(network) },
     ...(imds ? [] : [{ path: host.hostEnvPath, mode: 0o600, content: renderEnv(host.hostEnv) }]),
     {
       // Keep systemd-networkd's catch-all DHCP config off weave's interfaces.
