@@ -287,6 +287,7 @@ export class WeaveCluster extends Construct {
       defaultOutboundAccessEnabled: false,
     });
     const securityGroup = new NetworkSecurityGroup(this, 'nsg', { ...base, ...rg, name: `${name}-nsg` });
+    const securityGroupName = securityGroup.name;
     new SubnetNetworkSecurityGroupAssociation(this, 'subnet-nsg', {
       provider,
       subnetId: subnet.id,
@@ -301,7 +302,7 @@ export class WeaveCluster extends Construct {
       new NetworkSecurityRule(this, id, {
         provider,
         ...rg,
-        networkSecurityGroupName: securityGroup.name,
+        networkSecurityGroupName: securityGroupName,
         name: id,
         description,
         priority,
@@ -340,26 +341,29 @@ export class WeaveCluster extends Construct {
       sku: 'Standard',
       frontendIpConfiguration: [{ name: FRONTEND, publicIpAddressId: publicIp.id }],
     });
-    const backendPool = new LbBackendAddressPool(this, 'lb-pool', { provider, name: 'hosts', loadbalancerId: loadBalancer.id });
+    const loadBalancerId = loadBalancer.id;
+    const backendPool = new LbBackendAddressPool(this, 'lb-pool', { provider, name: 'hosts', loadbalancerId: loadBalancerId });
+    const backendPoolId = backendPool.id;
     const probe = new LbProbe(this, 'lb-probe', {
       provider,
       name: 'weave-tcp',
-      loadbalancerId: loadBalancer.id,
+      loadbalancerId: loadBalancerId,
       protocol: 'Tcp',
       port: 6783,
     });
+    const probeId = probe.id;
     for (const p of WEAVE_PORTS) {
       const proto = p.protocol.toLowerCase();
       new LbRule(this, `lb-rule-${proto}-${p.port}`, {
         provider,
         name: `weave-${proto}-${p.port}`,
-        loadbalancerId: loadBalancer.id,
+        loadbalancerId: loadBalancerId,
         frontendIpConfigurationName: FRONTEND,
         protocol: p.protocol,
         frontendPort: p.port,
         backendPort: p.port,
-        backendAddressPoolIds: [backendPool.id],
-        probeId: probe.id,
+        backendAddressPoolIds: [backendPoolId],
+        probeId,
         // Weave's TCP and UDP flows from one peer must reach the same host.
         loadDistribution: 'SourceIP',
         // The outbound rule below does SNAT for this pool.
@@ -372,9 +376,9 @@ export class WeaveCluster extends Construct {
     new LbOutboundRule(this, 'lb-outbound', {
       provider,
       name: 'egress',
-      loadbalancerId: loadBalancer.id,
+      loadbalancerId: loadBalancerId,
       protocol: 'All',
-      backendAddressPoolId: backendPool.id,
+      backendAddressPoolId: backendPoolId,
       frontendIpConfiguration: [{ name: FRONTEND }],
     });
     new TerraformOutput(this, 'dns-name', {
@@ -389,8 +393,8 @@ export class WeaveCluster extends Construct {
       resourceGroupName: resourceGroup.name,
       location: resourceGroup.location,
       subnetId: subnet.id,
-      backendPoolId: backendPool.id,
-      loadBalancerId: loadBalancer.id,
+      backendPoolId,
+      loadBalancerId,
       fqdn: publicIp.fqdn,
       publicAddress: publicIp.ipAddress,
     };

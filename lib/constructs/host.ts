@@ -237,9 +237,10 @@ export class WeaveHost extends Construct {
       name: `${this.hostName}-nic`,
       ipConfiguration: [{ name: IP_CONFIG, subnetId: az.subnetId, privateIpAddressAllocation: 'Dynamic' }],
     });
+    const nicId = networkInterface.id;
     const poolMembership = new NetworkInterfaceBackendAddressPoolAssociation(this, 'lb-pool-assoc', {
       provider,
-      networkInterfaceId: networkInterface.id,
+      networkInterfaceId: nicId,
       ipConfigurationName: IP_CONFIG,
       backendAddressPoolId: az.backendPoolId,
     });
@@ -257,7 +258,7 @@ export class WeaveHost extends Construct {
       });
       new NetworkInterfaceNatRuleAssociation(this, 'ssh-nat-assoc', {
         provider,
-        networkInterfaceId: networkInterface.id,
+        networkInterfaceId: nicId,
         ipConfigurationName: IP_CONFIG,
         natRuleId: nat.id,
       });
@@ -275,7 +276,7 @@ export class WeaveHost extends Construct {
       adminUsername: 'core',
       disablePasswordAuthentication: true,
       adminSshKey: [{ username: 'core', publicKey: (p.sshPublicKey ?? cluster.sshPublicKey)! }],
-      networkInterfaceIds: [networkInterface.id],
+      networkInterfaceIds: [nicId],
       osDisk: {
         caching: 'ReadWrite',
         storageAccountType: p.osDiskType ?? 'StandardSSD_LRS',

@@ -8,7 +8,7 @@ import { BootFormat, HostEnvSource, NetworkPlan, NetworkSpec, Problem, ProblemLi
 import { buildBootConfig, renderUserData, sharedEnvContent } from '../core/boot';
 import { DEFAULT_RELEASE, HostPlan, WeaveRelease } from '../core/model';
 import { planNetwork } from '../core/plan';
-import { renderBoot } from '../core/render';
+import { cloudConfigByName, renderBoot } from '../core/render';
 import { RenderedBoot, SecretSlot, fillSecrets } from '../core/render/rendered';
 import { isToken } from '../core/tokens';
 import type { WeaveCluster } from './cluster';
@@ -309,11 +309,14 @@ export class WeaveNetwork extends Construct {
     const hosts = new Map<string, HostBootData>();
     const byName = new Map(this.hosts.map((h) => [h.hostName, h]));
     const sizeProblems: Problem[] = [];
+    const cloudConfigFor = cloudConfigByName(plan);
     for (const hp of plan.hosts) {
       const azure = hp.kind === 'azure';
       const format: BootFormat = azure ? this.bootFormat : 'script';
       const source: HostEnvSource = azure && format === 'cloud-config' ? 'azure-imds' : 'file';
-      const boot = renderBoot(buildBootConfig(plan, hp, { hostEnvSource: source }), format);
+      const boot = source === 'azure-imds'
+        ? cloudConfigFor(hp)
+        : renderBoot(buildBootConfig(plan, hp, { hostEnvSource: source }), format);
       if (azure) {
         const bytes = Buffer.byteLength(fillSecrets(boot, 'x'.repeat(MAX_PASSWORD_LENGTH)), 'utf8');
         if (bytes > CUSTOM_DATA_LIMIT) {

@@ -2,7 +2,8 @@
 // that Flatcar reads from Azure custom data: `write_files` plus
 // `coreos.units` with drop-ins. Only keys coreos-cloudinit knows are used.
 import { stringify } from 'yaml';
-import { BootConfig } from '../boot';
+import { BootConfig, buildBootConfig } from '../boot';
+import { HostPlan, NetworkPlan, hostEnvPath } from '../model';
 import { RenderedBoot, SlotTable, octal } from './rendered';
 
 /**
@@ -30,4 +31,29 @@ export function renderCloudConfig(boot: BootConfig): RenderedBoot {
   // lineWidth 0: never fold long ExecStart lines; systemd would not rejoin them.
   const text = `#cloud-config\n${stringify(doc, { lineWidth: 0, defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN' })}`;
   return { format: 'cloud-config', text, slots: table.slots };
+}
+
+/** A name no validated host can have (uppercase), standing in for the real one. */
+const NAME_SLOT = 'WEAVE_HOST_NAME_SLOT';
+
+/**
+ * Renders cloud-config for many hosts at the cost of one. With the host env
+ * fetched from instance metadata, a host's document differs from its
+ * neighbours' only in the host name (in paths and unit text), so the document
+ * is rendered once for a stand-in name and the name is substituted. Host
+ * names are plain `[a-z0-9.-]`, which YAML writes the same wherever the
+ * stand-in stood. `__tests__/render.test.ts` checks the result equals a
+ * direct render for every host.
+ *
+ * @param network - the planned network
+ * @returns a function giving each host's rendered document
+ */
+export function cloudConfigByName(network: NetworkPlan): (host: HostPlan) => RenderedBoot {
+  let template: RenderedBoot | undefined;
+  return (host) => {
+    template ??= renderCloudConfig(
+      buildBootConfig(network, { ...host, name: NAME_SLOT, hostEnvPath: hostEnvPath(NAME_SLOT) }, { hostEnvSource: 'azure-imds' }),
+    );
+    return { ...template, text: template.text.split(NAME_SLOT).join(host.name) };
+  };
 }

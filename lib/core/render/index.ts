@@ -1,5 +1,5 @@
 import { BootConfig } from '../boot';
-import { renderCloudConfig } from './cloud-config';
+import { cloudConfigByName, renderCloudConfig } from './cloud-config';
 import { renderIgnition } from './ignition';
 import { BootFormat, RenderedBoot } from './rendered';
 import { renderScript } from './script';
@@ -16,4 +16,4 @@ export function renderBoot(boot: BootConfig, format: BootFormat): RenderedBoot {
   }
 }
 export * from './rendered';
-export { renderCloudConfig, renderIgnition, renderScript };
+export { cloudConfigByName, renderCloudConfig, renderIgnition, renderScript };
