@@ -1,6 +1,7 @@
 import { parse, parseDocument } from 'yaml';
 import {
   buildBootConfig,
+  cloudConfigByName,
   fillSecrets,
   HostEnvSource,
   planNetwork,
@@ -161,5 +162,22 @@ describe('SSH install script (dedicated hosts)', () => {
     const res = spawnSync('bash', ['-n'], { input: fillSecrets(r, PASSWORD) });
     expect(res.stderr.toString()).toBe('');
     expect(res.status).toBe(0);
+  });
+});
+
+describe('cloud-config rendered once per network', () => {
+  it('gives every host exactly what a direct render gives it', () => {
+    const spec = seedSpec({ bootstrapSize: undefined });
+    // Names of different lengths and with dots, so substitution is exercised.
+    const clusters = spec.clusters.map((c, i) => ({
+      ...c,
+      hosts: [...c.hosts, { path: `x/${i}`, name: `n${i}.rack-${'a'.repeat(i * 7)}.example` }],
+    }));
+    const p = planNetwork({ ...spec, clusters, bridgeRange: '10.1.0.0/16' });
+    const byName = cloudConfigByName(p);
+    for (const h of p.hosts) {
+      const direct = renderCloudConfig(buildBootConfig(p, h, { hostEnvSource: 'azure-imds' }));
+      expect([h.name, byName(h)]).toEqual([h.name, direct]);
+    }
   });
 });
