@@ -171,7 +171,7 @@ describe('cloud-config rendered once per network', () => {
     // Names of different lengths and with dots, so substitution is exercised.
     const clusters = spec.clusters.map((c, i) => ({
       ...c,
-      hosts: [...c.hosts, { path: `x/${i}`, name: `n${i}.rack-${'a'.repeat(i * 7)}.example` }],
+      hosts: [...c.hosts, { path: `x/${i}`, name: `n${i}.rack-${'a'.repeat(i * 7 + 1)}.example`, sshHost: '203.0.113.9' }],
     }));
     const p = planNetwork({ ...spec, clusters, bridgeRange: '10.1.0.0/16' });
     const byName = cloudConfigByName(p);
