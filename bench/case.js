@@ -42,6 +42,12 @@ if (caseName === 'empty') {
   marks.required = performance.now();
   app = new App({ outdir });
   buildNetworkStack(app, 'weave-net', NETWORKS[caseName]);
+} else if (caseName.startsWith('plain-')) {
+  const { SHAPES, buildPlainStack } = require('./plain');
+  require('@cdktf/provider-azurerm/lib/provider');
+  marks.required = performance.now();
+  app = new App({ outdir });
+  buildPlainStack(app, 'plain', SHAPES[caseName]);
 } else {
   console.error(`unknown case ${caseName}`);
   process.exit(2);

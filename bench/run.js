@@ -122,6 +122,9 @@ const SYNTH_CASES = [
   { name: 'seed', label: 'seed stack (stacks/seed.ts, 5 hosts)', hosts: 5 },
   { name: 'net-100', label: `generated, 100 hosts (${NETWORKS['net-100'].clusters} clusters x ${NETWORKS['net-100'].hostsPerCluster})`, hosts: 100 },
   { name: 'net-1000', label: `generated, 1,000 hosts (${NETWORKS['net-1000'].clusters} clusters x ${NETWORKS['net-1000'].hostsPerCluster})`, hosts: 1000 },
+  // Same resource graphs as plain cdktf code (bench/plain.js): what cdktf alone costs.
+  { name: 'plain-seed', label: 'reference: seed-sized graph, plain cdktf', hosts: 5, reference: true },
+  { name: 'plain-1000', label: 'reference: 1,000-host graph, plain cdktf', hosts: 1000, reference: true },
 ];
 
 /** Counts what a synthesized stack holds, as a check that the case did its work. */
@@ -291,6 +294,11 @@ function main() {
   log('  per-host cost := (synth wall median - floor wall median) / hosts');
   log(`    100 hosts:   ${perHost('net-100').toFixed(2)} ms/host`);
   log(`    1,000 hosts: ${perHost('net-1000').toFixed(2)} ms/host   (ratio 1000/100 = ${(perHost('net-1000') / perHost('net-100')).toFixed(2)})`);
+
+  log('');
+  log('  library cost over plain cdktf with the same resources (case median - its plain twin\'s median):');
+  log(`    seed:        ${sec(fig.seed.wall - fig['plain-seed'].wall)}  (${(fig['plain-seed'].wall / floor).toFixed(2)}x floor for plain cdktf alone)`);
+  log(`    1,000 hosts: ${sec(fig['net-1000'].wall - fig['plain-1000'].wall)}  (plain cdktf alone: ${sec(fig['plain-1000'].wall)}, ${mib(fig['plain-1000'].rss)})`);
 
   let testFig;
   if (test) {

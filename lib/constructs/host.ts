@@ -1,10 +1,8 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { LbNatRule } from '@cdktf/provider-azurerm/lib/lb-nat-rule';
 import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
 import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
 import { NetworkInterfaceBackendAddressPoolAssociation } from '@cdktf/provider-azurerm/lib/network-interface-backend-address-pool-association';
-import { NetworkInterfaceNatRuleAssociation } from '@cdktf/provider-azurerm/lib/network-interface-nat-rule-association';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { HostSpec } from '../core/model';
 import { ProblemList } from '../core/problems';
@@ -245,6 +243,9 @@ export class WeaveHost extends Construct {
       backendAddressPoolId: az.backendPoolId,
     });
     if (cluster.sshSourceCidr !== undefined) {
+      // Loaded only when SSH NAT is wanted: module loading is most of a small synth.
+      const { LbNatRule } = require('@cdktf/provider-azurerm/lib/lb-nat-rule') as typeof import('@cdktf/provider-azurerm/lib/lb-nat-rule');
+      const { NetworkInterfaceNatRuleAssociation } = require('@cdktf/provider-azurerm/lib/network-interface-nat-rule-association') as typeof import('@cdktf/provider-azurerm/lib/network-interface-nat-rule-association');
       const index = cluster.hosts.indexOf(this);
       const nat = new LbNatRule(this, 'ssh-nat', {
         provider,
