@@ -77,12 +77,36 @@ describe('units', () => {
 
   it('installs the pinned script, checks its sha256 before it is moved into place, and runs weave setup', () => {
     const lines = unit('weave-install.service').contents!.split('\n');
-    const idx = (re: RegExp) => lines.findIndex((l) => re.test(l));
-    expect(lines[idx(/curl/)]).toContain('https://github.com/rajch/weave/releases/download/v2.9.0/weave');
-    expect(idx(/sha256sum --check/)).toBeGreaterThan(idx(/curl/));
-    expect(idx(/sha256sum --check/)).toBeLessThan(idx(/mv -f/));
-    expect(lines[idx(/sha256sum/)]).toContain('a'.repeat(64));
-    expect(lines).toContain('ExecStart=/opt/bin/weave setup');
+    const fetch = lines.find((l) => l.includes('curl'))!;
+    // Fetched only when the versioned file is missing; verified before it is moved into place.
+    expect(fetch).toMatch(/^ExecStart=\/usr\/bin\/bash -c 'set -o pipefail; test -x \/opt\/bin\/weave-2\.9\.0 \|\| \{ /);
+    expect(fetch).toContain('https://github.com/rajch/weave/releases/download/v2.9.0/weave');
+    expect(fetch).toContain(`echo "${'a'.repeat(64)}  /opt/bin/weave-2.9.0.download" | /usr/bin/sha256sum --check --strict`);
+    const at = (needle: string) => fetch.indexOf(needle);
+    expect(at('curl')).toBeLessThan(at('sha256sum'));
+    expect(at('sha256sum')).toBeLessThan(at('/usr/bin/mv -f'));
+    expect(fetch).not.toContain('$'); // systemd would expand it
+    expect(lines).toContain('ExecStart=/usr/bin/ln -sfn /opt/bin/weave-2.9.0 /opt/bin/weave');
+    expect(lines).toContain("ExecStart=/usr/bin/bash -c '/usr/bin/docker image inspect rajchaudhuri/weave:2.9.0 rajchaudhuri/weaveexec:2.9.0 >/dev/null 2>&1 || /opt/bin/weave setup'");
+  });
+
+  it('the fetch step fails closed on a checksum mismatch and keeps the old script', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const { mkdtempSync, writeFileSync, existsSync } = require('node:fs') as typeof import('node:fs');
+    const { tmpdir } = require('node:os') as typeof import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/weave-fetch-`);
+    const fetch = unit('weave-install.service').contents!.split('\n').find((l) => l.includes('curl'))!;
+    // Run the unit's own command with a stand-in curl that "downloads" known bytes.
+    const script = fetch
+      .replace(/^ExecStart=\/usr\/bin\/bash -c '/, '')
+      .replace(/'$/, '')
+      .split('/opt/bin/').join(`${dir}/`)
+      .replace(/\/usr\/bin\/curl [^&]*-o (\S+) \S+/, 'printf "#!/bin/sh\\n" > $1');
+    const run = () => spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+    expect(run().status).not.toBe(0); // 'a'*64 is not the sha256 of the stand-in
+    expect(existsSync(`${dir}/weave-2.9.0`)).toBe(false);
+    writeFileSync(`${dir}/weave-2.9.0`, 'old', { mode: 0o755 });
+    expect(run().status).toBe(0); // present: nothing is fetched
   });
 
   it('launches weave with --no-restart and host flags, attaches, and stops with weave stop', () => {
@@ -155,6 +179,24 @@ describe('SSH install script (dedicated hosts)', () => {
     expect(r.text).toContain('systemctl enable weave-install.service weave.service weave-expose.service weave-network.target');
     expect(r.text).toMatch(/systemctl restart weave-network.target\n$/);
     expect(r.text).not.toContain(PASSWORD);
+  });
+
+  it('stops before changing anything on a server that lacks a tool the units call', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const { mkdtempSync, writeFileSync } = require('node:fs') as typeof import('node:fs');
+    const { tmpdir } = require('node:os') as typeof import('node:os');
+    const bin = mkdtempSync(`${tmpdir()}/weave-bin-`);
+    const tools = /for tool in ([^;]+);/.exec(r.text)![1].split(' ').map((t) => t.replace('/usr/bin/', ''));
+    expect(tools).toEqual(expect.arrayContaining(['bash', 'curl', 'docker', 'ip', 'sha256sum']));
+    for (const t of tools.filter((x) => x !== 'ip')) writeFileSync(`${bin}/${t}`, '#!/bin/sh\n', { mode: 0o755 });
+    const preflight = r.text.split('\n').slice(0, 7).join('\n').split('/usr/bin/').join(`${bin}/`);
+    expect(preflight).toContain(`${bin}/ip`);
+    const res = spawnSync('bash', ['-c', `${preflight}\necho reached`], { encoding: 'utf8' });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain(`this server lacks: ${bin}/ip`);
+    expect(res.stdout).not.toContain('reached');
+    writeFileSync(`${bin}/ip`, '#!/bin/sh\n', { mode: 0o755 });
+    expect(spawnSync('bash', ['-c', `${preflight}\necho reached`], { encoding: 'utf8' }).stdout).toContain('reached');
   });
 
   it('is valid bash', () => {

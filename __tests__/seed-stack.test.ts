@@ -174,6 +174,27 @@ describe('growth', () => {
   });
 });
 
+describe('growth by a whole cluster', () => {
+  it('appending a cluster changes no existing VM, not even its user data, and the new hosts observe', async () => {
+    const { WeaveCluster, WeaveHost } = await import('../lib');
+    const { AzurermProvider } = await import('@cdktf/provider-azurerm/lib/provider');
+    const app = Testing.app();
+    const stack = new SeedStack(app, 'weave-seed');
+    const sub3 = new AzurermProvider(stack, 'azurerm-sub3', { alias: 'sub3', subscriptionId: 'sub3', features: [{}] });
+    const c4 = new WeaveCluster(stack.network, 'cluster-04', { provider: sub3, location: 'northeurope' });
+    new WeaveHost(c4, 'azure-prd-06');
+    new WeaveHost(c4, 'azure-prd-07');
+    const grown = byName(JSON.parse(Testing.synth(stack)), VM);
+    const before = byName(synthSeed(), VM);
+    for (const [name, vm] of Object.entries(before)) {
+      expect([name, grown[name].custom_data, grown[name].user_data]).toEqual([name, vm.custom_data, vm.user_data]);
+    }
+    expect(Buffer.from(grown['azure-prd-06'].user_data as string, 'base64').toString()).toContain(
+      'WEAVE_PEERS=cluster-01.westeurope.cloudapp.azure.com\nWEAVE_IPALLOC_INIT=observer\nWEAVE_BRIDGE_ADDRESS=10.1.0.6/16\n',
+    );
+  });
+});
+
 describe('cdktf matchers and snapshots', () => {
   it('seed stack matches its snapshot', () => {
     const app = Testing.app();
@@ -214,14 +235,24 @@ describe('cdktf matchers and snapshots', () => {
     expect(tf.output['mesh_solo-2_ssh'].value).toMatch(/^ssh -p 50002 core@\$\{azurerm_public_ip\./);
   });
 
-  it('ignition boot format keeps user data empty and ignores later custom data changes', () => {
+  it('ignition boot format keeps user data empty, ignores growth, and is replaced on a new password', () => {
     const tf = synthSeed({ network: { bootFormat: 'ignition' } });
+    const generations = Object.entries((tf.resource as Record<string, Record<string, Record<string, any>>>).terraform_data ?? {});
+    expect(generations).toHaveLength(1);
+    const [genName, gen] = generations[0];
+    expect(gen.triggers_replace.settings).toMatch(/^\$\{sha256\(join\("\|", \["[0-9a-f]{64}", local\.weave_shared_env_b64\]\)\)\}$/);
     for (const vm of Object.values(byName(tf, VM))) {
       expect(vm.user_data).toBeUndefined();
-      expect(vm.lifecycle).toEqual({ ignore_changes: ['custom_data'] });
+      expect(genName).toBe('weave_boot_generation');
+      // A plain address: Terraform rejects an interpolation here.
+      expect(vm.lifecycle).toEqual({ ignore_changes: ['custom_data'], replace_triggered_by: ['terraform_data.weave_boot_generation'] });
       const ign = JSON.parse(decodeBootDocument(vm.custom_data as string));
       expect(ign.ignition.version).toBe('3.3.0');
     }
+    // Growth leaves the generation alone; a network-wide change moves it.
+    const generationOf = (t: TfJson) => Object.values((t.resource as Record<string, Record<string, Record<string, any>>>).terraform_data)[0].triggers_replace.settings;
+    expect(generationOf(synthSeed({ network: { bootFormat: 'ignition' }, extraCluster01Hosts: ['azure-prd-05'] }))).toBe(generationOf(tf));
+    expect(generationOf(synthSeed({ network: { bootFormat: 'ignition', release: { version: '2.9.1' } } }))).not.toBe(generationOf(tf));
   });
 });
 

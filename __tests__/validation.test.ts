@@ -109,6 +109,10 @@ const cases: Case[] = [
   { name: 'unknown boot format', decl: { network: { bootFormat: 'cloud-init' as never } }, code: 'boot-format-unknown', path: 'stack/net', value: '"cloud-init"', fix: /"cloud-config" \(the default\) or "ignition"/ },
   { name: 'unknown Flatcar channel', decl: { clusters: [{ id: 'c1', hosts: [['h1', { flatcarChannel: 'lts' as never }]] }] }, code: 'flatcar-channel-unknown', path: 'stack/net/c1/h1', value: '"lts"', fix: /stable, beta, alpha/ },
   { name: 'OS disk smaller than the image', decl: { clusters: [{ id: 'c1', hosts: [['h1', { osDiskSizeGb: 8 }]] }] }, code: 'os-disk-size', path: 'stack/net/c1/h1', value: '8', fix: /e\.g\. 64/ },
+  { name: 'a variable as the first cluster\'s DNS name', decl: { clusters: [{ id: 'd1', props: dedicated({ dnsName: '${var.dc_name}' }), hosts: ['d-1'] }, { id: 'c2', hosts: ['h2'] }] }, code: 'dns-name-token', path: 'stack/net/d1', value: '"${var.dc_name}"', fix: /as a literal string/ },
+  { name: 'empty wantedBy', decl: { network: { wantedBy: [] } }, code: 'wanted-by-empty', path: 'stack/net', value: '[]', fix: /multi-user\.target/ },
+  { name: 'more Azure hosts in one cluster than its outbound IP can serve', decl: { clusters: [{ id: 'c1', hosts: Array.from({ length: 63 }, (_, i) => `h${i}`) }] }, code: 'cluster-too-large', path: 'stack/net/c1', value: '"63 hosts"', fix: /at most 62/ },
+  { name: 'SSH source that is not an address', decl: { clusters: [{ id: 'c1', props: { sshSourceCidr: '999.1.1.1/99' }, hosts: ['h1'] }] }, code: 'ssh-source-invalid', path: 'stack/net/c1', value: '"999.1.1.1/99"', fix: /198\.51\.100\.0\/24/ },
   { name: 'unknown cluster kind', decl: { clusters: [{ id: 'c1', props: { kind: 'onprem' as never }, hosts: [] }] }, code: 'cluster-kind-unknown', path: 'stack/net/c1', value: '"onprem"', fix: /"azure" or "dedicated"/ },
 ];
 

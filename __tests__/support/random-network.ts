@@ -230,8 +230,11 @@ export function toGenerated(raw: RawNetwork): GeneratedNetwork {
   let bootstrapSize: number | undefined;
   if (b.kind === 'clusters') {
     clusterPins = raw.clusters.map((c) => (c.bootstrapPick === undefined ? undefined : c.bootstrapPick % (c.hosts.length + 1)));
-    if (clusterPins.every((p) => p !== undefined)) clusterPins[0] = Math.max(1, clusterPins[0]!);
-    bootstrapFlags = raw.clusters.flatMap((c, ci) => c.hosts.map((_, i) => i < (clusterPins![ci] ?? c.hosts.length)));
+    // Once any cluster pins, an unpinned cluster counts as added after
+    // bootstrap (0 bootstrap hosts); keep at least one bootstrap host.
+    const anyPinned = clusterPins.some((p) => p !== undefined);
+    if (anyPinned && clusterPins.every((p) => (p ?? 0) === 0)) clusterPins[0] = 1;
+    bootstrapFlags = raw.clusters.flatMap((c, ci) => c.hosts.map((_, i) => i < (anyPinned ? clusterPins![ci] ?? 0 : c.hosts.length)));
     bootstrapSize = b.withSize ? bootstrapFlags.filter(Boolean).length : undefined;
   } else {
     bootstrapSize =

@@ -16,6 +16,8 @@ import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { ClusterKind, ClusterSpec } from '../core/model';
 import { ProblemList } from '../core/problems';
 import { isToken } from '../core/tokens';
+import { OUTBOUND_PORTS_PER_HOST } from '../core/validate';
+import { isAddressOrBlock } from '../core/cidr';
 import type { WeaveHost } from './host';
 import { CLUSTER_MARK, HOST_MARK } from './marks';
 import { WeaveNetwork } from './network';
@@ -256,7 +258,7 @@ export class WeaveCluster extends Construct {
         'is derived from dnsLabel and location for Azure clusters', 'remove dnsName and set dnsLabel instead');
     }
     const cidr = this.sshSourceCidr;
-    if (cidr !== undefined && !isToken(cidr) && !/^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/.test(cidr)) {
+    if (cidr !== undefined && !isToken(cidr) && !isAddressOrBlock(cidr)) {
       problems.add('ssh-source-invalid', path, 'sshSourceCidr', cidr,
         'is not an IPv4 address or CIDR block', 'give the range you administer from, e.g. "198.51.100.0/24"');
     } else if (cidr === '0.0.0.0/0' || cidr === '*' ) {
@@ -380,6 +382,8 @@ export class WeaveCluster extends Construct {
       protocol: 'All',
       backendAddressPoolId: backendPoolId,
       frontendIpConfiguration: [{ name: FRONTEND }],
+      // Explicit, because the planner caps hosts per cluster from it.
+      allocatedOutboundPorts: OUTBOUND_PORTS_PER_HOST,
     });
     new TerraformOutput(this, 'dns-name', {
       value: publicIp.fqdn,

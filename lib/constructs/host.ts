@@ -8,6 +8,7 @@ import { HostSpec } from '../core/model';
 import { ProblemList } from '../core/problems';
 import { isToken } from '../core/tokens';
 import { bootExpression, lazyOnce } from './boot-data';
+import { isAddressOrBlock } from '../core/cidr';
 import { WeaveCluster } from './cluster';
 import { HOST_MARK } from './marks';
 import { outputId } from './names';
@@ -208,7 +209,7 @@ export class WeaveHost extends Construct {
         }
       }
       const addr = this.publicAddress;
-      if (addr !== undefined && !isToken(addr) && !/^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/.test(addr)) {
+      if (addr !== undefined && !isToken(addr) && !isAddressOrBlock(addr)) {
         problems.add('public-address-invalid', path, 'publicAddress', addr,
           'is not an IPv4 address or CIDR block, which Azure NSG rules need',
           'set publicAddress to the server\'s public IPv4 address (ssh.host may stay a name)');
@@ -300,7 +301,9 @@ export class WeaveHost extends Construct {
       dependsOn: [poolMembership],
       // Ignition applies custom data on first boot only; a change could
       // only take effect by replacing the VM, which must be deliberate.
-      lifecycle: ignition ? { ignoreChanges: ['custom_data'] } : undefined,
+      // The network's boot generation replaces them when the password or a
+      // network-wide setting changes.
+      lifecycle: ignition ? { ignoreChanges: ['custom_data'], replaceTriggeredBy: [network.bootGenerationAddress!] } : undefined,
     });
     return { networkInterface, virtualMachine };
   }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Annotations, Fn, ISynthesisSession, Lazy, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { createHash } from 'node:crypto';
+import { Annotations, DataResource, Fn, ISynthesisSession, Lazy, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { renderMermaid } from '../core/diagram';
 import { Construct } from 'constructs';
@@ -14,6 +15,7 @@ import { isToken } from '../core/tokens';
 import type { WeaveCluster } from './cluster';
 import type { WeaveHost } from './host';
 import { CLUSTER_MARK, NETWORK_MARK } from './marks';
+import { tfName } from './names';
 
 /** Which Weave Net build the hosts install. */
 export interface WeaveReleaseOptions {
@@ -152,6 +154,17 @@ export class WeaveNetwork extends Construct {
   private readonly props: WeaveNetworkProps;
   /** `local.<name>`: base64 of the shared env file, password included, computed by Terraform. */
   private readonly sharedEnvRef: string;
+  /**
+   * @internal With Ignition, VMs ignore custom data changes; this resource
+   * changes when the password or network-wide settings do, and replaces them.
+   */
+  readonly bootGeneration?: DataResource;
+  /**
+   * @internal `terraform_data.<name>` of {@link bootGeneration}, as plain text:
+   * cdktf 0.21 writes a resource given to `replaceTriggeredBy` as `${...}`,
+   * which Terraform rejects there (hashicorp/terraform-cdk#3196).
+   */
+  readonly bootGenerationAddress?: string;
   private planned?: { plan: NetworkPlan; hosts: Map<string, HostBootData> };
 
   constructor(scope: Construct, id: string, props: WeaveNetworkProps = {}) {
@@ -169,6 +182,7 @@ export class WeaveNetwork extends Construct {
         );
       }
     } else {
+      // Underscores only: it becomes the shell variable TF_VAR_<name>.
       const name = `${id.replace(/[^A-Za-z0-9_]/g, '_')}_password`;
       this.passwordVariable = new TerraformVariable(this, 'password', {
         type: 'string',
@@ -194,9 +208,31 @@ export class WeaveNetwork extends Construct {
         return Fn.base64encode(Fn.join('', [c.before, this.password, c.after]));
       },
     }));
-    const localName = `${id.replace(/[^A-Za-z0-9_-]/g, '_')}_shared_env_b64`;
+    const localName = `${tfName(id)}_shared_env_b64`;
     sharedEnv.overrideLogicalId(localName);
     this.sharedEnvRef = `local.${localName}`;
+
+    if (this.bootFormat === 'ignition') {
+      // Hosts that only read their config on first boot must be rebuilt when
+      // the password or a network-wide setting changes, or they would keep
+      // the old key and split off. Per-host values that change when the
+      // network grows are left out, so growth still replaces nothing.
+      this.bootGenerationAddress = `terraform_data.${tfName(id)}_boot_generation`;
+      this.bootGeneration = new DataResource(this, 'boot-generation', {
+        triggersReplace: {
+          settings: Lazy.stringValue({
+            produce: () => {
+              const p = this.plan();
+              const digest = createHash('sha256')
+                .update(JSON.stringify([p.commonLaunchArgs, p.sharedEnv, p.spec.release, p.spec.wantedBy]))
+                .digest('hex');
+              return `\${sha256(join("|", ["${digest}", ${this.sharedEnvRef}]))}`;
+            },
+          }),
+        },
+      });
+      this.bootGeneration.overrideLogicalId(`${tfName(id)}_boot_generation`);
+    }
 
     // A picture beside the stack's cdk.tf.json: clusters, hosts, bridge
     // addresses and peer links, as Mermaid source (`npm run diagrams` turns
@@ -214,7 +250,7 @@ export class WeaveNetwork extends Construct {
     new TerraformOutput(this, 'consensus', {
       value: Lazy.numberValue({ produce: () => this.plan().consensus }),
       description: `IPAM consensus count (bootstrap hosts) of Weave network ${this.node.path}`,
-    }).overrideLogicalId(`${id.replace(/[^A-Za-z0-9_-]/g, '_')}_consensus`);
+    }).overrideLogicalId(`${tfName(id)}_consensus`);
   }
 
   /**

@@ -162,9 +162,18 @@ export function buildBootConfig(network: NetworkPlan, host: HostPlan, options: B
     },
   ];
 
-  const verify = release.sha256
-    ? [`ExecStart=/usr/bin/bash -c 'echo "${release.sha256}  ${WEAVE_BIN}.download" | /usr/bin/sha256sum --check --strict'`]
-    : [];
+  // The script lives at a versioned path and is fetched only when that path
+  // is missing, so a reboot needs no download (and survives GitHub being
+  // unreachable), and a new version lands beside the old one. A given
+  // sha256 is checked before the file is moved into place: fail closed.
+  const versioned = `${WEAVE_BIN}-${release.version}`;
+  const fetch = [
+    `/usr/bin/curl -fsSL --retry 10 --retry-all-errors --retry-delay 3 -o ${versioned}.download ${release.scriptUrl}`,
+    ...(release.sha256 ? [`echo "${release.sha256}  ${versioned}.download" | /usr/bin/sha256sum --check --strict`] : []),
+    `/usr/bin/chmod 0755 ${versioned}.download`,
+    `/usr/bin/mv -f ${versioned}.download ${versioned}`,
+  ].join(' && ');
+  const images = ['weave', 'weaveexec'].map((i) => `${release.imageOwner}/${i}:${release.version}`).join(' ');
   const install = unit({
     Unit: [
       `Description=Install Weave Net ${release.version}`,
@@ -181,12 +190,11 @@ export function buildBootConfig(network: NetworkPlan, host: HostPlan, options: B
       // networkd only reads the weave .network file written above on reload.
       'ExecStartPre=-/usr/bin/networkctl reload',
       'ExecStart=/usr/bin/mkdir -p /opt/bin',
-      `ExecStart=/usr/bin/curl -fsSL --retry 10 --retry-connrefused --retry-delay 3 -o ${WEAVE_BIN}.download ${release.scriptUrl}`,
-      ...verify,
-      `ExecStart=/usr/bin/chmod 0755 ${WEAVE_BIN}.download`,
-      `ExecStart=/usr/bin/mv -f ${WEAVE_BIN}.download ${WEAVE_BIN}`,
-      // Pulls the weave, weaveexec and weavedb images for WEAVE_VERSION.
-      `ExecStart=${WEAVE_BIN} setup`,
+      `ExecStart=/usr/bin/bash -c 'set -o pipefail; test -x ${versioned} || { ${fetch}; }'`,
+      `ExecStart=/usr/bin/ln -sfn ${versioned} ${WEAVE_BIN}`,
+      // `weave setup` pulls the weave, weaveexec and weavedb images; skip it
+      // when they are already there, as after every reboot.
+      `ExecStart=/usr/bin/bash -c '/usr/bin/docker image inspect ${images} >/dev/null 2>&1 || ${WEAVE_BIN} setup'`,
     ],
     Install: [`WantedBy=${UNIT.target}`],
   });

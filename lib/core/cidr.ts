@@ -101,3 +101,11 @@ export function usableHosts(block: Cidr): number {
   // distinct from host addresses; weave expose needs a real subnet.
   return block.prefix >= 31 ? 0 : block.size - 2;
 }
+
+/**
+ * An IPv4 address or a clean IPv4 block, strictly parsed: what an Azure NSG
+ * rule accepts as a source.
+ */
+export function isAddressOrBlock(text: string): boolean {
+  return isIpv4(text) || isCidr(parseCidr(text));
+}

@@ -59,7 +59,11 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
   const bridgeAddresses = bridge ? allocateBridgeAddresses(spec, bridge, hostCount, bootstrapFlags, problems) : [];
 
   const first = spec.clusters[0];
-  if (first && spec.clusters.length > 1 && !first.dnsName) {
+  if (first && spec.clusters.length > 1 && first.dnsName && isToken(first.dnsName)) {
+    problems.add('dns-name-token', first.path, 'dnsName', first.dnsName,
+      'is a Terraform expression, but it is written into every later cluster\'s host settings at synth time, where it would stay unresolved text',
+      'give the first cluster\'s DNS name as a literal string (Azure clusters derive it from a literal dnsLabel and location)');
+  } else if (first && spec.clusters.length > 1 && !first.dnsName) {
     problems.add('peer-target-no-dns', first.path, 'dnsName', first.dnsName,
       `is needed: the first host of every later cluster dials the first cluster by DNS name, and ${first.kind === 'dedicated' ? 'a dedicated cluster has none unless given' : 'none was derived'}`,
       'give the first cluster a dnsName (for a dedicated cluster, a name that resolves to its first host), or put an Azure cluster first');
@@ -172,7 +176,10 @@ function bootstrapMembership(spec: NetworkSpec, hostCount: number, problems: Pro
         `must be a whole number from 0 to the cluster's host count (${c.hosts.length})`,
         `set it to the number of this cluster's hosts that existed when the mesh first started, at most ${c.hosts.length}`);
     }
-    const keep = b ?? c.hosts.length;
+    // Once any cluster pins, the pins describe the bootstrap set: a cluster
+    // without one joined later, so all its hosts are observers. Appending a
+    // cluster then changes no existing host's count or address.
+    const keep = b ?? 0;
     c.hosts.forEach((_, i) => flags.push(i < keep));
   }
   const n = flags.filter(Boolean).length;

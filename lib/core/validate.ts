@@ -14,6 +14,11 @@ const DOCKERHUB_USER_RE = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 const UNIT_NAME_RE = /^[A-Za-z0-9:_.\\@-]+\.(target|service)$/;
 const DOMAIN_RE = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+$/;
 
+/** SNAT ports the load balancer's outbound rule gives each VM. */
+export const OUTBOUND_PORTS_PER_HOST = 1024;
+/** VMs one outbound frontend IP (64,000 ports) can serve at that allocation. */
+export const MAX_AZURE_CLUSTER_HOSTS = Math.floor(64000 / OUTBOUND_PORTS_PER_HOST);
+
 /** Azure Linux computer names are at most 64 characters; keep one for a trailing dot-free FQDN label. */
 export const MAX_HOST_NAME = 63;
 
@@ -73,6 +78,10 @@ export function validateSettings(spec: NetworkSpec, problems: ProblemList): void
     problems.add('dns-domain-invalid', path, 'dnsDomain', spec.dnsDomain,
       'is not a lowercase domain ending in "."', 'use e.g. "weave.local."');
   }
+  if (spec.wantedBy.length === 0) {
+    problems.add('wanted-by-empty', path, 'wantedBy', [],
+      'is empty, so nothing would ever start weave-network.target', 'leave it out (multi-user.target) or name the targets that should pull Weave in');
+  }
   for (const unit of spec.wantedBy) {
     if (!UNIT_NAME_RE.test(unit)) {
       problems.add('wanted-by-invalid', path, 'wantedBy', unit,
@@ -101,6 +110,11 @@ export function validateNames(spec: NetworkSpec, problems: ProblemList): void {
         'is empty; a cluster without hosts has nobody for later clusters to dial', 'add a WeaveHost to the cluster or remove it');
     }
     if (c.kind === 'azure') {
+      if (c.hosts.length > MAX_AZURE_CLUSTER_HOSTS) {
+        problems.add('cluster-too-large', c.path, 'hosts', `${c.hosts.length} hosts`,
+          `exceeds ${MAX_AZURE_CLUSTER_HOSTS}: the cluster's one outbound IP has 64,000 SNAT ports and each VM is given ${OUTBOUND_PORTS_PER_HOST}`,
+          `split the hosts over several clusters of at most ${MAX_AZURE_CLUSTER_HOSTS}`);
+      }
       if (!c.hasProvider) {
         problems.add('azure-no-provider', c.path, 'provider', undefined,
           'is required for an Azure cluster (azurerm 4.x needs one aliased provider per subscription)',

@@ -24,11 +24,17 @@ export function renderScript(boot: BootConfig): RenderedBoot {
   }
   const dockerDropIn = `${SYSTEMD_DIR}/docker.service.d/${DOCKER_DROP_IN}`;
   const enable = boot.units.filter((u) => u.enable).map((u) => u.name);
+  // The units name Flatcar's merged-/usr paths; a server laid out otherwise
+  // would fail at boot in a unit log, so say so now, before anything changes.
+  const tools = [...new Set(boot.units.flatMap((u) => u.contents?.match(/\/usr\/s?bin\/[A-Za-z0-9_.-]+/g) ?? []))].sort();
   const lines = [
     '#!/bin/bash',
     `# Weave Net setup for ${boot.host}. Generated; run as root.`,
     'set -euo pipefail',
     'umask 077',
+    'missing=""',
+    `for tool in ${tools.join(' ')}; do [ -x "$tool" ] || missing="$missing $tool"; done`,
+    'if [ -n "$missing" ]; then echo "weave setup: this server lacks:$missing (the units expect a merged-/usr system with Docker, e.g. Flatcar or Debian 12)" >&2; exit 1; fi',
     'changed=""',
     '# put PATH MODE < base64: install atomically, note whether it changed',
     'put() {',
