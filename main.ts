@@ -5,5 +5,7 @@ import { SeedStack } from './stacks/seed';
 const app = new App();
 new SeedStack(app, 'weave-seed', {
   stateBackend: stateBackendFromConfig(app.node.tryGetContext('stateBackend')),
+  // DNS labels are global per region: pick your own prefix before deploying.
+  dnsLabelPrefix: app.node.tryGetContext('dnsLabelPrefix') ?? process.env.WEAVE_DNS_LABEL_PREFIX,
 });
 app.synth();

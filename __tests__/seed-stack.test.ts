@@ -23,7 +23,7 @@ function synthSeed(props: ConstructorParameters<typeof SeedStack>[2] = {}): TfJs
 describe('seed stack synthesized by the app (what `cdktf synth` runs)', () => {
   const PASSWORD = 'Known-Pa55word-4-test!';
   // The way a user supplies it: TF_VAR_weave_password in the environment.
-  const outdir = synthApp({ TF_VAR_weave_password: PASSWORD, WEAVE_PASSWORD: PASSWORD });
+  const outdir = synthApp({ TF_VAR_weave_password: PASSWORD });
   const tf = readStack(outdir, 'weave-seed');
   const vms = byName(tf, VM);
   const plan = planNetwork(seedSpec());
@@ -171,6 +171,21 @@ describe('growth', () => {
     for (const attr of REPLACING) {
       expect([attr, JSON.stringify(after[path][attr])]).toEqual([attr, JSON.stringify(before[path][attr])]);
     }
+  });
+});
+
+describe('DNS label prefix', () => {
+  it('renames the public IP labels and the name later clusters dial', () => {
+    const tf = synthSeed({ dnsLabelPrefix: 'acme-' });
+    const labels = Object.values(tf.resource.azurerm_public_ip).map((p) => p.domain_name_label).sort();
+    expect(labels).toEqual(['acme-cluster-01', 'acme-cluster-02']);
+    const vm = byName(tf, VM)['azure-prd-03'];
+    expect(Buffer.from(vm.user_data as string, 'base64').toString()).toContain('WEAVE_PEERS=acme-cluster-01.westeurope.cloudapp.azure.com\n');
+  });
+
+  it('main.ts takes it from WEAVE_DNS_LABEL_PREFIX', () => {
+    const tf = readStack(synthApp({ WEAVE_DNS_LABEL_PREFIX: 'zz-' }), 'weave-seed');
+    expect(Object.values(tf.resource.azurerm_public_ip).map((p) => p.domain_name_label).sort()).toEqual(['zz-cluster-01', 'zz-cluster-02']);
   });
 });
 

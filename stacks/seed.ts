@@ -22,6 +22,12 @@ export interface SeedStackProps {
    */
   readonly extraCluster01Hosts?: string[];
   /**
+   * Prefix for the Azure clusters' DNS labels. Labels are unique per region
+   * across all of Azure, so a real deployment needs its own (e.g. `acme-`).
+   * @default '' (labels `cluster-01`, `cluster-02`)
+   */
+  readonly dnsLabelPrefix?: string;
+  /**
    * Keep state in Azure Blob Storage (locked by a blob lease).
    * @default - local state in terraform.weave-seed.tfstate
    */
@@ -40,6 +46,7 @@ export class SeedStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: SeedStackProps = {}) {
     super(scope, id);
     const location = props.location ?? 'westeurope';
+    const prefix = props.dnsLabelPrefix ?? '';
     if (props.stateBackend) useAzureStateBackend(this, props.stateBackend);
     const variable = (name: string, description: string, sensitive = false) =>
       new TerraformVariable(this, name, { type: 'string', description, sensitive, nullable: false });
@@ -64,12 +71,12 @@ export class SeedStack extends TerraformStack {
       ...props.network,
     });
 
-    const cluster01 = new WeaveCluster(this.network, 'cluster-01', { provider: subscription1, location, bootstrapHosts: 2 });
+    const cluster01 = new WeaveCluster(this.network, 'cluster-01', { provider: subscription1, location, bootstrapHosts: 2, dnsLabel: `${prefix}cluster-01` });
     new WeaveHost(cluster01, 'azure-prd-01');
     new WeaveHost(cluster01, 'azure-prd-02');
     for (const name of props.extraCluster01Hosts ?? []) new WeaveHost(cluster01, name);
 
-    const cluster02 = new WeaveCluster(this.network, 'cluster-02', { provider: subscription2, location, bootstrapHosts: 2 });
+    const cluster02 = new WeaveCluster(this.network, 'cluster-02', { provider: subscription2, location, bootstrapHosts: 2, dnsLabel: `${prefix}cluster-02` });
     new WeaveHost(cluster02, 'azure-prd-03');
     new WeaveHost(cluster02, 'azure-prd-04');
 

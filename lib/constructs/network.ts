@@ -60,7 +60,10 @@ export interface WeaveNetworkProps {
   /**
    * The network password, as a token (a sensitive `TerraformVariable`'s
    * `.stringValue`, or a data source attribute). A plain string works but is
-   * written into `cdk.tf.json` and draws a warning.
+   * written into `cdk.tf.json` and draws a warning. Whatever you pass must
+   * meet what the generated variable checks: 12-256 printable ASCII
+   * characters, no spaces, quotes or backslashes (it is written unquoted into
+   * a systemd EnvironmentFile).
    * @default - a sensitive variable named `<id>_password` (set `TF_VAR_<id>_password`)
    */
   readonly password?: string;
