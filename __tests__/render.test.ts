@@ -223,3 +223,15 @@ describe('cloud-config rendered once per network', () => {
     }
   });
 });
+
+describe('the unit runs what the plan says', () => {
+  it.each(planNetwork(seedSpec({ bootstrapSize: 3 })).hosts.map((h) => [h.name, h]))('%s: ExecStartPre with its env file applied equals weave launch + launchArgs', (_, host) => {
+    const p = planNetwork(seedSpec({ bootstrapSize: 3 }));
+    const unitText = buildBootConfig(p, host, { hostEnvSource: 'azure-imds' }).units.find((u) => u.name === 'weave.service')!.contents!;
+    const line = unitText.split('\n').find((l) => l.startsWith('ExecStartPre='))!.slice('ExecStartPre='.length);
+    const env = Object.fromEntries(host.hostEnv);
+    // systemd: $VAR splits on whitespace, an empty value gives no word.
+    const argv = line.split(' ').flatMap((w) => (w.startsWith('$') ? env[w.slice(1)].split(' ').filter(Boolean) : [w]));
+    expect(argv).toEqual(['/opt/bin/weave', 'launch', ...host.launchArgs]);
+  });
+});

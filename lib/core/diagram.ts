@@ -15,7 +15,7 @@ const label = (s: string) => (isToken(s) ? '(set at deploy)' : s.replace(/["<>]/
  * @param title - Shown in the chart's header comment; `WeaveNetwork` passes its construct path.
  */
 export function renderMermaid(plan: NetworkPlan, title = 'Weave network'): string {
-  const lines = ['flowchart LR', `  %% ${label(title)}: ipalloc ${plan.commonLaunchArgs[1]}, consensus ${plan.consensus}`];
+  const lines = ['flowchart LR', `  %% ${label(title)}: ipalloc ${plan.commonLaunchArgs[plan.commonLaunchArgs.indexOf('--ipalloc-range') + 1]}, consensus ${plan.consensus}`];
   const first = plan.clusters[0];
   for (const c of plan.clusters) {
     lines.push(`  subgraph ${id(`c_${c.name}`)}["${label(c.name)} (${c.kind})"]`);

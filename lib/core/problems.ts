@@ -58,10 +58,6 @@ export class ProblemList {
     this.items.push({ code, path, field, value, message, fix });
   }
 
-  get length(): number {
-    return this.items.length;
-  }
-
   throwIfAny(): void {
     if (this.items.length > 0) throw new WeaveConfigError(this.items);
   }

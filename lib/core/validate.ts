@@ -29,7 +29,7 @@ export function hostNameProblem(name: string): { message: string; fix: string } 
     .replace(/^[-.]+|[-.]+$/g, '')
     .slice(0, MAX_HOST_NAME);
   const fix = suggestion && suggestion !== name ? `use a name such as "${suggestion}"` : 'use lowercase letters, digits and hyphens, e.g. "azure-prd-01"';
-  if (typeof name !== 'string' || name.length === 0) return { message: 'is empty', fix };
+  if (name.length === 0) return { message: 'is empty', fix };
   if (name.length > MAX_HOST_NAME) {
     return { message: `is ${name.length} characters; Azure Linux computer names and DNS labels allow at most ${MAX_HOST_NAME}`, fix };
   }

@@ -34,8 +34,6 @@ export interface SecretSlot {
  */
 export type BootFormat = 'cloud-config' | 'ignition' | 'script';
 
-export const BOOT_FORMATS: readonly BootFormat[] = ['cloud-config', 'ignition', 'script'];
-
 /** Hands out placeholders; letters and underscores only, so every format keeps them verbatim. */
 export class SlotTable {
   readonly slots: SecretSlot[] = [];
