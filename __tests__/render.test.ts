@@ -235,3 +235,16 @@ describe('the unit runs what the plan says', () => {
     expect(argv).toEqual(['/opt/bin/weave', 'launch', ...host.launchArgs]);
   });
 });
+
+describe('filledSize', () => {
+  it('equals the byte length of the document with a password filled in', () => {
+    const { filledSize } = require('../lib/core/render/rendered') as typeof import('../lib/core/render/rendered');
+    for (const { boot } of boots('file')) {
+      for (const r of [renderCloudConfig(boot), renderIgnition(boot), renderScript(boot)]) {
+        for (const pw of ['x'.repeat(12), 'y'.repeat(256), 'z'.repeat(13)]) {
+          expect(filledSize(r, pw.length)).toBe(Buffer.byteLength(fillSecrets(r, pw)));
+        }
+      }
+    }
+  });
+});

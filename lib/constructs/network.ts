@@ -10,7 +10,7 @@ import { buildBootConfig, renderUserData, sharedEnvContent } from '../core/boot'
 import { DEFAULT_RELEASE, HostPlan, WeaveRelease } from '../core/model';
 import { planNetwork } from '../core/plan';
 import { cloudConfigByName, renderBoot } from '../core/render';
-import { RenderedBoot, SecretSlot, fillSecrets } from '../core/render/rendered';
+import { RenderedBoot, SecretSlot, filledSize } from '../core/render/rendered';
 import { isToken } from '../core/tokens';
 import type { WeaveCluster } from './cluster';
 import type { WeaveHost } from './host';
@@ -357,7 +357,7 @@ export class WeaveNetwork extends Construct {
         ? cloudConfigFor(hp)
         : renderBoot(buildBootConfig(plan, hp, { hostEnvSource: source }), format);
       if (azure) {
-        const bytes = Buffer.byteLength(fillSecrets(boot, 'x'.repeat(MAX_PASSWORD_LENGTH)), 'utf8');
+        const bytes = filledSize(boot, MAX_PASSWORD_LENGTH);
         if (bytes > CUSTOM_DATA_LIMIT) {
           sizeProblems.push({
             code: 'custom-data-too-large',

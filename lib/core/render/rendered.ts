@@ -47,6 +47,23 @@ export class SlotTable {
   }
 }
 
+/**
+ * Size in bytes of the document once every slot holds a password of
+ * `passwordLength` ASCII characters, without building it.
+ *
+ * @param rendered - the rendered document
+ * @param passwordLength - the password length to assume
+ * @returns the byte length of the filled-in document
+ */
+export function filledSize(rendered: RenderedBoot, passwordLength: number): number {
+  let bytes = Buffer.byteLength(rendered.text, 'utf8');
+  for (const s of rendered.slots) {
+    const raw = Buffer.byteLength(s.content.before + s.content.after, 'utf8') + passwordLength;
+    bytes += 4 * Math.ceil(raw / 3) - s.placeholder.length * rendered.text.split(s.placeholder).slice(1).length;
+  }
+  return bytes;
+}
+
 /** Substitutes a known password; for tests, validators and local previews only. */
 export function fillSecrets(rendered: RenderedBoot, password: string): string {
   let text = rendered.text;
