@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 import { Annotations, DataResource, Fn, ISynthesisSession, Lazy, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+// Not exported from the cdktf root in 0.21; the hook that writes the diagram.
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
-import { renderMermaid } from '../core/diagram';
 import { Construct } from 'constructs';
+import { renderMermaid } from '../core/diagram';
 import { BootFormat, HostEnvSource, NetworkPlan, NetworkSpec, Problem, ProblemList, WeaveConfigError } from '../core';
 import { buildBootConfig, renderUserData, sharedEnvContent } from '../core/boot';
 import { DEFAULT_RELEASE, HostPlan, WeaveRelease } from '../core/model';
