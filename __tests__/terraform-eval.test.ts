@@ -15,7 +15,7 @@ import { SeedStack, SeedStackProps } from '../stacks/seed';
 const PASSWORD = 'Eval-Pa55word!#%';
 
 function terraform(dir: string, args: string[]) {
-  const res = spawnSync('terraform', args, {
+  const res = spawnSync(process.env.TERRAFORM_BINARY_NAME ?? 'terraform', args, {
     cwd: dir,
     encoding: 'utf8',
     env: { ...process.env, TF_VAR_weave_password: PASSWORD, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
