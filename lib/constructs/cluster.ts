@@ -16,7 +16,7 @@ import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { ClusterKind, ClusterSpec } from '../core/model';
 import { ProblemList } from '../core/problems';
 import { isToken } from '../core/tokens';
-import { OUTBOUND_PORTS_PER_HOST } from '../core/validate';
+import { OUTBOUND_PORTS_PER_HOST, regionName } from '../core/validate';
 import { isAddressOrBlock } from '../core/cidr';
 import type { WeaveHost } from './host';
 import { CLUSTER_MARK, HOST_MARK } from './marks';
@@ -202,7 +202,7 @@ export class WeaveCluster extends Construct {
       // Known at synth, so peers' user data is known at plan time and no
       // cross-subscription reference is needed.
       this.dnsName = props.location && !isToken(props.location) && !isToken(this.dnsLabel)
-        ? `${this.dnsLabel}.${props.location.toLowerCase().replace(/\s+/g, '')}.cloudapp.azure.com`
+        ? `${this.dnsLabel}.${regionName(props.location)}.cloudapp.azure.com`
         : undefined;
       if (props.provider && props.location) this.azure = this.buildAzure(props.provider, props.location);
     } else {

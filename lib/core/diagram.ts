@@ -20,8 +20,7 @@ export function renderMermaid(plan: NetworkPlan, title = 'Weave network'): strin
   for (const c of plan.clusters) {
     lines.push(`  subgraph ${id(`c_${c.name}`)}["${label(c.name)} (${c.kind})"]`);
     for (const h of c.hosts) {
-      const mode = h.bootstrap ? h.ipallocInit : 'observer';
-      lines.push(`    ${id(`h_${h.name}`)}["${label(h.name)}<br/>${label(h.bridgeAddress)}<br/>${mode}"]`);
+      lines.push(`    ${id(`h_${h.name}`)}["${label(h.name)}<br/>${label(h.bridgeAddress)}<br/>${h.ipallocInit}"]`);
     }
     lines.push('  end');
   }

@@ -14,6 +14,17 @@ const DOCKERHUB_USER_RE = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 const UNIT_NAME_RE = /^[A-Za-z0-9:_.\\@-]+\.(target|service)$/;
 const DOMAIN_RE = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+$/;
 
+/**
+ * Azure's short region name (`West Europe` → `westeurope`), as used in
+ * `<label>.<region>.cloudapp.azure.com`.
+ *
+ * @param location - a region as given by the user
+ * @returns the lowercase name without spaces
+ */
+export function regionName(location: string): string {
+  return location.toLowerCase().replace(/\s+/g, '');
+}
+
 /** SNAT ports the load balancer's outbound rule gives each VM. */
 export const OUTBOUND_PORTS_PER_HOST = 1024;
 /** VMs one outbound frontend IP (64,000 ports) can serve at that allocation. */
@@ -123,7 +134,7 @@ export function validateNames(spec: NetworkSpec, problems: ProblemList): void {
       if (!c.location) {
         problems.add('azure-no-location', c.path, 'location', c.location,
           'is required for an Azure cluster', 'pass a region such as "westeurope"');
-      } else if (!isToken(c.location) && !/^[a-z0-9]+$/.test(c.location.toLowerCase().replace(/\s+/g, ''))) {
+      } else if (!isToken(c.location) && !/^[a-z0-9]+$/.test(regionName(c.location))) {
         problems.add('azure-location-invalid', c.path, 'location', c.location,
           'is not an Azure region name', 'use a region such as "westeurope" or "East US 2"');
       }
