@@ -7,3 +7,6 @@ export { parseCidr, isCidr } from './cidr';
 export { DNS_LABEL_RE, MAX_HOST_NAME } from './validate';
 export { isToken } from './tokens';
 export { renderMermaid } from './diagram';
+export * from './defaults';
+export * from './launch';
+export * from './build';

@@ -18,16 +18,6 @@ export interface WeaveRelease {
 }
 
 /**
- * The maintained fork: upstream weaveworks/weave 2.8.1 speaks Docker API 1.18,
- * which Docker 26 and later refuse; rajch/weave 2.9.0 speaks 1.24.
- */
-export const DEFAULT_RELEASE: WeaveRelease = {
-  version: '2.9.0',
-  scriptUrl: 'https://github.com/rajch/weave/releases/download/v2.9.0/weave',
-  imageOwner: 'rajchaudhuri',
-};
-
-/**
  * Where a cluster's hosts run: `azure` for Flatcar VMs the library creates,
  * `dedicated` for existing servers it configures over SSH.
  */
@@ -53,6 +43,22 @@ export interface HostSpec {
    * @default - none; a host in a dedicated cluster is then reported as a problem
    */
   readonly sshHost?: string;
+  /**
+   * Address Azure NSGs admit for a dedicated host (its `publicAddress`, else `ssh.host`).
+   * @default - none
+   */
+  readonly publicAddress?: string;
+  /**
+   * Whether an SSH public key reaches the host (its own, its cluster's or the network's).
+   * @default false
+   */
+  readonly hasSshPublicKey?: boolean;
+  /**
+   * The host's options exactly as the user gave them, for the checks that
+   * judge them (e.g. a VM size on a dedicated server).
+   * @default - none given
+   */
+  readonly given?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -103,6 +109,17 @@ export interface ClusterSpec {
    *   when none does, the network's `bootstrapSize` decides
    */
   readonly bootstrapHosts?: number;
+  /**
+   * How the cluster's Azure VMs receive their boot config; dedicated servers always get a script.
+   * @default 'cloud-config'
+   */
+  readonly bootFormat?: string;
+  /**
+   * The cluster's options exactly as the user gave them, for the checks that
+   * judge them (e.g. a location on a dedicated cluster).
+   * @default - none given
+   */
+  readonly given?: Readonly<Record<string, unknown>>;
   /** The cluster's hosts, in declaration order; the first is the one the others dial. */
   readonly hosts: readonly HostSpec[];
 }
@@ -134,6 +151,11 @@ export interface NetworkSpec {
   readonly proxy: boolean;
   /** Run weave's Docker network plugin; `false` adds `--plugin=false`. */
   readonly plugin: boolean;
+  /**
+   * The network's default boot format, as given, checked once at the network's path.
+   * @default 'cloud-config'
+   */
+  readonly bootFormat?: string;
   /** The clusters in declaration order; order decides peers, IPAM roles and bridge addresses. */
   readonly clusters: readonly ClusterSpec[];
 }
