@@ -12,11 +12,21 @@ describe('topology picture', () => {
   it('draws clusters, hosts with bridge addresses, and every peer link', () => {
     const m = renderMermaid(planNetwork(seedSpec()), 'seed');
     expect(m.startsWith('flowchart LR\n')).toBe(true);
-    expect(m).toContain('subgraph c_cluster_03["cluster-03 (dedicated)"]');
-    expect(m).toContain('h_azure_prd_04["azure-prd-04<br/>10.1.0.4/16<br/>consensus=5"]');
-    expect(m).toContain('h_azure_prd_02 --> h_azure_prd_01');
-    expect(m).toContain('h_ded_prd_01 -->|"cluster-01.westeurope.cloudapp.azure.com"| c_cluster_01');
+    expect(m).toContain('subgraph c2["cluster-03 (dedicated)"]');
+    expect(m).toContain('h3["azure-prd-04<br/>10.1.0.4/16<br/>consensus=5"]');
+    expect(m).toContain('h1 --> h0');
+    expect(m).toContain('h4 -->|"cluster-01.westeurope.cloudapp.azure.com"| c0');
     expect(m.match(/-->/g)).toHaveLength(4);
+  });
+
+  it('keeps hosts whose names differ only in punctuation apart (web.1, web-1)', () => {
+    const spec = seedSpec();
+    const c = spec.clusters[0];
+    const hosts = [{ ...c.hosts[0], name: 'web.1', path: 'n/c/web.1' }, { ...c.hosts[1], name: 'web-1', path: 'n/c/web-1' }];
+    const m = renderMermaid(planNetwork({ ...spec, clusters: [{ ...c, hosts }] }), 'punct');
+    expect(m).toContain('h0["web.1<br/>');
+    expect(m).toContain('h1["web-1<br/>');
+    expect(m).toContain('h1 --> h0');
   });
 
   it('is written beside the stack output by synth, and renders to SVG offline', () => {

@@ -88,8 +88,10 @@ export interface WeaveClusterProps {
    * started. They get `--ipalloc-init consensus=N`; hosts declared after them
    * join as observers and take bridge addresses after every bootstrap host's.
    * Pin it on every cluster before you add hosts, and no existing host's
-   * settings change.
-   * @default - every host of the cluster (unless the network's bootstrapSize says otherwise)
+   * settings change. Once any cluster of the network pins it, a cluster
+   * without a pin counts as added later: all its hosts are observers.
+   * @default - when no cluster pins: every host of the cluster (unless the
+   *   network's bootstrapSize says otherwise); when another cluster pins: 0
    */
   readonly bootstrapHosts?: number;
   /**

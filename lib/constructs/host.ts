@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
 import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
 import { NetworkInterfaceBackendAddressPoolAssociation } from '@cdktf/provider-azurerm/lib/network-interface-backend-address-pool-association';
-import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
+import type { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import {
   DEFAULT_ADMIN_USER,
   DEFAULT_FLATCAR_CHANNEL,
@@ -130,7 +130,7 @@ export class WeaveHost extends Construct {
   readonly publicAddress?: string;
   private readonly props: WeaveHostProps;
   private readonly bridgeOutput: TerraformOutput;
-  private bound?: HostBinding;
+  private planned?: string;
   private bridgeToken?: string;
 
   constructor(scope: WeaveCluster, id: string, props: WeaveHostProps = {}) {
@@ -175,8 +175,8 @@ export class WeaveHost extends Construct {
    * built at synth; read before that, it is a token that resolves then.
    */
   get bridgeAddress(): string {
-    if (this.bound) return this.bound.host.plan.bridgeAddress;
-    return (this.bridgeToken ??= Lazy.stringValue({ produce: () => this.bound?.host.plan.bridgeAddress }));
+    if (this.planned) return this.planned;
+    return (this.bridgeToken ??= Lazy.stringValue({ produce: () => this.planned }));
   }
 
   /** @internal The host as the pure core sees it. */
@@ -195,8 +195,8 @@ export class WeaveHost extends Construct {
 
   /** @internal Receives its plan and boot document, and fills in the resources' values. */
   _bind(binding: HostBinding): void {
-    this.bound = binding;
     const { host, sharedEnvRef } = binding;
+    this.planned = host.plan.bridgeAddress;
     this.bridgeOutput.value = host.plan.bridgeAddress;
     const expr = bootExpression(host.boot, sharedEnvRef);
     const vm = this.azure?.virtualMachine;
@@ -311,7 +311,9 @@ export class WeaveHost extends Construct {
   }
 
   private buildDedicated(ssh: DedicatedSshOptions): NullResource {
-    return new NullResource(this, 'provision', {
+    // Loaded only for dedicated servers: module loading is most of a small synth.
+    const { Resource } = require('@cdktf/provider-null/lib/resource') as typeof import('@cdktf/provider-null/lib/resource');
+    return new Resource(this, 'provision', {
       triggers: { host: ssh.host },
       connection: {
         type: 'ssh' as const,

@@ -145,7 +145,9 @@ export class WeaveNetwork extends Construct {
   private readonly props: WeaveNetworkProps;
   private readonly sharedEnv: TerraformLocal;
   private readonly consensusOutput: TerraformOutput;
-  private built?: NetworkBuild;
+  // The build until the network is bound; afterwards only the plan, so the
+  // rendered documents (held by the resources) are not kept twice.
+  private built?: NetworkBuild | { plan: NetworkPlan };
   private bound = false;
 
   constructor(scope: Construct, id: string, props: WeaveNetworkProps = {}) {
@@ -220,8 +222,9 @@ export class WeaveNetwork extends Construct {
   _build(): void {
     if (this.bound) return;
     const members = clusterMembers(this);
-    const build = this.build(members);
+    const build = this.build(members) as NetworkBuild;
     this.bound = true;
+    this.built = { plan: build.plan };
     this.sharedEnv.expression = Fn.base64encode(Fn.join('', [build.sharedEnv.before, this.password, build.sharedEnv.after]));
     this.consensusOutput.value = build.plan.consensus;
     const sharedEnvRef = `local.${tfName(this.node.id)}_shared_env_b64`;
@@ -252,7 +255,7 @@ export class WeaveNetwork extends Construct {
     });
   }
 
-  private build(members = clusterMembers(this)): NetworkBuild {
+  private build(members = clusterMembers(this)): NetworkBuild | { plan: NetworkPlan } {
     return (this.built ??= buildNetwork(this.spec(members)));
   }
 

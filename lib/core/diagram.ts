@@ -3,7 +3,10 @@
 import { NetworkPlan } from './model';
 import { isToken } from './tokens';
 
-const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
+// Node ids come from positions, not names: names such as `web.1` and
+// `web-1` are both valid and must stay two nodes.
+const hostId = (index: number) => `h${index}`;
+const clusterId = (index: number) => `c${index}`;
 // Mermaid labels are quoted; keep them free of quotes and Terraform tokens.
 const label = (s: string) => (isToken(s) ? '(set at deploy)' : s.replace(/["<>]/g, ''));
 
@@ -17,23 +20,22 @@ const label = (s: string) => (isToken(s) ? '(set at deploy)' : s.replace(/["<>]/
 export function renderMermaid(plan: NetworkPlan, title = 'Weave network'): string {
   const lines = ['flowchart LR', `  %% ${label(title)}: ipalloc ${plan.commonLaunchArgs[plan.commonLaunchArgs.indexOf('--ipalloc-range') + 1]}, consensus ${plan.consensus}`];
   const first = plan.clusters[0];
-  for (const c of plan.clusters) {
-    lines.push(`  subgraph ${id(`c_${c.name}`)}["${label(c.name)} (${c.kind})"]`);
+  plan.clusters.forEach((c, ci) => {
+    lines.push(`  subgraph ${clusterId(ci)}["${label(c.name)} (${c.kind})"]`);
     for (const h of c.hosts) {
-      lines.push(`    ${id(`h_${h.name}`)}["${label(h.name)}<br/>${label(h.bridgeAddress)}<br/>${h.ipallocInit}"]`);
+      lines.push(`    ${hostId(h.index)}["${label(h.name)}<br/>${label(h.bridgeAddress)}<br/>${h.ipallocInit}"]`);
     }
     lines.push('  end');
-  }
-  for (const c of plan.clusters) {
-    for (const h of c.hosts) {
-      for (const p of h.peers) {
-        const target = plan.hosts.find((x) => x.name === p);
-        if (target) {
-          lines.push(`  ${id(`h_${h.name}`)} --> ${id(`h_${target.name}`)}`);
-        } else if (first) {
-          // Dials the first cluster by DNS name: the load balancer picks a host.
-          lines.push(`  ${id(`h_${h.name}`)} -->|"${label(p)}"| ${id(`c_${first.name}`)}`);
-        }
+  });
+  const byName = new Map(plan.hosts.map((h) => [h.name, h]));
+  for (const h of plan.hosts) {
+    for (const p of h.peers) {
+      const target = byName.get(p);
+      if (target) {
+        lines.push(`  ${hostId(h.index)} --> ${hostId(target.index)}`);
+      } else if (first) {
+        // Dials the first cluster by DNS name: the load balancer picks a host.
+        lines.push(`  ${hostId(h.index)} -->|"${label(p)}"| ${clusterId(0)}`);
       }
     }
   }

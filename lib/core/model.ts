@@ -127,7 +127,7 @@ export interface ClusterSpec {
 /**
  * A whole declared network, the input of {@link planNetwork}: settings with
  * their defaults already filled in, and the clusters in declaration order.
- * `WeaveNetwork.spec()` builds one; callers without cdktf can write it by hand.
+ * `WeaveNetwork` builds one from its clusters and hosts at synth; callers without cdktf can write it by hand.
  */
 export interface NetworkSpec {
   /** Construct path of the network, used in error messages. */
@@ -167,7 +167,7 @@ export interface NetworkSpec {
 export interface HostPlan {
   /** Host name, as declared. */
   readonly name: string;
-  /** Construct path of the host, for error messages and lookups. */
+  /** Construct path of the host, for error messages. */
   readonly path: string;
   /** Name of the cluster the host belongs to. */
   readonly cluster: string;
