@@ -6,4 +6,6 @@ export * from './render';
 export { parseCidr, isCidr } from './cidr';
 export { DNS_LABEL_RE, MAX_HOST_NAME } from './validate';
 export { isToken } from './tokens';
-export { renderMermaid } from './diagram';
+export { renderMermaid, topologyView, shown } from './diagram';
+export type { TopologyView, TopologyCluster, TopologyHost, TopologyRole, TopologyExtras, RetiredHost } from './diagram';
+export { renderTopologySvg } from './diagram-svg';
