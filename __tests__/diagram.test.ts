@@ -16,16 +16,25 @@ import { Picture, onSegmentInterior, pictureProblems, readPicture, segmentEnters
 import { seedPictures } from '../scripts/diagrams';
 
 /**
- * Path of a command-line tool, or undefined after one line saying what is
- * skipped; with CI=true a missing tool fails instead.
+ * `it` for a test that needs a command-line tool: runs it when the tool is
+ * on PATH; otherwise skips it after one line saying what is skipped and how
+ * to install the tool, or, with CI=true, fails it.
  */
-function optionalTool(name: string, debianPackage: string, skipped: string): string | undefined {
+function withTool(name: string, debianPackage: string, title: string, test: (path: string) => void): void {
   const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  if (found.status === 0) return found.stdout.trim();
+  if (found.status === 0) {
+    it(title, () => test(found.stdout.trim()));
+    return;
+  }
   const hint = `${name} not found; install it with \`apt-get install ${debianPackage}\``;
-  if (process.env.CI === 'true') throw new Error(`${hint} (CI=true makes it mandatory)`);
-  process.stderr.write(`skipped: ${skipped} (${hint})\n`);
-  return undefined;
+  if (process.env.CI === 'true') {
+    it(title, () => {
+      throw new Error(`${hint} (CI=true makes it mandatory)`);
+    });
+  } else {
+    process.stderr.write(`skipped: ${title} (${hint})\n`);
+    it.skip(title, () => undefined);
+  }
 }
 
 /** Three Azure clusters in three regions, one grown by an observer, and two dedicated servers. */
@@ -369,13 +378,12 @@ describe('renderMermaid', () => {
 });
 
 describe('the rendered picture', () => {
-  const rsvg = optionalTool('rsvg-convert', 'librsvg2-bin', 'rendering the topology SVG to PNG');
-  (rsvg ? it : it.skip)('renders to PNG with rsvg-convert at the size the SVG declares', () => {
+  withTool('rsvg-convert', 'librsvg2-bin', 'renders to PNG with rsvg-convert at the size the SVG declares', (rsvg) => {
     const dir = mkdtempSync(join(tmpdir(), 'weave-svg-'));
     for (const [name, view] of [['seed', seedView()], ['demo', demoView()]] as const) {
       const svg = renderTopologySvg(view);
       writeFileSync(join(dir, `${name}.svg`), svg);
-      const res = spawnSync(rsvg!, ['-o', join(dir, `${name}.png`), join(dir, `${name}.svg`)], { encoding: 'utf8' });
+      const res = spawnSync(rsvg, ['-o', join(dir, `${name}.png`), join(dir, `${name}.svg`)], { encoding: 'utf8' });
       expect(res.stderr).toBe('');
       expect(res.status).toBe(0);
       const png = readFileSync(join(dir, `${name}.png`));
