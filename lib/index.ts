@@ -14,7 +14,9 @@ export { buildBootConfig, renderUserData, USER_DATA_HEADER, UNIT } from './core/
 export type { BootConfig, BootDropIn, BootFile, BootOptions, BootUnit, HostEnvSource, SecretContent } from './core/boot';
 export { renderBoot, renderCloudConfig, renderIgnition, renderScript, fillSecrets } from './core/render';
 export type { BootFormat, RenderedBoot, SecretSlot } from './core/render';
-export { renderMermaid } from './core/diagram';
+export { renderMermaid, topologyView } from './core/diagram';
+export type { RetiredHost, TopologyCluster, TopologyExtras, TopologyHost, TopologyRole, TopologyView } from './core/diagram';
+export { renderTopologySvg } from './core/diagram-svg';
 export { WeaveConfigError, formatProblem } from './core/problems';
 export type { Problem } from './core/problems';
 export { DEFAULT_RELEASE } from './core/defaults';

@@ -14,8 +14,9 @@ import {
 import { NetworkPlan, NetworkSpec, WeaveRelease } from '../core/model';
 import { Problem, WeaveConfigError } from '../core/problems';
 import { isToken } from '../core/tokens';
-import { writeBesideStack } from './artifacts';
-import { renderMermaid } from '../core/diagram';
+import { resolveText, writeBesideStack } from './artifacts';
+import { renderMermaid, topologyView } from '../core/diagram';
+import { renderTopologySvg } from '../core/diagram-svg';
 import { ClusterMember, NETWORK_MARK, clusterMembers } from './marks';
 import { tfName } from './names';
 
@@ -197,8 +198,12 @@ export class WeaveNetwork extends Construct {
     // The explicit hook: cdktf runs aspects before it validates and writes
     // the stack (and `Testing.synth` runs them too).
     Aspects.of(this).add(new BuildNetwork(this));
-    // A picture beside the stack's cdk.tf.json, from the same build.
-    writeBesideStack(this, `${id}.topology.mmd`, () => renderMermaid(this.plan(), this.node.path));
+    // A picture beside the stack's cdk.tf.json, from the same build, as
+    // Mermaid text and as SVG that any viewer shows.
+    writeBesideStack(this, (stack) => {
+      const view = topologyView(this.plan(), { title: this.node.path, resolve: (v) => resolveText(stack, v) });
+      return { [`${id}.topology.mmd`]: renderMermaid(view), [`${id}.topology.svg`]: renderTopologySvg(view) };
+    });
   }
 
   /**
