@@ -3,6 +3,8 @@
 export * from './constructs/network';
 export * from './constructs/cluster';
 export * from './constructs/host';
+export { stateBackendFromConfig, useAzureStateBackend } from './backend';
+export type { StateBackendConfig } from './backend';
 export { planNetwork } from './core/plan';
 export { buildBootConfig, renderUserData, USER_DATA_HEADER, UNIT } from './core/boot';
 export type { BootConfig, BootDropIn, BootFile, BootOptions, BootUnit, HostEnvSource, SecretContent } from './core/boot';
