@@ -4,6 +4,7 @@
 // No network: the tarball is extracted with tar, and the package's
 // dependencies and peers are symlinked from this repo's node_modules.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
@@ -20,7 +21,13 @@ interface ConsumerReport {
 
 interface Synthesized {
   resource?: Record<string, Record<string, unknown>>;
+  terraform?: { backend?: Record<string, Record<string, unknown>> };
 }
+
+/** sha256 of the MPL 2.0 text as Mozilla publishes it (Debian's /usr/share/common-licenses/MPL-2.0). */
+const MPL_2_0_SHA256 = 'fab3dd6bdab226f1c08630b1dd917e11fcb4ec5e1e020e2c16f83a0a13863e85';
+/** Where README links point: files of this very package version, served by jsDelivr from npm. */
+const DOCS_BASE = /^https:\/\/cdn\.jsdelivr\.net\/npm\/cdktf-weave-azure@([^/]+)\/(.+)$/;
 
 let tmp: string;
 let project: string;
@@ -52,7 +59,7 @@ const MAIN_JS = `'use strict';
 const path = require('path');
 const { App, TerraformStack } = require('cdktf');
 const { AzurermProvider } = require('@cdktf/provider-azurerm/lib/provider');
-const { WeaveNetwork, WeaveCluster, WeaveHost } = require('${PACKAGE}');
+const { WeaveNetwork, WeaveCluster, WeaveHost, stateBackendFromConfig, useAzureStateBackend } = require('${PACKAGE}');
 
 const app = new App({ outdir: path.join(__dirname, 'cdktf.out') });
 const stack = new TerraformStack(app, 'consumer');
@@ -66,6 +73,11 @@ const network = new WeaveNetwork(stack, 'weave', {
 const cluster = new WeaveCluster(network, 'cluster-01', { provider: azurerm, location: 'westeurope' });
 new WeaveHost(cluster, 'azure-01');
 new WeaveHost(cluster, 'azure-02');
+useAzureStateBackend(stack, stateBackendFromConfig(undefined, {
+  WEAVE_STATE_STORAGE_ACCOUNT: 'acmetfstate',
+  WEAVE_STATE_CONTAINER: 'tfstate',
+  WEAVE_STATE_RESOURCE_GROUP: 'tfstate-rg',
+}));
 app.synth();
 
 let deepImportError = null;
@@ -152,17 +164,55 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+/** Paths inside the tarball, without the `package/` prefix. */
+const packedFiles = (): string[] => tarEntries.map((e) => e.slice('package/'.length));
+const installedFile = (file: string): string => readFileSync(join(project, 'node_modules', PACKAGE, file), 'utf8');
+
 describe('the npm package', () => {
-  test('holds only compiled JS, declarations, package.json and the README', () => {
+  test('holds compiled JS, declarations, README, LICENSE and the docs README links to; no sources, tests or benchmarks', () => {
     expect(tarEntries.length).toBeGreaterThan(0);
     expect(tarEntries.every((e) => e.startsWith('package/'))).toBe(true);
-    const files = tarEntries.map((e) => e.slice('package/'.length));
-    const allowed = /^(package\.json|README\.md|LICEN[CS]E(\.\w+)?|dist\/lib\/.+\.(js|d\.ts))$/;
+    const files = packedFiles();
+    const allowed = /^(package\.json|README\.md|LICENSE|docs\/validation\.md|docs\/seed-topology\.svg|dist\/lib\/.+\.(js|d\.ts))$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
-    expect(files.filter((f) => /(^|\/)(__tests__|stacks|bench)\//.test(f))).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts']));
-    if (existsSync(join(ROOT, 'README.md'))) expect(files).toContain('README.md');
+    expect(files.filter((f) => /(^|\/)(__tests__|stacks|bench|scripts)\/|\.test\.|fixture/.test(f))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining([
+      'package.json', 'README.md', 'LICENSE', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/backend.js', 'dist/lib/backend.d.ts',
+    ]));
+  });
+
+  test('LICENSE is the MPL 2.0 text that package.json declares', () => {
+    const manifest = JSON.parse(installedFile('package.json')) as { license?: string };
+    expect(manifest.license).toBe('MPL-2.0');
+    const text = installedFile('LICENSE');
+    expect(text.startsWith('Mozilla Public License Version 2.0\n')).toBe(true);
+    expect(createHash('sha256').update(text).digest('hex')).toBe(MPL_2_0_SHA256);
+  });
+
+  test('README links work on the npm page: absolute, and into files of this version of the package', () => {
+    const readme = installedFile('README.md');
+    const version = (JSON.parse(installedFile('package.json')) as { version: string }).version;
+    // Inline links and images, reference definitions, and HTML src/href.
+    const targets = [
+      ...[...readme.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]),
+      ...[...readme.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm)].map((m) => m[1]),
+      ...[...readme.matchAll(/\b(?:src|href)="([^"]+)"/g)].map((m) => m[1]),
+    ];
+    expect(targets.length).toBeGreaterThan(2);
+    // npm's page has no repository to resolve relative links against.
+    expect(targets.filter((t) => !/^(https:\/\/|#)/.test(t))).toEqual([]);
+    const docs = targets.map((t) => DOCS_BASE.exec(t)).filter((m): m is RegExpExecArray => m !== null);
+    expect(docs.length).toBeGreaterThanOrEqual(2);
+    for (const [url, linkedVersion, file] of docs) {
+      expect({ url, version: linkedVersion }).toEqual({ url, version });
+      expect(packedFiles()).toContain(file);
+    }
+  });
+
+  test('README speaks to package users: no internal documents', () => {
+    const readme = installedFile('README.md');
+    expect(readme).not.toMatch(/design brief|DESIGN\.md|the brief\b/i);
   });
 
   test('ships no source maps', () => {
@@ -190,8 +240,97 @@ describe('the npm package', () => {
     expect(vms).toHaveLength(2);
   });
 
+  test('exports the remote-state helper', () => {
+    expect(synthesized.terraform?.backend).toEqual({
+      azurerm: {
+        storage_account_name: 'acmetfstate',
+        container_name: 'tfstate',
+        resource_group_name: 'tfstate-rg',
+        key: 'consumer.tfstate',
+        use_azuread_auth: true,
+      },
+    });
+  });
+
   test('packs in reasonable time', () => {
     // Generous: this is the prepack tsc plus npm's own start-up.
     expect(packMs).toBeLessThan(60_000);
+  });
+});
+
+// The package's .d.ts as a consumer's compiler sees them: TypeScript 5.9 (this
+// repo's `typescript`) and 7.0 (`typescript-7`, an npm alias: its `tsc` is a
+// small Node launcher for the native compiler in @typescript/typescript-<os>-<arch>).
+// skipLibCheck is off, so the declarations themselves are checked too.
+describe('the declarations in a consumer project', () => {
+  const COMPILERS = [
+    { label: 'TypeScript 5.9', pkg: 'typescript', version: /^Version 5\.9\./ },
+    { label: 'TypeScript 7.0', pkg: 'typescript-7', version: /^Version 7\.0\./ },
+  ];
+  // `cdktf init`'s tsconfig (cdktf-cli 0.21 template), and the strictest module mode.
+  const CDKTF_INIT = {
+    alwaysStrict: true, declaration: true, experimentalDecorators: true, lib: ['es2018'], module: 'CommonJS',
+    noFallthroughCasesInSwitch: true, noImplicitAny: true, noImplicitReturns: true, noImplicitThis: true,
+    noUnusedLocals: true, noUnusedParameters: true, resolveJsonModule: true, strict: true, strictNullChecks: true,
+    strictPropertyInitialization: true, stripInternal: true, target: 'ES2018',
+  };
+  const CONFIGS = {
+    'cdktf init': CDKTF_INIT,
+    nodenext: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true },
+  };
+  // Two deliberate errors: they prove the types come from the package (not `any`).
+  const MISUSE = `import { App, TerraformStack } from 'cdktf';
+import { WeaveNetwork, stateBackendFromConfig } from '${PACKAGE}';
+const stack = new TerraformStack(new App(), 'misuse');
+new WeaveNetwork(stack, 'mesh', { notAProp: true });
+export const key: number = stateBackendFromConfig(undefined)?.key;
+`;
+  let examples: string[];
+
+  const tscOf = (pkg: string): string => {
+    const manifest = require.resolve(`${pkg}/package.json`, { paths: [ROOT] });
+    const bin = (JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> }).bin.tsc;
+    return join(dirname(manifest), bin);
+  };
+  const tsc = (pkg: string, args: string[]) =>
+    spawnSync(process.execPath, [tscOf(pkg), ...args], { cwd: project, env: childEnv(), encoding: 'utf8', timeout: 120_000 });
+
+  beforeAll(() => {
+    // Every TypeScript example in the README that uses this package with cdktf.
+    const readme = readFileSync(join(project, 'node_modules', PACKAGE, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+    examples = blocks.filter((b) => b.includes(`from '${PACKAGE}'`) && /from 'cdktf'/.test(b));
+    examples.forEach((code, i) => writeFileSync(join(project, `readme-example-${i + 1}.ts`), code));
+    writeFileSync(join(project, 'misuse.ts'), MISUSE);
+    for (const [name, options] of Object.entries(CONFIGS)) {
+      writeFileSync(join(project, `tsconfig.${name.replace(/\W+/g, '-')}.json`), JSON.stringify({
+        // No @types: the declarations must not need @types/node or @types/jest.
+        compilerOptions: { ...options, noEmit: true, skipLibCheck: false, types: [] },
+        files: [...examples.map((_, i) => `readme-example-${i + 1}.ts`), 'misuse.ts'],
+      }, null, 2));
+    }
+  });
+
+  test('README has a cdktf example to compile', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(1);
+  });
+
+  describe.each(COMPILERS)('$label', ({ pkg, version }) => {
+    test('is the compiler under test', () => {
+      expect(tsc(pkg, ['--version']).stdout.trim()).toMatch(version);
+    });
+
+    test.each(Object.keys(CONFIGS))('with the %s tsconfig: the README examples compile; only the deliberate misuse fails', (name) => {
+      const res = tsc(pkg, ['-p', `tsconfig.${name.replace(/\W+/g, '-')}.json`, '--listFiles', '--pretty', 'false']);
+      const errors = res.stdout.split('\n').filter((l) => /error TS\d+/.test(l));
+      // The package's own declarations were part of the program.
+      expect(res.stdout).toContain(join(project, 'node_modules', PACKAGE, 'dist', 'lib', 'index.d.ts'));
+      expect(errors.filter((e) => !e.startsWith('misuse.ts('))).toEqual([]);
+      expect(errors).toEqual([
+        expect.stringMatching(/^misuse\.ts\(4,\d+\): error TS2353: .*'notAProp'/),
+        expect.stringMatching(/^misuse\.ts\(5,\d+\): error TS2322: Type 'string \| undefined' is not assignable to type 'number'/),
+      ]);
+      expect(res.status).not.toBe(0);
+    }, 120_000);
   });
 });

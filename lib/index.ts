@@ -9,6 +9,8 @@ export { WeaveCluster } from './constructs/cluster';
 export type { AzureClusterResources, WeaveClusterProps } from './constructs/cluster';
 export { WeaveHost } from './constructs/host';
 export type { AzureHostResources, DedicatedSshOptions, FlatcarChannel, WeaveHostProps } from './constructs/host';
+export { stateBackendFromConfig, useAzureStateBackend } from './backend';
+export type { StateBackendConfig } from './backend';
 export { planNetwork } from './core/plan';
 export { buildBootConfig, renderUserData, USER_DATA_HEADER, UNIT } from './core/boot';
 export type { BootConfig, BootDropIn, BootFile, BootOptions, BootUnit, HostEnvSource, SecretContent } from './core/boot';

@@ -2,9 +2,10 @@
 // rendered boot configs. Nothing here touches the network or the live
 // systemd: units are verified inside a staged root in a temp directory.
 import { spawnSync } from 'node:child_process';
-import { accessSync, chmodSync, constants, mkdirSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { BootConfig, BootUnit } from '../../lib/core';
+import { findTool } from './tools';
 
 /** A validator run: exit status and everything it printed (stdout then stderr). */
 export interface ValidatorResult {
@@ -12,30 +13,23 @@ export interface ValidatorResult {
   readonly output: string;
 }
 
-const INSTALL_HINT: Record<string, string> = {
-  'ignition-validate': 'apt-get install ignition',
-  'systemd-analyze': 'apt-get install systemd',
+/** How to get each validator; printed when one is missing. */
+export const INSTALL_HINT: Record<string, string> = {
+  'ignition-validate':
+    '`sudo apt-get install ignition` (Debian/Ubuntu), `sudo dnf install ignition-validate` (Fedora), ' +
+    'or a release binary from https://github.com/coreos/ignition/releases',
+  'systemd-analyze': '`sudo apt-get install systemd` (Debian/Ubuntu; systemd is Linux-only)',
 };
 
 /**
- * Absolute path of a validator on PATH (or in /usr/bin). Throws, never skips:
- * a missing validator must fail the suite, not make it pass vacuously.
+ * Absolute path of a validator on PATH. Throws when it is missing: suites
+ * that call this are declared with `toolSuite`, which skips or fails them
+ * before any test runs, so reaching here without the tool is a bug.
  */
 export function requireTool(name: string): string {
-  const dirs = [...new Set([...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin', '/bin'])];
-  for (const dir of dirs) {
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here; keep looking
-    }
-  }
-  throw new Error(
-    `${name} is not installed (no executable ${name} on PATH or in /usr/bin). These tests run the real validator; ` +
-      `install it with \`${INSTALL_HINT[name] ?? `apt-get install ${name}`}\` (.ci/run does this).`,
-  );
+  const found = findTool(name);
+  if (found) return found;
+  throw new Error(`${name} is not installed (no executable ${name} on PATH). Install it: ${INSTALL_HINT[name] ?? name}.`);
 }
 
 function run(tool: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ValidatorResult {
