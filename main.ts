@@ -1,4 +1,5 @@
 import { App } from 'cdktf';
+import { synthesizeApp } from './lib';
 import { stateBackendFromConfig } from './stacks/backend';
 import { SeedStack } from './stacks/seed';
 
@@ -8,4 +9,5 @@ new SeedStack(app, 'weave-seed', {
   // DNS labels are global per region: pick your own prefix before deploying.
   dnsLabelPrefix: app.node.tryGetContext('dnsLabelPrefix') ?? process.env.WEAVE_DNS_LABEL_PREFIX,
 });
-app.synth();
+// Prints configuration problems once, without a stack trace (WEAVE_DEBUG=1 for one).
+synthesizeApp(app);

@@ -9,6 +9,7 @@ export { WeaveCluster } from './constructs/cluster';
 export type { AzureClusterResources, WeaveClusterProps } from './constructs/cluster';
 export { WeaveHost } from './constructs/host';
 export type { AzureHostResources, DedicatedSshOptions, FlatcarChannel, WeaveHostProps } from './constructs/host';
+export { synthesizeApp } from './constructs/synth';
 export { stateBackendFromConfig, useAzureStateBackend } from './backend';
 export type { StateBackendConfig } from './backend';
 export { planNetwork } from './core/plan';

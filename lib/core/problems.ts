@@ -38,7 +38,7 @@ export function formatProblem(p: Problem): string {
  */
 export class WeaveConfigError extends Error {
   /** Every problem found, for callers that want to inspect or report them one by one. */
-  readonly problems: readonly Problem[];
+  declare readonly problems: readonly Problem[];
 
   constructor(problems: readonly Problem[]) {
     const lines = problems.map((p) => `  - ${formatProblem(p)}`);
@@ -46,7 +46,12 @@ export class WeaveConfigError extends Error {
       `Weave network configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was synthesized:\n${lines.join('\n')}`,
     );
     this.name = 'WeaveConfigError';
-    this.problems = problems;
+    // Not enumerable: Node prints an uncaught error's own properties, and the
+    // message already lists every problem once.
+    Object.defineProperty(this, 'problems', { value: problems, enumerable: false });
+    // The problems are the user's to fix, so a stack through the library only
+    // buries them. WEAVE_DEBUG=1 keeps it for whoever debugs the library.
+    if (!/^(1|true|yes)$/i.test(globalThis.process?.env?.WEAVE_DEBUG ?? '')) this.stack = `${this.name}: ${this.message}`;
   }
 }
 
