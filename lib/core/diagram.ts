@@ -16,7 +16,6 @@ const label = (s: string) => (isToken(s) ? '(set at deploy)' : s.replace(/["<>]/
  */
 export function renderMermaid(plan: NetworkPlan, title = 'Weave network'): string {
   const lines = ['flowchart LR', `  %% ${label(title)}: ipalloc ${plan.commonLaunchArgs[plan.commonLaunchArgs.indexOf('--ipalloc-range') + 1]}, consensus ${plan.consensus}`];
-  const first = plan.clusters[0];
   for (const c of plan.clusters) {
     lines.push(`  subgraph ${id(`c_${c.name}`)}["${label(c.name)} (${c.kind})"]`);
     for (const h of c.hosts) {
@@ -24,16 +23,17 @@ export function renderMermaid(plan: NetworkPlan, title = 'Weave network'): strin
     }
     lines.push('  end');
   }
-  for (const c of plan.clusters) {
-    for (const h of c.hosts) {
-      for (const p of h.peers) {
-        const target = plan.hosts.find((x) => x.name === p);
-        if (target) {
-          lines.push(`  ${id(`h_${h.name}`)} --> ${id(`h_${target.name}`)}`);
-        } else if (first) {
-          // Dials the first cluster by DNS name: the load balancer picks a host.
-          lines.push(`  ${id(`h_${h.name}`)} -->|"${label(p)}"| ${id(`c_${first.name}`)}`);
-        }
+  for (const h of plan.hosts) {
+    for (const d of h.dials) {
+      const from = id(`h_${h.name}`);
+      if (d.via === 'vm-name' && d.host !== undefined) {
+        // A VM name inside its own VNet: the arrow alone says it all.
+        lines.push(`  ${from} --> ${id(`h_${plan.hosts[d.host].name}`)}`);
+      } else {
+        // An address or public name: labelled, pointing at the host it
+        // leads to, or at the cluster when a load balancer picks the host.
+        const to = d.host !== undefined ? id(`h_${plan.hosts[d.host].name}`) : id(`c_${plan.clusters[d.cluster].name}`);
+        lines.push(`  ${from} -->|"${label(d.address)}"| ${to}`);
       }
     }
   }
