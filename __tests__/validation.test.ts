@@ -11,7 +11,7 @@ import {
   WeaveNetwork,
   WeaveNetworkProps,
 } from '../lib';
-import { DNS_LABEL_RE, NetworkSpec, planNetwork } from '../lib/core';
+import { ClusterSpec, DNS_LABEL_RE, HostSpec, NetworkSpec, planNetwork } from '../lib/core';
 import { seedSpec } from './fixtures/seed-spec';
 
 interface Decl {
@@ -190,7 +190,8 @@ interface PureCase {
 }
 
 /** The seed spec with a change to its clusters. */
-function seedWith(change: (clusters: NetworkSpec['clusters'][number][]) => void): NetworkSpec {
+type MutableCluster = Omit<ClusterSpec, 'hosts'> & { hosts: HostSpec[] };
+function seedWith(change: (clusters: MutableCluster[]) => void): NetworkSpec {
   const spec = seedSpec();
   const clusters = spec.clusters.map((c) => ({ ...c, hosts: c.hosts.map((h) => ({ ...h })) }));
   change(clusters);
