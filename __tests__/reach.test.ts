@@ -170,6 +170,40 @@ describe('the topology of issue 9: three Azure clusters in three subscriptions a
   });
 });
 
+describe('the examples of docs/reachability.md and the README paragraph (planNetwork: the constructs do not pass dialAddress yet)', () => {
+  const azureAfter = (dc: object, ...hosts: object[]) => {
+    const spec = seedSpec();
+    return planNetwork({ ...spec, clusters: [
+      { path: 'x/dc', name: 'dc', kind: 'dedicated', ...dc, hosts: hosts.map((h, i) => ({ path: `x/dc/ded-${'ab'[i]}`, name: `ded-${'ab'[i]}`, ...h })) } as never,
+      { ...spec.clusters[0], hosts: [spec.clusters[0].hosts[0]] },
+    ] });
+  };
+  const peersOf = (plan: ReturnType<typeof planNetwork>) => Object.fromEntries(plan.hosts.map((h) => [h.name, h.peers]));
+
+  it('a private dialAddress serves its own site, the cluster dnsName everyone else', () => {
+    const plan = azureAfter({ dnsName: 'edge.example.com' }, { sshHost: 'ded-a.lan', dialAddress: '10.0.0.5' }, { sshHost: '198.51.100.7' });
+    expect(peersOf(plan)).toEqual({ 'ded-a': [], 'ded-b': ['10.0.0.5'], 'azure-prd-01': ['edge.example.com'] });
+    expect(checkReachability(plan)).toEqual([]);
+  });
+
+  it('dialAddress wins over publicAddress and ssh.host', () => {
+    const plan = azureAfter({}, { sshHost: 'ded-a.vpn.acme.internal', publicAddress: '203.0.113.10', dialAddress: 'ded-a.acme.com' }, { sshHost: '198.51.100.7' });
+    expect(peersOf(plan)).toEqual({ 'ded-a': [], 'ded-b': ['ded-a.acme.com'], 'azure-prd-01': ['ded-a.acme.com'] });
+    const noDial = azureAfter({}, { sshHost: 'ded-a.vpn.acme.internal', publicAddress: '203.0.113.10/32' }, { sshHost: '198.51.100.7' });
+    expect(peersOf(noDial)['ded-b']).toEqual(['203.0.113.10']);
+    expect(checkReachability(noDial)).toEqual([]);
+  });
+
+  it('a later dedicated cluster whose first server has no address joins through the first cluster', () => {
+    const spec = seedSpec();
+    const plan = planNetwork({ ...spec, clusters: [...spec.clusters.slice(0, 2), { ...spec.clusters[2], hosts: [
+      { path: 'x/ded-a', name: 'ded-a', sshHost: 'ded-a.lan' }, { path: 'x/ded-b', name: 'ded-b', sshHost: '192.168.1.11' },
+    ] }] });
+    expect(peersOf(plan)['ded-b']).toEqual(['cluster-01.westeurope.cloudapp.azure.com']);
+    expect(checkReachability(plan)).toEqual([]);
+  });
+});
+
 describe('the diagram follows the dials', () => {
   it('draws an address arrow from a later dedicated server to its first server, and the load balancer arrow to the cluster', () => {
     const spec = seedSpec();

@@ -12,4 +12,5 @@ export { renderMermaid } from './core/diagram';
 export { WeaveConfigError, formatProblem } from './core/problems';
 export type { Problem } from './core/problems';
 export { DEFAULT_RELEASE, SHARED_ENV_PATH, hostEnvPath } from './core/model';
-export type { ClusterKind, ClusterPlan, ClusterSpec, HostPlan, HostSpec, NetworkPlan, NetworkSpec, WeaveRelease } from './core/model';
+export type { ClusterKind, ClusterPlan, ClusterSpec, HostPlan, HostSpec, NetworkPlan, NetworkSpec, PeerDial, WeaveRelease } from './core/model';
+export { AZURE_REGIONS } from './core/azure';

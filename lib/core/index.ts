@@ -5,5 +5,8 @@ export * from './boot';
 export * from './render';
 export { parseCidr, isCidr } from './cidr';
 export { DNS_LABEL_RE, MAX_HOST_NAME } from './validate';
+export { AZURE_REGIONS, regionName } from './azure';
+export { classifyDialAddress, publicDnsNameProblem, reachable } from './reach';
+export type { Dialer, PeerAddress } from './reach';
 export { isToken } from './tokens';
 export { renderMermaid } from './diagram';
