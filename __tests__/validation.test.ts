@@ -136,9 +136,11 @@ const cases: Case[] = [
 ];
 
 describe('synth-time validation', () => {
-  it('covers at least 25 distinct bad inputs', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(25);
-    expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
+  // Coverage of the documented codes is checked against docs/validation.md
+  // below; here only that every case can be told apart in the report.
+  it('names every case differently', () => {
+    const names = [...cases, ...pureCases].map((c) => c.name);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
   });
 
   it.each(cases.map((c) => [c.name, c]))('%s', (_, c) => {
