@@ -244,6 +244,18 @@ describe('synth-time validation of fields the constructs do not pass yet (planNe
     expect(line).toContain(` ${c.value} `);
   });
 
+  it('says a missing or unresolvable address once, though the entry and the later servers both need it', () => {
+    const token = pureProblems(dedicatedFirst({ dialAddress: '${var.ded_a_ip}' })).problems;
+    expect(token.map((p) => p.code)).toEqual(['dial-address-token']);
+    // Only ded-a's own cluster dials its name: the token dnsName is refused there too.
+    const alone = { ...dedicatedFirst({}, { sshHost: '198.51.100.7' }, { dnsName: '${var.dc_name}' }) };
+    const single = pureProblems({ ...alone, clusters: alone.clusters.slice(0, 1) }).problems;
+    expect(single.map((p) => [p.code, p.path])).toEqual([['dns-name-token', 'seed/weave/dc']]);
+    // An invalid dnsName is reported as such, not also as a missing dial address.
+    const invalid = pureProblems(dedicatedFirst({}, { sshHost: '198.51.100.7' }, { dnsName: 'edge.example.com; rm -rf /' })).problems;
+    expect(invalid.map((p) => p.code)).toEqual(['dns-name-invalid']);
+  });
+
   it('accepts each of those fields when it is right (negative controls)', () => {
     expect(() => planNetwork(dedicatedFirst({ dialAddress: '203.0.113.10' }))).not.toThrow();
     expect(() => planNetwork(dedicatedFirst({ dialAddress: 'ded-a.example.net' }))).not.toThrow();
@@ -349,7 +361,7 @@ describe('the validation table in docs/validation.md', () => {
 
   /**
    * Every code the library can raise: the string literals in the first
-   * argument of each `problems.add(...)` call and in each `code:` property.
+   * argument of each `problems.add(...)` / `problems.addOnce(...)` call and in each `code:` property.
    * A call whose code is not a literal fails the test, so no check can hide
    * from it.
    */
@@ -359,7 +371,7 @@ describe('the validation table in docs/validation.md', () => {
     for (const f of sources(join(root, 'lib'))) {
       const text = readFileSync(f, 'utf8');
       const sites = [
-        ...[...text.matchAll(/\bproblems\.add\(/g)].map((m) => firstArgument(text, m.index! + m[0].length - 1)),
+        ...[...text.matchAll(/\bproblems\.add(?:Once)?\(/g)].map((m) => firstArgument(text, m.index! + m[0].length - 1)),
         // `code: string` is the Problem type itself, not a check.
         ...[...text.matchAll(/\bcode: (?!string\b)/g)].map((m) => firstArgument(text, m.index! + m[0].length - 1)),
       ];

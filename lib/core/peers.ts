@@ -8,6 +8,9 @@ import { ProblemList } from './problems';
 import { PeerAddress, classifyDialAddress, isIpv4Literal, ipv4Scope, reachable } from './reach';
 import { isToken } from './tokens';
 
+/** A value in a message: quoted, or "(not set)". */
+const shown = (v: string | undefined) => (v === undefined ? '(not set)' : JSON.stringify(v));
+
 /** A peer address plus the cluster and host (or load balancer) it leads to. */
 interface Target {
   readonly peer: PeerAddress;
@@ -83,6 +86,7 @@ function checkDeclaredAddresses(spec: NetworkSpec, problems: ProblemList): void 
  */
 export function planPeers(spec: NetworkSpec, problems: ProblemList): PeerDial[][] {
   checkDeclaredAddresses(spec, problems);
+
   const firstIndex: number[] = [];
   let n = 0;
   for (const c of spec.clusters) {
@@ -113,14 +117,21 @@ export function planPeers(spec: NetworkSpec, problems: ProblemList): PeerDial[][
         target = own ? { peer: own, cluster: ci, host: firstIndex[ci] } : ci > 0 ? entry : undefined;
         if (!target && !noTargetReported) {
           noTargetReported = true;
+          // addOnce: the same missing address may already have stopped the
+          // first cluster's entry.
           const first = c.hosts[0];
           if (first.dialAddress !== undefined && isToken(first.dialAddress)) {
-            problems.add('dial-address-token', first.path, 'dialAddress', first.dialAddress,
+            problems.addOnce('dial-address-token', first.path, 'dialAddress', first.dialAddress,
               'is a Terraform expression, but the other servers\' peer lists are written at synth time, where it would stay unresolved text',
               'give the dial address as a literal IPv4 address or public DNS name');
-          } else if (first.dialAddress === undefined) {
-            problems.add('dedicated-no-dial-address', first.path, 'dialAddress', undefined,
-              `is needed: the cluster's other servers (${c.hosts.slice(1, 4).map((x) => x.name).join(', ')}${c.hosts.length > 4 ? ', …' : ''}) dial ${first.name}, and a dedicated server resolves only public DNS names; ssh.host ${JSON.stringify(first.sshHost ?? null)} and publicAddress ${JSON.stringify(first.publicAddress ?? null)} give no public IPv4 address`,
+          } else if (c.dnsName !== undefined && isToken(c.dnsName)) {
+            problems.addOnce('dns-name-token', c.path, 'dnsName', c.dnsName,
+              'is a Terraform expression, but the cluster\'s other servers have it written into their settings at synth time, where it would stay unresolved text',
+              'give the DNS name as a literal string, or set dialAddress on the first server');
+          } else if (first.dialAddress === undefined && c.dnsName === undefined) {
+            // (An invalid dialAddress or dnsName is reported by checkDeclaredAddresses.)
+            problems.addOnce('dedicated-no-dial-address', first.path, 'dialAddress', undefined,
+              `is needed: the cluster's other servers (${c.hosts.slice(1, 4).map((x) => x.name).join(', ')}${c.hosts.length > 4 ? ', …' : ''}) dial ${first.name}, and a dedicated server resolves only public DNS names; ssh.host ${shown(first.sshHost)} and publicAddress ${shown(first.publicAddress)} give no public IPv4 address`,
               `set dialAddress on ${first.name} to its public IPv4 address or a public DNS name, or give the cluster a dnsName that resolves to ${first.name}`);
           }
         }
@@ -150,7 +161,7 @@ export function planPeers(spec: NetworkSpec, problems: ProblemList): PeerDial[][
 function firstClusterEntry(spec: NetworkSpec, problems: ProblemList): Target | undefined {
   const first = spec.clusters[0];
   if (first.dnsName !== undefined && isToken(first.dnsName)) {
-    problems.add('dns-name-token', first.path, 'dnsName', first.dnsName,
+    problems.addOnce('dns-name-token', first.path, 'dnsName', first.dnsName,
       'is a Terraform expression, but it is written into every later cluster\'s host settings at synth time, where it would stay unresolved text',
       'give the first cluster\'s DNS name as a literal string (Azure clusters derive it from a literal dnsLabel and location)');
     return undefined;
@@ -162,7 +173,7 @@ function firstClusterEntry(spec: NetworkSpec, problems: ProblemList): Target | u
   if (first.kind === 'dedicated') {
     const server = first.hosts[0];
     if (server.dialAddress !== undefined && isToken(server.dialAddress)) {
-      problems.add('dial-address-token', server.path, 'dialAddress', server.dialAddress,
+      problems.addOnce('dial-address-token', server.path, 'dialAddress', server.dialAddress,
         'is a Terraform expression, but every later cluster\'s first host has it written into its settings at synth time, where it would stay unresolved text',
         'give the dial address as a literal IPv4 address or public DNS name');
       return undefined;
@@ -171,9 +182,9 @@ function firstClusterEntry(spec: NetworkSpec, problems: ProblemList): Target | u
     if (address) return { peer: address, cluster: 0, host: 0 };
     if (server.dialAddress !== undefined) return undefined; // invalid: reported as dial-address-invalid
   }
-  problems.add('peer-target-no-dns', first.path, 'dnsName', first.dnsName,
+  problems.addOnce('peer-target-no-dns', first.path, 'dnsName', first.dnsName,
     first.kind === 'dedicated'
-      ? `is needed: the first host of every later cluster dials the first cluster, and neither a dnsName nor a public address of its first server ${first.hosts[0].name} was given (ssh.host ${JSON.stringify(first.hosts[0].sshHost ?? null)} is not a public IPv4 address)`
+      ? `is needed: the first host of every later cluster dials the first cluster, and neither a dnsName nor a public address of its first server ${first.hosts[0].name} was given (ssh.host ${shown(first.hosts[0].sshHost)} is not a public IPv4 address)`
       : 'is needed: the first host of every later cluster dials the first cluster by DNS name, and none was derived (the cluster needs a literal dnsLabel and location)',
     first.kind === 'dedicated'
       ? `give the first cluster a dnsName that resolves to ${first.hosts[0].name}, or set dialAddress on ${first.hosts[0].name} to its public IPv4 address, or put an Azure cluster first`
