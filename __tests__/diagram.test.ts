@@ -181,8 +181,9 @@ describe('renderTopologySvg', () => {
     expect(dials).toHaveLength(8);
     expect(p.edges.map((e) => [e.from, e.label ?? e.to])).toEqual(dials);
     expect(p.edges.some((e) => e.from.includes('old'))).toBe(false);
-    // All three later clusters dial the first one's load balancer: one label.
-    expect(p.labels.map((l) => l.label)).toEqual(['acme-cluster-01.westeurope.cloudapp.azure.com']);
+    // All three later clusters dial the first one's load balancer (one
+    // shared label); dc-fra's second server dials its first server's address.
+    expect(p.labels.map((l) => l.label).sort()).toEqual(['203.0.113.10', 'acme-cluster-01.westeurope.cloudapp.azure.com']);
   });
 
   it('marks with a dot each point where an edge merges into a line shared with others, and nowhere else', () => {

@@ -63,8 +63,50 @@ describe('remote state', () => {
   it('reads the backend from WEAVE_STATE_* variables and names what is missing', () => {
     expect(stateBackendFromConfig(undefined, {})).toBeUndefined();
     expect(stateBackendFromConfig(undefined, {
-      WEAVE_STATE_STORAGE_ACCOUNT: 'a', WEAVE_STATE_CONTAINER: 'b', WEAVE_STATE_RESOURCE_GROUP: 'c',
-    })).toEqual({ storageAccountName: 'a', containerName: 'b', resourceGroupName: 'c', key: undefined, subscriptionId: undefined });
+      WEAVE_STATE_STORAGE_ACCOUNT: 'weavestate01', WEAVE_STATE_CONTAINER: 'tfstate', WEAVE_STATE_RESOURCE_GROUP: 'rg',
+    })).toEqual({ storageAccountName: 'weavestate01', containerName: 'tfstate', resourceGroupName: 'rg' });
     expect(() => stateBackendFromConfig(undefined, { WEAVE_STATE_STORAGE_ACCOUNT: 'a' })).toThrow(/WEAVE_STATE_CONTAINER is not.*Fix:/);
+    expect(() => stateBackendFromConfig(undefined, {
+      WEAVE_STATE_STORAGE_ACCOUNT: 'Weave_State', WEAVE_STATE_CONTAINER: 'tfstate', WEAVE_STATE_RESOURCE_GROUP: 'rg',
+    })).toThrow(/the WEAVE_STATE_\* variables is not a usable.*\n.*"storageAccountName" "Weave_State" is not an Azure storage account name.*Fix: did you mean "weavestate"\?/);
+  });
+
+  it('accepts a complete context backend, including the optional keys', () => {
+    expect(stateBackendFromConfig({ ...config, key: 'prod.tfstate', subscriptionId: '00000000-0000-0000-0000-000000000000', useAzureadAuth: false }, {}))
+      .toEqual({ ...config, key: 'prod.tfstate', subscriptionId: '00000000-0000-0000-0000-000000000000', useAzureadAuth: false });
+  });
+
+  it.each([
+    ['an empty object', {}, [/missing key "storageAccountName"/, /missing key "containerName"/, /missing key "resourceGroupName"/]],
+    ['snake_case keys', { storage_account_name: 'weavestate01', container_name: 'tfstate', resource_group_name: 'rg' },
+      [/unknown key "storage_account_name"\. Fix: did you mean "storageAccountName"\?/, /unknown key "container_name"\. Fix: did you mean "containerName"\?/, /unknown key "resource_group_name"/,
+        /missing key "storageAccountName"/, /missing key "containerName"/, /missing key "resourceGroupName"/]],
+    ['a misspelled key', { storageAccountName: 'weavestate01', containerNmae: 'tfstate', resourceGroupName: 'rg' },
+      [/unknown key "containerNmae"\. Fix: did you mean "containerName"\?/, /missing key "containerName"/]],
+    ['a key nothing like a known one', { ...config, region: 'westeurope' }, [/unknown key "region"\. Fix: the keys are storageAccountName, containerName/]],
+    ['wrong types', { ...config, containerName: 42, useAzureadAuth: 'yes' }, [/"containerName" is 42, not a non-empty string/, /"useAzureadAuth" is "yes", not true or false/]],
+    ['names Azure refuses', { ...config, containerName: 'tf--state', subscriptionId: 'my-sub' }, [/"containerName" "tf--state" is not a blob container name/, /"subscriptionId" "my-sub" is not a subscription id/]],
+    ['not an object', 'weavestate01', [/context "stateBackend" is "weavestate01", not an object\. Fix: give an object such as \{"storageAccountName"/]],
+  ])('refuses %s, naming every bad or missing key and the fix', (_, value, expected) => {
+    let message = '';
+    try {
+      stateBackendFromConfig(value, {});
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    for (const re of expected) expect(message).toMatch(re);
+    // One line per problem, nothing else listed.
+    expect(message.split('\n').filter((l) => l.startsWith('  - ')).length).toBe(typeof value === 'object' ? expected.length : 0);
+  });
+
+  it('stops the synth through the app instead of writing an empty backend', () => {
+    let message = '';
+    try {
+      synthApp({ CDKTF_CONTEXT_JSON: JSON.stringify({ stateBackend: { storageAccount: 'weavestate01' } }) });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/unknown key "storageAccount"\. Fix: did you mean "storageAccountName"\?/);
+    expect(message).toMatch(/missing key "containerName"/);
   });
 });

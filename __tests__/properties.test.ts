@@ -21,6 +21,7 @@ import {
   checkPeerGraph,
   checkPlanPeers,
   checkDialingRule,
+  checkReachability,
   checkSampledDocuments,
   documentTexts,
   embeddedDocument,
@@ -66,6 +67,7 @@ function planViolations(gen: GeneratedNetwork, plan: NetworkPlan): string[] {
     ...checkHostNames(plan),
     ...checkPlanPeers(plan),
     ...checkDialingRule(plan),
+    ...checkReachability(plan),
     ...checkIpalloc(plan, gen.bootstrapFlags),
     ...checkBridgeAddresses(plan, gen.pinned, gen.bootstrapFlags),
     ...checkHostEnv(plan),
@@ -78,7 +80,12 @@ describe('planner properties over random networks', () => {
   it(`holds for ${NETWORK_RUNS} random networks of 1-${MAX_CLUSTERS} clusters x 1-${MAX_HOSTS_PER_CLUSTER} hosts`, () => {
     // What the runs covered, to catch a generator that stopped producing the
     // interesting cases (checked only once the property passed).
-    const seen = { maxHosts: 0, mixed: 0, dedicatedFirst: 0, pinned: 0, observers: 0, clusterBootstrap: 0, withoutDns: 0 };
+    const seen = {
+      maxHosts: 0, mixed: 0, dedicatedFirst: 0, pinned: 0, observers: 0, clusterBootstrap: 0, withoutDns: 0,
+      // Dedicated clusters of several servers, one placed first without a
+      // dnsName, one placed later, and later servers dialing by each kind of address.
+      dedicatedSeveral: 0, dedicatedFirstNoName: 0, dedicatedLater: 0, dialsIpv4: 0, dialsDialName: 0, dialsEntry: 0,
+    };
     fc.assert(
       fc.property(generatedNetwork, (gen) => {
         const plan = planNetwork(gen.spec);
@@ -90,17 +97,25 @@ describe('planner properties over random networks', () => {
         if (plan.consensus < gen.hostCount) seen.observers++;
         if (gen.spec.clusters.some((c) => c.bootstrapHosts !== undefined)) seen.clusterBootstrap++;
         if (gen.spec.dnsDomain === false) seen.withoutDns++;
+        const ded = gen.spec.clusters.filter((c) => c.kind === 'dedicated');
+        if (ded.some((c) => c.hosts.length > 1)) seen.dedicatedSeveral++;
+        if (gen.spec.clusters[0].kind === 'dedicated' && !gen.spec.clusters[0].dnsName && gen.spec.clusters.length > 1) seen.dedicatedFirstNoName++;
+        if (gen.spec.clusters.slice(1).some((c) => c.kind === 'dedicated' && c.hosts.length > 1)) seen.dedicatedLater++;
+        const laterServers = plan.hosts.filter((h) => h.kind === 'dedicated' && h.indexInCluster > 0);
+        if (laterServers.some((h) => h.dials[0].via === 'ipv4')) seen.dialsIpv4++;
+        if (laterServers.some((h) => h.dials[0].via === 'public-dns' && h.dials[0].cluster === h.clusterIndex)) seen.dialsDialName++;
+        if (laterServers.some((h) => h.dials[0].cluster !== h.clusterIndex)) seen.dialsEntry++;
       }),
       { numRuns: NETWORK_RUNS, plugins: [fc.interruptAfterTimeLimit(NETWORK_TIME_LIMIT_MS, { failOnInterrupt: true })] },
     );
     expect(seen.maxHosts).toBeGreaterThan(800);
-    for (const k of ['mixed', 'dedicatedFirst', 'pinned', 'observers', 'clusterBootstrap', 'withoutDns'] as const) {
+    for (const k of ['mixed', 'dedicatedFirst', 'pinned', 'observers', 'clusterBootstrap', 'withoutDns', 'dedicatedSeveral', 'dedicatedFirstNoName', 'dedicatedLater', 'dialsIpv4', 'dialsDialName', 'dialsEntry'] as const) {
       expect(seen[k]).toBeGreaterThan(NETWORK_RUNS / 20);
     }
   }, JEST_TIMEOUT_MS);
 
   it(`synthesized VMs never reference another VM and boot from the planner's documents (${SYNTH_RUNS} networks, at most ${SYNTH_MAX_HOSTS} hosts)`, () => {
-    const capped = rawNetwork.map((raw) => toGenerated(capHosts(raw, SYNTH_MAX_HOSTS)));
+    const capped = rawNetwork.map((raw) => toGenerated(capHosts(raw, SYNTH_MAX_HOSTS), { constructsOnly: true }));
     fc.assert(
       fc.property(capped, fc.integer({ min: 1, max: 3 }), (gen, subscriptions) => {
         const json = synthRandomStack(gen, subscriptions) as SynthJson;
@@ -144,6 +159,7 @@ describe('the property checkers reject broken inputs', () => {
     hostCount: plan.hosts.length,
     pinned: new Map(),
     sshHosts: new Map(),
+    constructsOnly: false,
     azureBootFormat: 'cloud-config',
     bootstrapFlags: all5,
     sample: plan.hosts.map((h) => h.index),
@@ -189,6 +205,48 @@ describe('the property checkers reject broken inputs', () => {
     expect(checkPlanPeers(wrongTarget)).toEqual([]);
     expect(checkDialingRule(wrongTarget).join('\n')).toMatch(/azure-prd-03 dials \["azure-prd-02"\], expected \["cluster-01\.westeurope\.cloudapp\.azure\.com"\]/);
     expect(checkDialingRule(planNetwork(seedSpec()))).toEqual([]);
+    // The issue's slip: a dedicated cluster's second server dialing the first by bare name.
+    const ded = planNetwork(seedSpec({ clusters: [...seedSpec().clusters, {
+      path: 'seed/weave/dc', name: 'dc', kind: 'dedicated',
+      hosts: [{ path: 'seed/weave/dc/ded-a', name: 'ded-a', sshHost: '203.0.113.10' }, { path: 'seed/weave/dc/ded-b', name: 'ded-b', sshHost: '198.51.100.7' }],
+    }] }));
+    expect(checkDialingRule(ded)).toEqual([]);
+    expect(ded.hosts.at(-1)!.peers).toEqual(['203.0.113.10']);
+    const byName = { ...ded, hosts: ded.hosts.map((h) => (h.name === 'ded-b' ? { ...h, peers: ['ded-a'] } : h)) };
+    expect(checkDialingRule(byName).join('\n')).toMatch(/ded-b dials \["ded-a"\], expected \["203\.0\.113\.10"\]/);
+  });
+
+  it('the reachability check rejects unreachable peers, load-balancer dials into unconnected clusters and wrong dial metadata', () => {
+    expect(checkReachability(plan)).toEqual([]);
+    type Dial = NetworkPlan['hosts'][number]['dials'][number];
+    const dialing = (i: number, dials: Dial[]) => withHosts((hs) => { hs[i] = { ...hs[i], peers: dials.map((d) => d.address), dials }; });
+    // The slip of the issue: a dedicated server dialing another by bare name.
+    expect(checkReachability(dialing(4, [{ address: 'azure-prd-01', via: 'vm-name', cluster: 0, host: 0 }])).join('\n'))
+      .toMatch(/ded-prd-01 cannot reach its peer "azure-prd-01": an Azure VM name outside the dialer's own VNet/);
+    // An Azure VM dialing a VM of another VNet by name.
+    expect(checkReachability(dialing(2, [{ address: 'azure-prd-01', via: 'vm-name', cluster: 0, host: 0 }])).join('\n'))
+      .toMatch(/azure-prd-03 cannot reach its peer "azure-prd-01"/);
+    expect(checkReachability(dialing(4, [{ address: 'ded-prd-01.internal', via: 'public-dns', cluster: 0 }])).join('\n'))
+      .toMatch(/nothing declared by that name/);
+    // azure-prd-02 dials nobody: the load balancer of cluster-01 may send
+    // cluster-02 and the dedicated server to it, so none of them is surely connected.
+    const lost = checkReachability(dialing(1, [])).join('\n');
+    expect(lost).toMatch(/4 host\(s\) not connected to azure-prd-01, e\.g\. azure-prd-02, azure-prd-03, azure-prd-04, ded-prd-01/);
+    // The plan's own account of where a dial leads must match the model.
+    expect(checkReachability(dialing(2, [{ address: 'cluster-01.westeurope.cloudapp.azure.com', via: 'public-dns', cluster: 0, host: 1 }])).join('\n'))
+      .toMatch(/the plan says cluster-01\.westeurope\.cloudapp\.azure\.com leads to hosts \[1\], the model says \[0,1\]/);
+    // Private addresses reach only their own cluster.
+    const privateEntry = planNetwork(seedSpec({ clusters: [
+      { path: 'p/dc', name: 'dc', kind: 'dedicated', hosts: [
+        { path: 'p/dc/a', name: 'a', sshHost: '203.0.113.10', dialAddress: '10.0.0.5' },
+        { path: 'p/dc/b', name: 'b', sshHost: '203.0.113.11' },
+      ] },
+    ] }));
+    expect(checkReachability(privateEntry)).toEqual([]);
+    const cross = { ...privateEntry, spec: { ...privateEntry.spec, clusters: [privateEntry.spec.clusters[0], { ...privateEntry.spec.clusters[0], name: 'dc2', path: 'p/dc2', hosts: [{ path: 'p/dc2/c', name: 'c', sshHost: '203.0.113.12' }] }] } };
+    const c: NetworkPlan['hosts'][number] = { ...privateEntry.hosts[1], name: 'c', index: 2, clusterIndex: 1, indexInCluster: 0, cluster: 'dc2' };
+    expect(checkReachability({ ...cross, hosts: [...privateEntry.hosts, c] }).join('\n'))
+      .toMatch(/c cannot reach its peer "10\.0\.0\.5": a private address of cluster 0/);
   });
 
   it('the ipalloc check rejects a wrong mode, a wrong count and launch args that disagree', () => {

@@ -1,4 +1,5 @@
 import { AzurermBackend, TerraformStack } from 'cdktf';
+import { closest, distance } from 'fastest-levenshtein';
 
 /** Where a team keeps a stack's state: an Azure Blob Storage container. */
 export interface StateBackendConfig {
@@ -25,30 +26,93 @@ export interface StateBackendConfig {
   readonly useAzureadAuth?: boolean;
 }
 
+const REQUIRED_KEYS = ['storageAccountName', 'containerName', 'resourceGroupName'] as const;
+const OPTIONAL_KEYS = ['key', 'subscriptionId', 'useAzureadAuth'] as const;
+const KNOWN_KEYS: readonly string[] = [...REQUIRED_KEYS, ...OPTIONAL_KEYS];
+const EXAMPLE = '{"storageAccountName": "weavestate01", "containerName": "tfstate", "resourceGroupName": "weave-state-rg"}';
+
+/** The known key a misspelled one most likely meant: same letters ignoring case, `_` and `-`, else the nearest by edit distance. */
+function meantKey(key: string): string | undefined {
+  const flat = (k: string) => k.toLowerCase().replace(/[_-]/g, '');
+  const same = KNOWN_KEYS.find((k) => flat(k) === flat(key));
+  if (same) return same;
+  const near = closest(key, KNOWN_KEYS as string[]);
+  return distance(key, near) <= Math.max(2, Math.floor(near.length / 3)) ? near : undefined;
+}
+
+/**
+ * Checks a state backend configuration as it came from the outside (cdktf
+ * context, JSON): every required key present and a non-empty string, no
+ * unknown keys, Azure's naming rules for the storage account (3-24 lowercase
+ * letters and digits) and blob container (3-63 lowercase letters, digits and
+ * single inner hyphens), a GUID subscription id. Throws one error listing
+ * every problem, each with its fix, so a bad backend stops the synth instead
+ * of writing a backend block that `terraform init` refuses later.
+ *
+ * @param value - the configuration as given
+ * @param source - where it came from, for the message (e.g. `context "stateBackend"`)
+ */
+export function checkStateBackendConfig(value: unknown, source: string): StateBackendConfig {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`${source} is ${JSON.stringify(value)}, not an object. Fix: give an object such as ${EXAMPLE}, or leave it out for local state.`);
+  }
+  const v = value as Record<string, unknown>;
+  const lines: string[] = [];
+  for (const key of Object.keys(v)) {
+    if (KNOWN_KEYS.includes(key)) continue;
+    const meant = meantKey(key);
+    lines.push(`unknown key "${key}". Fix: ${meant ? `did you mean "${meant}"? ` : ''}the keys are ${KNOWN_KEYS.join(', ')}`);
+  }
+  for (const key of REQUIRED_KEYS) {
+    if (v[key] === undefined) lines.push(`missing key "${key}". Fix: set it${key === 'storageAccountName' ? ' to the storage account holding the state container' : key === 'containerName' ? ' to the blob container for state files' : ' to the resource group of the storage account'}`);
+    else if (typeof v[key] !== 'string' || (v[key] as string).trim() === '') lines.push(`"${key}" is ${JSON.stringify(v[key])}, not a non-empty string. Fix: give the name as a string`);
+  }
+  for (const key of ['key', 'subscriptionId'] as const) {
+    if (v[key] !== undefined && (typeof v[key] !== 'string' || (v[key] as string).trim() === '')) {
+      lines.push(`"${key}" is ${JSON.stringify(v[key])}, not a non-empty string. Fix: give a string or leave it out`);
+    }
+  }
+  if (v.useAzureadAuth !== undefined && typeof v.useAzureadAuth !== 'boolean') {
+    lines.push(`"useAzureadAuth" is ${JSON.stringify(v.useAzureadAuth)}, not true or false. Fix: write true (the default) or false`);
+  }
+  if (typeof v.storageAccountName === 'string' && v.storageAccountName && !/^[a-z0-9]{3,24}$/.test(v.storageAccountName)) {
+    const cleaned = v.storageAccountName.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 24);
+    lines.push(`"storageAccountName" ${JSON.stringify(v.storageAccountName)} is not an Azure storage account name (3-24 lowercase letters and digits). Fix: ${cleaned.length >= 3 ? `did you mean "${cleaned}"?` : 'use the name of the account as Azure shows it'}`);
+  }
+  if (typeof v.containerName === 'string' && v.containerName && !/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/.test(v.containerName)) {
+    lines.push(`"containerName" ${JSON.stringify(v.containerName)} is not a blob container name (3-63 lowercase letters, digits and single inner hyphens). Fix: use the container's name as Azure shows it, e.g. "tfstate"`);
+  }
+  if (typeof v.subscriptionId === 'string' && v.subscriptionId && !/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(v.subscriptionId)) {
+    lines.push(`"subscriptionId" ${JSON.stringify(v.subscriptionId)} is not a subscription id (a GUID). Fix: use the id az account show prints, or leave it out`);
+  }
+  if (lines.length > 0) {
+    throw new Error(`${source} is not a usable Azure state backend; nothing was synthesized:\n${lines.map((l) => `  - ${l}`).join('\n')}\nA complete one: ${EXAMPLE} (optional: key, subscriptionId, useAzureadAuth).`);
+  }
+  return v as unknown as StateBackendConfig;
+}
+
 /**
  * Reads the state backend from the app's configuration: the `stateBackend`
  * context key (cdktf.json `context`, or `CDKTF_CONTEXT_JSON`), else the
  * `WEAVE_STATE_*` environment variables. `undefined` means local state.
+ * A context value that is set but incomplete or misspelled throws (see
+ * {@link checkStateBackendConfig}).
  */
-export function stateBackendFromConfig(
-  contextValue: unknown,
-  // Not NodeJS.ProcessEnv: the package's types must not need @types/node.
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): StateBackendConfig | undefined {
-  if (contextValue && typeof contextValue === 'object') return contextValue as StateBackendConfig;
+export function stateBackendFromConfig(contextValue: unknown, env: Readonly<Record<string, string | undefined>> = process.env): StateBackendConfig | undefined {
+  if (contextValue !== undefined) return checkStateBackendConfig(contextValue, 'context "stateBackend"');
   if (!env.WEAVE_STATE_STORAGE_ACCOUNT) return undefined;
   const need = (name: string) => {
     const v = env[name];
     if (!v) throw new Error(`WEAVE_STATE_STORAGE_ACCOUNT is set but ${name} is not. Fix: set ${name} too, or unset WEAVE_STATE_STORAGE_ACCOUNT for local state.`);
     return v;
   };
-  return {
+  return checkStateBackendConfig({
     storageAccountName: env.WEAVE_STATE_STORAGE_ACCOUNT,
     containerName: need('WEAVE_STATE_CONTAINER'),
     resourceGroupName: need('WEAVE_STATE_RESOURCE_GROUP'),
-    key: env.WEAVE_STATE_KEY,
-    subscriptionId: env.WEAVE_STATE_SUBSCRIPTION_ID,
-  };
+    ...(env.WEAVE_STATE_KEY ? { key: env.WEAVE_STATE_KEY } : {}),
+    ...(env.WEAVE_STATE_SUBSCRIPTION_ID ? { subscriptionId: env.WEAVE_STATE_SUBSCRIPTION_ID } : {}),
+  }, 'the WEAVE_STATE_* variables');
 }
 
 /**
@@ -57,6 +121,8 @@ export function stateBackendFromConfig(
  * state, so two team members cannot apply at once.
  */
 export function useAzureStateBackend(stack: TerraformStack, config: StateBackendConfig): AzurermBackend {
+  // Typed callers are checked by the compiler; JavaScript and JSON ones are not.
+  checkStateBackendConfig(config, `${stack.node.id}: stateBackend`);
   return new AzurermBackend(stack, {
     storageAccountName: config.storageAccountName,
     containerName: config.containerName,

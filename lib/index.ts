@@ -25,3 +25,5 @@ export type { Problem } from './core/problems';
 export { DEFAULT_RELEASE } from './core/defaults';
 export { SHARED_ENV_PATH, hostEnvPath } from './core/model';
 export type { ClusterKind, ClusterPlan, ClusterSpec, HostPlan, HostSpec, NetworkPlan, NetworkSpec, WeaveRelease } from './core/model';
+export { AZURE_REGIONS } from './core/azure';
+export type { PeerDial } from './core/model';

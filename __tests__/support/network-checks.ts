@@ -2,8 +2,11 @@
 // when the property holds) instead of throwing, so the sanity tests can show
 // that every checker rejects a broken input.
 import {
+  ClusterSpec,
   HostPlan,
+  HostSpec,
   NetworkPlan,
+  NetworkSpec,
   RenderedBoot,
   SHARED_ENV_PATH,
   buildBootConfig,
@@ -91,26 +94,193 @@ export function checkPeerGraph(hosts: readonly PeerNode[], dnsTargets: ReadonlyM
   return out;
 }
 
-/** The peer-graph check for a plan: the first cluster's DNS name stands for host 0. */
+// --- the reachability model, written from docs/reachability.md ---------------
+//
+// Independent of lib/core/reach.ts and peers.ts: its own address
+// classification and its own reading of what each declared name or address
+// leads to, taken from the declaration (the spec), never from the planner's
+// PeerDial metadata (which it checks instead).
+
+const PRIVATE_BLOCKS = ([['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['100.64.0.0', 10], ['169.254.0.0', 16], ['198.18.0.0', 15]] as const)
+  .map(([a, prefix]) => [ipValue(a)!, prefix] as const);
+
+/** `public`, `private` or `unusable`, for a dotted quad; undefined when the text is not one. */
+export function addressScope(text: string): 'public' | 'private' | 'unusable' | undefined {
+  const v = ipValue(text);
+  if (v === undefined) return undefined;
+  const first = Math.floor(v / 2 ** 24);
+  if (first === 0 || first === 127 || first >= 224) return 'unusable';
+  for (const [net, prefix] of PRIVATE_BLOCKS) {
+    if (Math.floor(v / 2 ** (32 - prefix)) === Math.floor(net / 2 ** (32 - prefix))) return 'private';
+  }
+  return 'public';
+}
+
+/** A name public resolvers could answer: two or more LDH labels, a non-numeric last label, no special-use suffix. */
+export function isPublicName(name: string): boolean {
+  const labels = name.replace(/\.$/, '').split('.');
+  return labels.length >= 2
+    && labels.every((l) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l))
+    && !/^\d+$/.test(labels[labels.length - 1])
+    && !['local', 'localhost', 'test', 'invalid', 'example', 'onion', 'internal'].includes(labels[labels.length - 1].toLowerCase())
+    && !/\.home\.arpa$/i.test(name.replace(/\.$/, ''));
+}
+
+/** The address a dedicated host is dialed at, by the documented rule: dialAddress, else a public IPv4 publicAddress (or /32), else a public IPv4 ssh.host. */
+export function documentedDialAddress(h: HostSpec): string | undefined {
+  if (h.dialAddress !== undefined) return h.dialAddress;
+  const pub = h.publicAddress?.replace(/\/32$/, '');
+  if (pub !== undefined && addressScope(pub) === 'public') return pub;
+  if (h.sshHost !== undefined && addressScope(h.sshHost) === 'public') return h.sshHost;
+  return undefined;
+}
+
+interface Landing {
+  /** Hosts (global indexes) the address may lead to; more than one for a load balancer. */
+  readonly hosts: readonly number[];
+  /** Whether the dialer can reach it, and if not why. */
+  readonly why?: string;
+}
+
+/**
+ * What a peer address leads to when a host dials it, under the model: an
+ * Azure cluster's FQDN → any host of the cluster (load balancer); a dedicated
+ * cluster's dnsName → its first server; a host's declared IPv4 address or
+ * dial name → that host (a private address only from its own cluster); an
+ * Azure VM name → that VM, only from an Azure host of the same cluster.
+ * Anything else is unreachable. Built once per spec; `(from, peer)` lookups.
+ */
+export function landings(spec: NetworkSpec): (from: number, peer: string) => Landing {
+  const hosts: { h: HostSpec; cluster: number; kind: ClusterSpec['kind'] }[] = [];
+  spec.clusters.forEach((c, ci) => c.hosts.forEach((h) => hosts.push({ h, cluster: ci, kind: c.kind })));
+  /** Each answer depends on the dialer: (cluster, kind) → Landing. */
+  type Answer = (cluster: number, kind: ClusterSpec['kind']) => Landing;
+  const byName = new Map<string, Answer[]>();
+  const add = (name: string, a: Answer) => byName.set(name, [...(byName.get(name) ?? []), a]);
+  const scoped = (address: string, owner: number, ownerCluster: number): Answer => {
+    const scope = addressScope(address);
+    return (cluster) => ({
+      hosts: [owner],
+      why: scope === 'public' || (scope === 'private' && cluster === ownerCluster) ? undefined : `a ${scope} address of cluster ${ownerCluster}`,
+    });
+  };
+  let index = 0;
+  spec.clusters.forEach((c, ci) => {
+    const first = index;
+    const members = c.hosts.map((_, k) => first + k);
+    if (c.kind === 'azure' && c.dnsLabel && c.location) {
+      add(`${c.dnsLabel}.${c.location.toLowerCase().replace(/\s+/g, '')}.cloudapp.azure.com`, () => ({ hosts: members }));
+    }
+    if (c.kind === 'dedicated' && c.dnsName !== undefined && c.hosts.length > 0) {
+      const name = c.dnsName;
+      add(name, addressScope(name) !== undefined ? scoped(name, first, ci)
+        : () => ({ hosts: [first], why: isPublicName(name) ? undefined : 'a dedicated cluster name that public DNS does not answer' }));
+    }
+    c.hosts.forEach((h, k) => {
+      const i = first + k;
+      if (c.kind === 'azure') {
+        add(h.name, (cluster, kind) => ({ hosts: [i], why: kind === 'azure' && cluster === ci ? undefined : 'an Azure VM name outside the dialer\'s own VNet' }));
+        return;
+      }
+      const declared = new Set([h.dialAddress, h.publicAddress?.replace(/\/32$/, ''), h.sshHost].filter((a): a is string => a !== undefined));
+      for (const a of declared) {
+        if (addressScope(a) !== undefined) add(a, scoped(a, i, ci));
+        else if (a === h.dialAddress) add(a, () => ({ hosts: [i], why: isPublicName(a) ? undefined : 'a dial name that public DNS does not answer' }));
+        else add(a, () => ({ hosts: [i], why: 'an SSH name, which only the machine running Terraform resolves' }));
+      }
+    });
+    index += c.hosts.length;
+  });
+  return (from, peer) => {
+    const answers = byName.get(peer) ?? [];
+    if (answers.length === 0) return { hosts: [], why: 'nothing declared by that name or address' };
+    if (answers.length > 1) return { hosts: [], why: `ambiguous: ${answers.length} declared things answer to it` };
+    return answers[0](hosts[from].cluster, hosts[from].kind);
+  };
+}
+
+/**
+ * The reachability property: every host's every peer is reachable from that
+ * host, and the dials connect every host to host 0. A dial through a load
+ * balancer only counts once every host it may land on is connected, so the
+ * result holds whichever host the balancer picks. Also checks that the
+ * planner's own account of each dial (`dials`) agrees with the model.
+ */
+export function checkReachability(plan: NetworkPlan): string[] {
+  const out: string[] = [];
+  const spec = plan.spec;
+  const landing = landings(spec);
+  const targets: (readonly number[])[][] = plan.hosts.map((h, i) =>
+    h.peers.map((peer, k) => {
+      const l = landing(i, peer);
+      if (l.why) out.push(`${h.name} cannot reach its peer ${JSON.stringify(peer)}: ${l.why}`);
+      const d = h.dials[k];
+      if (!d || d.address !== peer) {
+        out.push(`${h.name}: dials[${k}] is ${JSON.stringify(d)}, peer is ${peer}`);
+      } else if (l.hosts.length > 0) {
+        const said = d.host !== undefined ? [d.host] : plan.hosts.flatMap((x) => (x.clusterIndex === d.cluster ? [x.index] : []));
+        if (JSON.stringify(said) !== JSON.stringify(l.hosts)) out.push(`${h.name}: the plan says ${peer} leads to hosts ${JSON.stringify(said)}, the model says ${JSON.stringify(l.hosts)}`);
+      }
+      return l.why ? [] : l.hosts;
+    }),
+  );
+  if (plan.hosts.length === 0) return out;
+  const connected = plan.hosts.map((_, i) => i === 0);
+  for (let changed = true; changed; ) {
+    changed = false;
+    targets.forEach((peers, i) => {
+      for (const lands of peers) {
+        // i dialed lands: if every landing host is connected, so is i; if i is
+        // connected and the dial leads to exactly one host, that host is too.
+        if (!connected[i] && lands.length > 0 && lands.every((t) => connected[t])) connected[i] = changed = true;
+        if (connected[i] && lands.length === 1 && !connected[lands[0]]) connected[lands[0]] = changed = true;
+      }
+    });
+  }
+  const lost = plan.hosts.filter((_, i) => !connected[i]).map((h) => h.name);
+  if (lost.length) out.push(`${lost.length} host(s) not connected to ${plan.hosts[0].name}, e.g. ${lost.slice(0, 5).join(', ')}`);
+  return out;
+}
+
+/**
+ * The peer-graph check for a plan: every declared address stands for the
+ * host it belongs to, an Azure cluster's DNS name for the cluster's first host.
+ */
 export function checkPlanPeers(plan: NetworkPlan): string[] {
-  const first = plan.spec.clusters[0];
   const dns = new Map<string, number>();
-  if (first?.dnsName) dns.set(first.dnsName, 0);
+  let index = 0;
+  for (const c of plan.spec.clusters) {
+    const first = index;
+    if (c.dnsName) dns.set(c.dnsName, first);
+    for (const h of c.hosts) {
+      if (c.kind === 'dedicated') {
+        for (const a of [h.dialAddress, h.publicAddress?.replace(/\/32$/, ''), h.sshHost]) if (a !== undefined) dns.set(a, index);
+      }
+      index++;
+    }
+  }
   return checkPeerGraph(plan.hosts, dns);
 }
 
-/** The first `n` of `hostCount` hosts: bootstrap membership when no cluster pins its own. */
 /**
- * The seed's exact dialing rule, not just "some tree": the first host of the
- * first cluster dials nobody, the first host of every later cluster dials the
- * first cluster's DNS name, every other host dials its own cluster's first host.
+ * The exact dialing rule of docs/reachability.md, not just "some tree": the
+ * first host of the first cluster dials nobody; the first host of every later
+ * cluster dials the first cluster's entry (its dnsName, else its first
+ * server's dial address); a later host of an Azure cluster dials its first
+ * host by name; a later server of a dedicated cluster dials its first
+ * server's dial address, else the cluster's dnsName, else the entry.
  */
 export function checkDialingRule(plan: NetworkPlan): string[] {
   const problems: string[] = [];
-  const firstDns = plan.spec.clusters[0]?.dnsName;
-  const clusterFirst = new Map(plan.hosts.filter((h) => h.indexInCluster === 0).map((h) => [h.clusterIndex, h.name]));
+  const clusters = plan.spec.clusters;
+  const first = clusters[0];
+  const entry = first && (first.dnsName ?? (first.kind === 'dedicated' && first.hosts[0] ? documentedDialAddress(first.hosts[0]) : undefined));
   for (const h of plan.hosts) {
-    const expected = h.indexInCluster > 0 ? [clusterFirst.get(h.clusterIndex)] : h.clusterIndex > 0 ? [firstDns] : [];
+    const c = clusters[h.clusterIndex];
+    let expected: (string | undefined)[];
+    if (h.indexInCluster === 0) expected = h.clusterIndex === 0 ? [] : [entry];
+    else if (c.kind === 'azure') expected = [c.hosts[0].name];
+    else expected = [documentedDialAddress(c.hosts[0]) ?? c.dnsName ?? entry];
     if (JSON.stringify(h.peers) !== JSON.stringify(expected)) {
       problems.push(`${h.name} dials ${JSON.stringify(h.peers)}, expected ${JSON.stringify(expected)}`);
     }
@@ -118,6 +288,7 @@ export function checkDialingRule(plan: NetworkPlan): string[] {
   return problems;
 }
 
+/** The first `n` of `hostCount` hosts: bootstrap membership when no cluster pins its own. */
 export function firstHosts(n: number, hostCount: number): boolean[] {
   return Array.from({ length: hostCount }, (_, i) => i < n);
 }

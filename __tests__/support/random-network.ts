@@ -11,16 +11,30 @@ import { ClusterKind, ClusterSpec, DEFAULT_RELEASE, HostSpec, NetworkSpec } from
 
 export const MAX_CLUSTERS = 30;
 export const MAX_HOSTS_PER_CLUSTER = 40;
+/** Dedicated clusters are a few servers each, as real ones are. */
+export const MAX_DEDICATED_SERVERS = 5;
 export const LOCATIONS = ['westeurope', 'northeurope', 'eastus2', 'uksouth', 'southeastasia'] as const;
 export const WANTED_BY = ['multi-user.target', 'kubernetes.master.target', 'kubernetes.node.target', 'docker.service'] as const;
 export const NETWORK_PATH = 'props/weave';
 export type AzureBootFormat = 'cloud-config' | 'ignition';
 
+/** How a dedicated server's SSH address is written. */
+export type SshForm = 'public-ip' | 'private-ip' | 'name';
+/** What a dedicated server's `publicAddress` is, if set. */
+export type PublicForm = 'none' | 'ip' | 'ip32' | 'block';
+/** What a dedicated server's `dialAddress` is, if set. */
+export type DialForm = 'none' | 'public-ip' | 'private-ip' | 'dns';
+
 export interface RawHost {
   readonly stem: string;
   /** Present on the (rare) hosts with a pinned bridge address. */
   readonly pin?: { readonly at: number; readonly withPrefix: boolean };
-  readonly sshHost: string;
+  /** Address forms, used when the host is in a dedicated cluster. */
+  readonly ssh: SshForm;
+  readonly publicAddress: PublicForm;
+  readonly dial: DialForm;
+  /** First octet of the host's public addresses. */
+  readonly octetPick: number;
 }
 
 export interface RawCluster {
@@ -67,6 +81,8 @@ export interface GeneratedNetwork {
   readonly pinned: ReadonlyMap<string, string>;
   /** Host name → SSH address, for dedicated hosts. */
   readonly sshHosts: ReadonlyMap<string, string>;
+  /** Whether dedicated hosts use only what the constructs pass today (ssh.host as an IPv4 address, the cluster's dnsName). */
+  readonly constructsOnly: boolean;
   readonly azureBootFormat: AzureBootFormat;
   /**
    * Which hosts (global declaration order) were there at bootstrap, worked
@@ -98,11 +114,10 @@ const dnsLabel = fc
   .tuple(letter, fc.string({ unit: inner, minLength: 1, maxLength: 14 }), alnum)
   .map(([a, m, z]) => a + m + z);
 
-const domainName = fc.array(hostLabel, { minLength: 2, maxLength: 3 }).map((ls) => ls.join('.'));
-
-const ipv4 = fc
-  .tuple(fc.integer({ min: 1, max: 223 }), fc.nat({ max: 255 }), fc.nat({ max: 255 }), fc.integer({ min: 1, max: 254 }))
-  .map((o) => o.join('.'));
+/** A public DNS name: one or two random labels under a real top-level domain (never a special-use one). */
+const domainName = fc
+  .tuple(fc.array(hostLabel, { minLength: 1, maxLength: 2 }), fc.constantFrom('net', 'com', 'org', 'io', 'de'))
+  .map(([ls, tld]) => [...ls, tld].join('.'));
 
 const rawHost: fc.Arbitrary<RawHost> = fc.record({
   stem: hostStem,
@@ -111,12 +126,19 @@ const rawHost: fc.Arbitrary<RawHost> = fc.record({
     { weight: 19, arbitrary: fc.constant(undefined) },
     { weight: 1, arbitrary: fc.record({ at: pick, withPrefix: fc.boolean() }) },
   ),
-  sshHost: ipv4,
+  ssh: fc.constantFrom<SshForm>('public-ip', 'private-ip', 'name'),
+  publicAddress: fc.constantFrom<PublicForm>('none', 'none', 'ip', 'ip32', 'block'),
+  dial: fc.constantFrom<DialForm>('none', 'none', 'public-ip', 'private-ip', 'dns'),
+  octetPick: pick,
 });
 
-function rawClusterWith(minHosts: number): fc.Arbitrary<RawCluster> {
+/** `dedicatedWeight` in 8 clusters are dedicated. */
+function rawClusterWith(minHosts: number, dedicatedWeight: number): fc.Arbitrary<RawCluster> {
   return fc.record({
-    kind: fc.constantFrom<ClusterKind>('azure', 'dedicated'),
+    kind: fc.oneof(
+      { weight: 8 - dedicatedWeight, arbitrary: fc.constant<ClusterKind>('azure') },
+      { weight: dedicatedWeight, arbitrary: fc.constant<ClusterKind>('dedicated') },
+    ),
     label: dnsLabel,
     location: fc.constantFrom(...LOCATIONS),
     dedicatedDns: domainName,
@@ -125,12 +147,12 @@ function rawClusterWith(minHosts: number): fc.Arbitrary<RawCluster> {
     // Unset (every host of the cluster) one time in three.
     bootstrapPick: fc.option(pick, { freq: 3, nil: undefined }),
     hosts: fc.array(rawHost, { minLength: minHosts, maxLength: MAX_HOSTS_PER_CLUSTER, size: 'max' }),
-  });
+  }).map((c) => (c.kind === 'dedicated' ? { ...c, hosts: c.hosts.slice(0, MAX_DEDICATED_SERVERS) } : c));
 }
 
-function rawNetworkWith(minClusters: number, minHostsPerCluster: number): fc.Arbitrary<RawNetwork> {
+function rawNetworkWith(minClusters: number, minHostsPerCluster: number, dedicatedWeight: number): fc.Arbitrary<RawNetwork> {
   return fc.record({
-    clusters: fc.array(rawClusterWith(minHostsPerCluster), { minLength: minClusters, maxLength: MAX_CLUSTERS, size: 'max' }),
+    clusters: fc.array(rawClusterWith(minHostsPerCluster, dedicatedWeight), { minLength: minClusters, maxLength: MAX_CLUSTERS, size: 'max' }),
     bridgePrefixPick: pick,
     bridgeBlockPick: pick,
     ipallocPrefix: fc.integer({ min: 12, max: 24 }),
@@ -152,12 +174,14 @@ function rawNetworkWith(minClusters: number, minHostsPerCluster: number): fc.Arb
 }
 
 /**
- * Any network within the limits (sums of uniform sizes cluster around 300
- * hosts), plus one in ten drawn from the large end (about 500 to 1,200 hosts).
+ * Any network within the limits (half its clusters dedicated, of 1-5 servers;
+ * sums cluster around 150-250 hosts), plus one in ten drawn from the large end
+ * (mostly Azure, about 500 to 1,100 hosts).
  */
 export const rawNetwork: fc.Arbitrary<RawNetwork> = fc.oneof(
-  { weight: 9, arbitrary: rawNetworkWith(1, 1) },
-  { weight: 1, arbitrary: rawNetworkWith(20, 25) },
+  { weight: 9, arbitrary: rawNetworkWith(1, 1, 4) },
+  // Dedicated clusters hold at most 5 servers, so the large networks are mostly Azure.
+  { weight: 1, arbitrary: rawNetworkWith(22, 25, 1) },
 );
 
 // --- address helpers (independent of lib/core/cidr) -------------------------
@@ -191,7 +215,37 @@ function withSuffix(stem: string, suffix: string): string {
   return stem.slice(0, 63 - suffix.length).replace(/[-.]+$/, '') + suffix;
 }
 
-export function toGenerated(raw: RawNetwork): GeneratedNetwork {
+/** Public first octets for dedicated servers' addresses (none private, reserved or multicast). */
+const PUBLIC_FIRST_OCTETS = [23, 45, 81, 145, 185];
+
+/**
+ * A dedicated server's address forms: as drawn, or only what the constructs
+ * pass today (an IPv4 ssh.host, nothing else); with `publicFirst`, forms
+ * that give the server a public dial address.
+ */
+function dedicatedForms(h: RawHost, constructsOnly: boolean, publicFirst: boolean): { ssh: SshForm; publicAddress: PublicForm; dial: DialForm } {
+  let forms = constructsOnly
+    ? { ssh: h.ssh === 'name' ? ('private-ip' as const) : h.ssh, publicAddress: 'none' as const, dial: 'none' as const }
+    : { ssh: h.ssh, publicAddress: h.publicAddress, dial: h.dial };
+  if (publicFirst) {
+    const hasPublic = forms.dial === 'public-ip' || forms.dial === 'dns'
+      || (forms.dial === 'none' && (forms.publicAddress === 'ip' || forms.publicAddress === 'ip32' || forms.ssh === 'public-ip'));
+    if (!hasPublic) forms = forms.dial === 'private-ip' ? { ...forms, dial: 'public-ip' } : { ...forms, ssh: 'public-ip', publicAddress: 'none' };
+  }
+  return forms;
+}
+
+export interface GenerateOptions {
+  /**
+   * Dedicated hosts only use what the constructs pass to the planner today
+   * (an IPv4 `ssh.host`, the cluster's `dnsName`), so that a synthesized stack
+   * plans exactly like the generated spec.
+   * @default false
+   */
+  readonly constructsOnly?: boolean;
+}
+
+export function toGenerated(raw: RawNetwork, options: GenerateOptions = {}): GeneratedNetwork {
   const hostCount = raw.clusters.reduce((n, c) => n + c.hosts.length, 0);
 
   // Bridge range: /16 up to the tightest block that still fits every host, in 10.0.0.0/8.
@@ -219,7 +273,7 @@ export function toGenerated(raw: RawNetwork): GeneratedNetwork {
   });
   const dnsNames = raw.clusters.map((c, i) => {
     if (c.kind === 'azure') return `${clusterNames[i]}.${c.location}.cloudapp.azure.com`;
-    return i === 0 || c.dedicatedHasDns ? c.dedicatedDns : undefined;
+    return c.dedicatedHasDns ? `${clusterNames[i]}.${c.dedicatedDns}` : undefined;
   });
 
   // Bootstrap membership: per-cluster pins (at least one bootstrap host in
@@ -249,10 +303,16 @@ export function toGenerated(raw: RawNetwork): GeneratedNetwork {
   const pinnedOffsets = new Set<number>();
   const pinned = new Map<string, string>();
   const sshHosts = new Map<string, string>();
+  const constructsOnly = options.constructsOnly ?? false;
   let index = 0;
   const clusters: ClusterSpec[] = raw.clusters.map((c, ci) => {
     const clusterPath = `${NETWORK_PATH}/${clusterNames[ci]}`;
-    const hosts: HostSpec[] = c.hosts.map((h) => {
+    // The first cluster is what every later cluster dials, and its first
+    // server is what its other servers dial: without a dnsName that server
+    // needs a public address, so give it one (the planner refuses otherwise,
+    // and the validation tests cover that refusal).
+    const needsPublicFirst = ci === 0 && c.kind === 'dedicated' && !dnsNames[0] && (raw.clusters.length > 1 || c.hosts.length > 1);
+    const hosts: HostSpec[] = c.hosts.map((h, hi) => {
       const i = index++;
       let name = /^\d+$/.test(h.stem) ? `h${h.stem}` : h.stem;
       for (let k = 0; taken.has(name); k++) name = withSuffix(h.stem, `-${i}${k ? `x${k}` : ''}`);
@@ -267,11 +327,28 @@ export function toGenerated(raw: RawNetwork): GeneratedNetwork {
         pinned.set(name, bridgeAddress);
       }
       const spec: HostSpec = { path: `${clusterPath}/${name}`, name, bridgeAddress };
-      if (c.kind === 'dedicated') {
-        sshHosts.set(name, h.sshHost);
-        return { ...spec, sshHost: h.sshHost };
+      if (c.kind !== 'dedicated') return spec;
+      const forms = dedicatedForms(h, constructsOnly, needsPublicFirst && hi === 0);
+      // Addresses unique per host and form: the host index fills the middle octets.
+      const publicIp = (form: number) => `${PUBLIC_FIRST_OCTETS[h.octetPick % PUBLIC_FIRST_OCTETS.length]}.${(i >>> 8) & 255}.${i & 255}.${10 + form}`;
+      const privateIp = (form: number) => `192.168.${(i >>> 6) & 255}.${((i & 63) << 2) + form}`;
+      const sshHost = forms.ssh === 'public-ip' ? publicIp(0) : forms.ssh === 'private-ip' ? privateIp(0) : `${name.split('.')[0]}-ssh`;
+      sshHosts.set(name, sshHost);
+      const publicAddress =
+        forms.publicAddress === 'ip' ? publicIp(1) : forms.publicAddress === 'ip32' ? `${publicIp(1)}/32` : forms.publicAddress === 'block' ? `${publicIp(0).replace(/\.\d+$/, '.0')}/24` : undefined;
+      let dialAddress: string | undefined;
+      if (forms.dial === 'public-ip') dialAddress = publicIp(2);
+      else if (forms.dial === 'private-ip') dialAddress = privateIp(2);
+      else if (forms.dial === 'dns') {
+        dialAddress = `${name.split('.')[0]}.dial-${i}.${c.dedicatedDns}`;
+        taken.add(dialAddress);
       }
-      return spec;
+      return {
+        ...spec,
+        sshHost,
+        ...(publicAddress !== undefined ? { publicAddress } : {}),
+        ...(dialAddress !== undefined ? { dialAddress } : {}),
+      };
     });
     const azure = c.kind === 'azure';
     const bootstrapHosts = clusterPins ? clusterPins[ci] : undefined;
@@ -318,6 +395,7 @@ export function toGenerated(raw: RawNetwork): GeneratedNetwork {
     hostCount,
     pinned,
     sshHosts,
+    constructsOnly,
     azureBootFormat: raw.azureBootFormat,
     bootstrapFlags,
     sample: [...sample].sort((x, y) => x - y),

@@ -57,11 +57,19 @@ export interface WeaveClusterProps {
    */
   readonly dnsLabel?: string;
   /**
-   * DNS name later clusters dial to reach a dedicated cluster. Only used when
-   * the dedicated cluster is the first one.
-   * @default - none
+   * Public DNS name (or public IPv4 address) of a dedicated cluster,
+   * resolving to its first server. Later clusters dial it when this cluster
+   * is first; the cluster's own later servers dial it when the first server
+   * has no dial address.
+   * @default - none; the first server's dial address is used
    */
   readonly dnsName?: string;
+  /**
+   * Accept a `location` missing from the library's list of Azure
+   * public-cloud regions, for a region Azure opened after the list was made.
+   * @default false
+   */
+  readonly locationUnchecked?: boolean;
   /**
    * Address space of the cluster's VNet and subnet.
    * @default '172.16.1.0/24'
@@ -232,6 +240,7 @@ export class WeaveCluster extends Construct {
       dnsLabel: this.kind === 'azure' ? this.dnsLabel : undefined,
       vnetCidr: this.kind === 'azure' ? this.props.vnetCidr ?? DEFAULT_VNET_CIDR : undefined,
       location: this.location,
+      locationUnchecked: this.props.locationUnchecked,
       hasProvider: provider !== undefined,
       bootstrapHosts: this.props.bootstrapHosts,
       bootFormat: this.kind === 'azure' ? this.bootFormat : undefined,

@@ -15,6 +15,7 @@ import {
   FLATCAR_IMAGE,
 } from '../core/defaults';
 import { HostSpec } from '../core/model';
+import { nsgAddress } from '../core/validate';
 import { bootExpression } from './boot-data';
 import { CLUSTER_MARK, HOST_MARK, HostBinding, hasMark } from './marks';
 import { outputId } from './names';
@@ -99,6 +100,15 @@ export interface WeaveHostProps {
    * @default - ssh.host
    */
   readonly publicAddress?: string;
+  /**
+   * Address other hosts dial to reach this dedicated server: an IPv4
+   * address, or a DNS name public resolvers answer. Set it when `ssh.host` is
+   * not an address peers can use (an SSH alias, a VPN address, a name only
+   * your machine resolves). A private address (10/8, 172.16/12, 192.168/16,
+   * 100.64/10) only reaches servers of the same cluster.
+   * @default - publicAddress, else ssh.host, when it is one public IPv4 address
+   */
+  readonly dialAddress?: string;
 }
 
 /** Azure resources of one host. */
@@ -126,7 +136,7 @@ export class WeaveHost extends Construct {
   readonly azure?: AzureHostResources;
   /** Set for dedicated hosts: the resource that pushes the config. */
   readonly provisioner?: NullResource;
-  /** Address Azure NSGs admit for a dedicated host. */
+  /** Address Azure NSGs admit for a dedicated host: publicAddress, else an IPv4 dialAddress, else ssh.host. */
   readonly publicAddress?: string;
   private readonly props: WeaveHostProps;
   private readonly bridgeOutput: TerraformOutput;
@@ -143,7 +153,7 @@ export class WeaveHost extends Construct {
     this.cluster = scope;
     this.props = props;
     this.hostName = props.hostName ?? id;
-    this.publicAddress = scope.kind === 'dedicated' ? props.publicAddress ?? props.ssh?.host : undefined;
+    this.publicAddress = scope.kind === 'dedicated' ? nsgAddress(this._spec()) : undefined;
 
     if (scope.kind === 'azure' && scope.refs) {
       this.azure = this.buildAzure(scope, scope.refs);
@@ -187,7 +197,10 @@ export class WeaveHost extends Construct {
       name: this.hostName,
       bridgeAddress: p.bridgeAddress,
       sshHost: p.ssh?.host,
-      publicAddress: this.publicAddress,
+      sshUser: p.ssh?.user,
+      publicAddress: p.publicAddress,
+      dialAddress: p.dialAddress,
+      vmSize: p.vmSize,
       hasSshPublicKey: !!(p.sshPublicKey ?? this.cluster.sshPublicKey),
       given: p as Record<string, unknown>,
     };

@@ -8,7 +8,7 @@ import { ClusterKind, HostPlan, NetworkPlan, NetworkSpec } from './model';
 import { planNetwork } from './plan';
 import { ProblemList, WeaveConfigError } from './problems';
 import { BootFormat, RenderedBoot, cloudConfigByName, filledSize, renderBoot } from './render';
-import { validateOptions } from './validate';
+import { nsgAddress, validateOptions } from './validate';
 
 /** Everything rendered for one host. */
 export interface HostBuild {
@@ -80,7 +80,7 @@ export function buildNetwork(spec: NetworkSpec): NetworkBuild {
     format: c.kind === 'azure' ? ((c.bootFormat ?? spec.bootFormat ?? 'cloud-config') as BootFormat) : 'script',
     peerClusters: spec.clusters.flatMap((o, j) => (j !== i && o.kind === 'azure' ? [j] : [])),
     peerAddresses: spec.clusters.flatMap((o, j) =>
-      j !== i && o.kind === 'dedicated' ? o.hosts.flatMap((h) => (h.publicAddress ? [h.publicAddress] : [])) : []),
+      j !== i && o.kind === 'dedicated' ? o.hosts.flatMap((h) => { const a = nsgAddress(h); return a ? [a] : []; }) : []),
   }));
 
   const cloudConfigFor = cloudConfigByName(plan);

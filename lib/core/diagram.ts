@@ -3,7 +3,7 @@
 // form lives in diagram-svg.ts and reads the same view, so both agree.
 import { ClusterKind, NetworkPlan } from './model';
 import { isToken } from './tokens';
-import { regionName } from './validate';
+import { regionName } from './azure';
 
 /**
  * A host's part in Weave's IPAM: `bootstrap` hosts were present when the
@@ -134,7 +134,9 @@ export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): To
       dnsName: spec?.dnsName !== undefined ? text(spec.dnsName) : undefined,
       hosts: [
         ...c.hosts.map((h, j): TopologyHost => {
-          const ssh = c.kind === 'dedicated' ? spec?.hosts[j]?.sshHost : undefined;
+          // What peers dial, when the user said; else where Terraform connects.
+          const hs = spec?.hosts[j];
+          const ssh = c.kind === 'dedicated' ? hs?.dialAddress ?? hs?.publicAddress ?? hs?.sshHost : undefined;
           return {
             name: h.name,
             bridgeAddress: text(h.bridgeAddress),

@@ -38,16 +38,14 @@ export interface HostSpec {
    */
   readonly bridgeAddress?: string;
   /**
-   * Placement facts the planner checks, e.g. a dedicated host's SSH address.
-   * Only its presence is checked, and only for hosts in dedicated clusters.
+   * A dedicated host's SSH address (`ssh.host`): an IPv4 or IPv6 address or a
+   * host name, resolved on the machine that runs Terraform. Required for hosts
+   * in dedicated clusters; a literal public IPv4 address here is also what the
+   * cluster's other servers dial when neither `dialAddress` nor
+   * `publicAddress` says otherwise.
    * @default - none; a host in a dedicated cluster is then reported as a problem
    */
   readonly sshHost?: string;
-  /**
-   * Address Azure NSGs admit for a dedicated host (its `publicAddress`, else `ssh.host`).
-   * @default - none
-   */
-  readonly publicAddress?: string;
   /**
    * Whether an SSH public key reaches the host (its own, its cluster's or the network's).
    * @default false
@@ -59,6 +57,35 @@ export interface HostSpec {
    * @default - none given
    */
   readonly given?: Readonly<Record<string, unknown>>;
+  /**
+   * A dedicated host's SSH login user (`ssh.user`); checked to be a valid
+   * Linux user name.
+   * @default - not checked (the construct's default, `core`, is valid)
+   */
+  readonly sshUser?: string;
+  /**
+   * A dedicated host's public address as given (`publicAddress`), which Azure
+   * NSGs admit. When it is one public IPv4 address (or a `/32`), the cluster's
+   * other servers dial it unless `dialAddress` is set.
+   * @default - none; `ssh.host` is used when it is a public IPv4 address
+   */
+  readonly publicAddress?: string;
+  /**
+   * The address other hosts dial to reach this dedicated host: an IPv4
+   * address, or a DNS name that public resolvers answer. Set it when the SSH
+   * address is not one peers can use (an SSH alias, a VPN address, a name
+   * only your workstation resolves). A private address (10/8, 172.16/12,
+   * 192.168/16, 100.64/10) is accepted but only reaches hosts of the same
+   * cluster. Only hosts in dedicated clusters are dialed this way; Azure
+   * hosts are dialed by VM name or through their cluster's DNS name.
+   * @default - `publicAddress`, else `ssh.host`, when it is a public IPv4 address
+   */
+  readonly dialAddress?: string;
+  /**
+   * An Azure host's VM size (`vmSize`); checked to be shaped like an Azure size name.
+   * @default - not checked (the construct's default, `Standard_D2s_v5`, is valid)
+   */
+  readonly vmSize?: string;
 }
 
 /**
@@ -74,9 +101,13 @@ export interface ClusterSpec {
   /** Whether the hosts are Azure VMs or dedicated servers; decides which checks apply. */
   readonly kind: ClusterKind;
   /**
-   * Name later clusters dial to reach this one (only the first cluster's is
-   * used). For Azure clusters the construct derives it from the DNS label.
-   * @default - none; a problem when this is the first of several clusters
+   * Public name (or public IPv4 address) that reaches this cluster. The first
+   * cluster's is what every later cluster's first host dials. For Azure
+   * clusters the construct derives `<label>.<region>.cloudapp.azure.com`;
+   * for a dedicated cluster it must resolve to the cluster's first server,
+   * and its later servers dial it when that server has no dial address.
+   * @default - none; the first cluster of several then needs its first
+   *   server's dial address instead (see {@link HostSpec.dialAddress})
    */
   readonly dnsName?: string;
   /**
@@ -90,10 +121,17 @@ export interface ClusterSpec {
    */
   readonly vnetCidr?: string;
   /**
-   * Azure placement facts, checked for presence.
+   * Azure region (programmatic name such as `westeurope`, or display name such
+   * as `West Europe`); checked against the library's list of public-cloud regions.
    * @default - none; a problem for an Azure cluster
    */
   readonly location?: string;
+  /**
+   * Accept a `location` that is not in the library's list of Azure regions,
+   * for a region Azure opened after the list was made.
+   * @default false
+   */
+  readonly locationUnchecked?: boolean;
   /**
    * Whether an Azure provider was passed to the cluster. The planner never
    * sees the provider itself, only this flag, so it can report a missing one
@@ -181,6 +219,8 @@ export interface HostPlan {
   readonly indexInCluster: number;
   /** What this host's `weave launch` dials. */
   readonly peers: readonly string[];
+  /** The same peers with what they are and where they lead, one per entry of {@link peers}. */
+  readonly dials: readonly PeerDial[];
   /** Value of `--ipalloc-init`: `consensus=N` or `observer`. */
   readonly ipallocInit: string;
   /**
@@ -198,6 +238,28 @@ export interface HostPlan {
   readonly hostEnv: readonly (readonly [string, string])[];
   /** The full `weave launch` argument list this host ends up running. */
   readonly launchArgs: readonly string[];
+}
+
+/**
+ * One peer a host dials, as the planner chose it: the address written into
+ * `WEAVE_PEERS`, how the host reaches it, and where it leads.
+ */
+export interface PeerDial {
+  /** The text in `WEAVE_PEERS`. */
+  readonly address: string;
+  /**
+   * How the dialing host gets there: a literal IPv4 address, a public DNS
+   * name, or an Azure VM name resolved by the VNet's Azure-provided DNS.
+   */
+  readonly via: 'ipv4' | 'public-dns' | 'vm-name';
+  /** Position of the cluster the address leads into. */
+  readonly cluster: number;
+  /**
+   * Global position of the host the address leads to; unset when it leads
+   * to a cluster's load balancer, which picks one of the cluster's hosts.
+   * @default - a load balancer
+   */
+  readonly host?: number;
 }
 
 /** The planned hosts of one cluster, grouped for per-cluster views such as diagrams. */

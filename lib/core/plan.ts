@@ -1,6 +1,6 @@
-// The planner: ordered clusters and hosts in, one plan per host out. It is the
-// single place where the seed's wiring rules live, and it validates the whole
-// declaration first so that a bad network never yields a partial plan.
+// The planner: ordered clusters and hosts in, one plan per host out. It
+// validates the whole declaration first so that a bad network never yields a
+// partial plan; whom each host dials is decided in peers.ts.
 import { Cidr, contains, intToIp, isCidr, overlaps, parseCidr, parseInterfaceAddress, usableHosts } from './cidr';
 import {
   ClusterPlan,
@@ -11,6 +11,7 @@ import {
   hostEnvPath,
 } from './model';
 import { commonLaunchArgs as commonLaunchArgsFor, launchArgs } from './launch';
+import { planPeers } from './peers';
 import { ProblemList } from './problems';
 import { isToken } from './tokens';
 import { validateNames, validateSettings } from './validate';
@@ -59,16 +60,7 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
   const consensus = bootstrapFlags.filter(Boolean).length;
   const bridgeAddresses = bridge ? allocateBridgeAddresses(spec, bridge, hostCount, bootstrapFlags, problems) : [];
 
-  const first = spec.clusters[0];
-  if (first && spec.clusters.length > 1 && first.dnsName && isToken(first.dnsName)) {
-    problems.add('dns-name-token', first.path, 'dnsName', first.dnsName,
-      'is a Terraform expression, but it is written into every later cluster\'s host settings at synth time, where it would stay unresolved text',
-      'give the first cluster\'s DNS name as a literal string (Azure clusters derive it from a literal dnsLabel and location)');
-  } else if (first && spec.clusters.length > 1 && !first.dnsName) {
-    problems.add('peer-target-no-dns', first.path, 'dnsName', first.dnsName,
-      `is needed: the first host of every later cluster dials the first cluster by DNS name, and ${first.kind === 'dedicated' ? 'a dedicated cluster has none unless given' : 'none was derived'}`,
-      'give the first cluster a dnsName (for a dedicated cluster, a name that resolves to its first host), or put an Azure cluster first');
-  }
+  const dials = planPeers(spec, problems);
 
   problems.throwIfAny();
 
@@ -78,8 +70,8 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
   const clusters: ClusterPlan[] = spec.clusters.map((c, clusterIndex) => {
     const planned = c.hosts.map((h, indexInCluster) => {
       const index = hosts.length;
-      const peers =
-        indexInCluster > 0 ? [c.hosts[0].name] : clusterIndex > 0 ? [first.dnsName as string] : [];
+      const hostDials = dials[index];
+      const peers = hostDials.map((d) => d.address);
       const bootstrap = bootstrapFlags[index];
       const ipallocInit = bootstrap ? `consensus=${consensus}` : 'observer';
       const bridgeAddress = bridgeAddresses[index];
@@ -92,6 +84,7 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
         index,
         indexInCluster,
         peers,
+        dials: hostDials,
         ipallocInit,
         bootstrap,
         bridgeAddress,

@@ -63,6 +63,15 @@ export class ProblemList {
     this.items.push({ code, path, field, value, message, fix });
   }
 
+  /**
+   * Adds the problem unless one with the same code and path is already
+   * listed: for a cause that several checks run into, so it is said once.
+   */
+  addOnce(code: string, path: string, field: string, value: unknown, message: string, fix: string): void {
+    if (this.items.some((p) => p.code === code && p.path === path)) return;
+    this.add(code, path, field, value, message, fix);
+  }
+
   throwIfAny(): void {
     if (this.items.length > 0) throw new WeaveConfigError(this.items);
   }

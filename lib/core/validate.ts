@@ -1,56 +1,88 @@
 // Checks on settings and names that do not need address math. Each check adds
 // a Problem with the construct path, the value and the fix; the planner raises
 // them all at once.
+import * as ipaddr from 'ipaddr.js';
+import { VM_SIZE_RE, isAzureRegion, nearestRegion, regionName, suggestVmSize } from './azure';
 import { isAddressOrBlock } from './cidr';
 import { FLATCAR_CHANNELS, MAX_AZURE_CLUSTER_HOSTS, OUTBOUND_PORTS_PER_HOST } from './defaults';
 import { ClusterSpec, HostSpec, NetworkSpec } from './model';
 import { ProblemList } from './problems';
 import { isToken } from './tokens';
 
+export { regionName } from './azure';
+
 /** Azure's rule for a public IP's DNS label. */
 export const DNS_LABEL_RE = /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/;
 const HOST_LABEL_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const SHA256_RE = /^[0-9a-f]{64}$/;
-const VERSION_RE = /^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/;
+/**
+ * A release version that is also a valid Docker image tag (the version is the
+ * `weave` and `weaveexec` image tag): `X.Y.Z` with an optional `-suffix`.
+ * Docker tags are `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`, so semver build
+ * metadata (`+x`) is refused; the length cap is the tag's.
+ */
+const VERSION_RE = /^(?=.{1,128}$)\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+/** Login names as shadow-utils' useradd accepts them by default: `[a-z_][a-z0-9_-]*`, at most 32 characters (useradd(8)). */
+const LINUX_USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
 const DOCKERHUB_USER_RE = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 const UNIT_NAME_RE = /^[A-Za-z0-9:_.\\@-]+\.(target|service)$/;
 const DOMAIN_RE = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+$/;
-
-/**
- * Azure's short region name (`West Europe` → `westeurope`), as used in
- * `<label>.<region>.cloudapp.azure.com`.
- *
- * @param location - a region as given by the user
- * @returns the lowercase name without spaces
- */
-export function regionName(location: string): string {
-  return location.toLowerCase().replace(/\s+/g, '');
-}
 
 
 /** Azure Linux computer names are at most 64 characters; keep one for a trailing dot-free FQDN label. */
 export const MAX_HOST_NAME = 63;
 
-export function hostNameProblem(name: string): { message: string; fix: string } | undefined {
-  const suggestion = name
+const isHostName = (name: string) =>
+  name.length > 0 && name.length <= MAX_HOST_NAME && name.split('.').every((l) => HOST_LABEL_RE.test(l)) && !/^\d+$/.test(name);
+
+/**
+ * A cleaned-up host name close to `name`: lowercase, other characters turned
+ * into hyphens, empty labels dropped, at most 63 characters. `undefined`
+ * when nothing valid and different comes out.
+ */
+function suggestHostName(name: string): string | undefined {
+  let s = name
     .toLowerCase()
     .replace(/[^a-z0-9.-]+/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '')
-    .slice(0, MAX_HOST_NAME);
-  const fix = suggestion && suggestion !== name ? `use a name such as "${suggestion}"` : 'use lowercase letters, digits and hyphens, e.g. "azure-prd-01"';
+    .split('.')
+    .map((l) => l.replace(/^-+|-+$/g, ''))
+    .filter(Boolean)
+    .join('.')
+    .slice(0, MAX_HOST_NAME)
+    .replace(/[-.]+$/, '');
+  if (/^\d+$/.test(s)) s = `host-${s}`.slice(0, MAX_HOST_NAME);
+  return isHostName(s) && s !== name ? s : undefined;
+}
+
+export function hostNameProblem(name: string): { message: string; fix: string } | undefined {
+  if (isHostName(name)) return undefined;
+  const suggestion = suggestHostName(name);
+  const fix = suggestion ? `use a name such as "${suggestion}"` : 'use lowercase letters, digits and hyphens, e.g. "azure-prd-01"';
   if (name.length === 0) return { message: 'is empty', fix };
   if (name.length > MAX_HOST_NAME) {
     return { message: `is ${name.length} characters; Azure Linux computer names and DNS labels allow at most ${MAX_HOST_NAME}`, fix };
   }
-  const labels = name.split('.');
-  if (!labels.every((l) => HOST_LABEL_RE.test(l))) {
-    return {
-      message: 'is not a valid host name (lowercase letters, digits and inner hyphens, dot-separated; no "_", no leading or trailing "-" or ".")',
-      fix,
-    };
-  }
-  if (/^\d+$/.test(name)) return { message: 'is all digits, which Azure refuses as a VM name', fix: 'add a letter, e.g. "host-' + name + '"' };
-  return undefined;
+  if (/^\d+$/.test(name)) return { message: 'is all digits, which Azure refuses as a VM name', fix };
+  return {
+    message: 'is not a valid host name (lowercase letters, digits and inner hyphens, dot-separated; no "_", no leading or trailing "-" or ".")',
+    fix,
+  };
+}
+
+/**
+ * A valid DNS label close to `label`: lowercase, other characters turned
+ * into hyphens, starting with a letter, at most 63 characters; never the
+ * label itself.
+ */
+export function suggestDnsLabel(label: string): string {
+  let s = label
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  if (s.length > 0 && s.length < 3) s = `${s}-01`;
+  return DNS_LABEL_RE.test(s) && s !== label ? s : 'weave-cluster-01';
 }
 
 export function validateSettings(spec: NetworkSpec, problems: ProblemList): void {
@@ -62,8 +94,8 @@ export function validateSettings(spec: NetworkSpec, problems: ProblemList): void
       path, 'release.version', r.version,
       r.version === 'latest'
         ? 'is not a pinned version; hosts booted on different days would run different releases'
-        : 'is not a release version of the form X.Y.Z',
-      'pin a release, e.g. "2.9.0"',
+        : 'is not a release version X.Y.Z (optionally -suffix) that is also a valid Docker image tag: letters, digits, "_", "." and "-", no "+", at most 128 characters',
+      /^\d+\.\d+\.\d+\+/.test(r.version) ? `pin the release without build metadata, e.g. "${r.version.replace(/\+.*$/, '')}"` : 'pin a release, e.g. "2.9.0"',
     );
   }
   if (r.sha256 !== undefined && !SHA256_RE.test(r.sha256)) {
@@ -132,44 +164,58 @@ export function validateNames(spec: NetworkSpec, problems: ProblemList): void {
       if (!c.location) {
         problems.add('azure-no-location', c.path, 'location', c.location,
           'is required for an Azure cluster', 'pass a region such as "westeurope"');
-      } else if (!isToken(c.location) && !/^[a-z0-9]+$/.test(regionName(c.location))) {
+      } else if (!isToken(c.location) && !c.locationUnchecked && !isAzureRegion(c.location)) {
+        const near = nearestRegion(c.location);
         problems.add('azure-location-invalid', c.path, 'location', c.location,
-          'is not an Azure region name', 'use a region such as "westeurope" or "East US 2"');
+          'is not an Azure public-cloud region (programmatic names such as "westeurope" and display names such as "West Europe" are accepted)',
+          `${near ? `did you mean "${near}"? ` : 'use a region such as "westeurope" or "East US 2"; '}for a region opened after this library's list was made, set locationUnchecked`);
       }
       const label = c.dnsLabel;
       if (label !== undefined && !isToken(label)) {
         if (!DNS_LABEL_RE.test(label)) {
           problems.add('dns-label-invalid', c.path, 'dnsLabel', label,
-            'does not match ^[a-z][a-z0-9-]{1,61}[a-z0-9]$ (Azure public IP DNS labels)',
-            `use lowercase letters, digits and hyphens, starting with a letter, e.g. "${label.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+|-+$/g, '') || 'weave-cluster-01'}"`);
+            label.length > 63
+              ? `is ${label.length} characters; Azure public IP DNS labels have at most 63 (^[a-z][a-z0-9-]{1,61}[a-z0-9]$)`
+              : 'does not match ^[a-z][a-z0-9-]{1,61}[a-z0-9]$ (Azure public IP DNS labels)',
+            `use lowercase letters, digits and hyphens, starting with a letter, e.g. "${suggestDnsLabel(label)}"`);
         } else {
-          const owner = labelOwners.get(label);
+          // Labels are unique per region, not globally: the same label in two
+          // regions gives two different <label>.<region>.cloudapp.azure.com names.
+          const region = c.location && !isToken(c.location) ? regionName(c.location) : '(unknown region)';
+          const key = `${label}.${region}`;
+          const owner = labelOwners.get(key);
           if (owner) {
             problems.add('dns-label-duplicate', c.path, 'dnsLabel', label,
-              `is already used by ${owner}; both clusters would claim the same cloudapp.azure.com name`, 'give each cluster its own dnsLabel');
+              `is already used by ${owner} in ${region}; both clusters would claim ${label}.${region}.cloudapp.azure.com`,
+              'give each cluster in a region its own dnsLabel');
           } else {
-            labelOwners.set(label, c.path);
+            labelOwners.set(key, c.path);
           }
         }
       }
     }
     for (const h of c.hosts) {
+      // Every check below runs for every host, so one synth reports all of a
+      // host's problems, not just its first.
       const bad = hostNameProblem(h.name);
       if (bad) {
         problems.add('host-name-invalid', h.path, 'hostName', h.name, bad.message, bad.fix);
-        continue;
-      }
-      const owner = hostOwners.get(h.name);
-      if (owner) {
-        problems.add('host-name-duplicate', h.path, 'hostName', h.name,
-          `is already used by ${owner}; peers dial hosts by name and env files are named after them`,
-          'give every host in the network its own name');
       } else {
-        hostOwners.set(h.name, h.path);
+        const owner = hostOwners.get(h.name);
+        if (owner) {
+          problems.add('host-name-duplicate', h.path, 'hostName', h.name,
+            `is already used by ${owner}; peers dial hosts by name and env files are named after them`,
+            'give every host in the network its own name');
+        } else {
+          hostOwners.set(h.name, h.path);
+        }
       }
-      if (c.kind === 'dedicated' && !h.sshHost) {
-        problems.add('dedicated-no-ssh', h.path, 'ssh.host', h.sshHost,
-          'is required: a dedicated host is provisioned over SSH', 'pass `ssh: { host: "203.0.113.10", user: "core" }` (a variable works too)');
+      if (c.kind === 'dedicated') validateDedicatedHost(h, problems);
+      if (c.kind === 'azure' && h.vmSize !== undefined && !isToken(h.vmSize) && !VM_SIZE_RE.test(h.vmSize)) {
+        const suggestion = suggestVmSize(h.vmSize);
+        problems.add('vm-size-invalid', h.path, 'vmSize', h.vmSize,
+          'is not an Azure VM size name (Standard_<family><vCPUs><features>[_<accelerator>][_v<version>])',
+          suggestion ? `write "${suggestion}"` : 'use a size such as "Standard_D2s_v5" (az vm list-sizes --location <region> lists them)');
       }
     }
   }
@@ -177,7 +223,7 @@ export function validateNames(spec: NetworkSpec, problems: ProblemList): void {
 
 /** Boot formats an Azure VM can be given. */
 export const AZURE_BOOT_FORMATS = ['cloud-config', 'ignition'] as const;
-const AZURE_ONLY_CLUSTER_OPTIONS = ['provider', 'location', 'dnsLabel', 'vnetCidr', 'sshSourceCidr', 'resourceGroupName', 'bootFormat'] as const;
+const AZURE_ONLY_CLUSTER_OPTIONS = ['provider', 'location', 'locationUnchecked', 'dnsLabel', 'vnetCidr', 'sshSourceCidr', 'resourceGroupName', 'bootFormat'] as const;
 const VM_ONLY_HOST_OPTIONS = ['vmSize', 'sshPublicKey', 'osDiskType', 'osDiskSizeGb', 'flatcarChannel', 'imageVersion'] as const;
 
 /**
@@ -247,8 +293,9 @@ function validateHostOptions(c: ClusterSpec, h: HostSpec, problems: ProblemList)
       problems.add('os-disk-size', path, 'osDiskSizeGb', disk,
         'is not a whole number of GB from 30 (the image size) to 4095', 'leave it out or give e.g. 64');
     }
-    if (p.ssh !== undefined || p.publicAddress !== undefined) {
-      problems.add('azure-dedicated-option', path, p.ssh !== undefined ? 'ssh' : 'publicAddress', p.ssh ?? p.publicAddress,
+    const misplaced = (['ssh', 'publicAddress', 'dialAddress'] as const).find((k) => p[k] !== undefined);
+    if (misplaced) {
+      problems.add('azure-dedicated-option', path, misplaced, p[misplaced],
         'only applies to hosts in dedicated clusters', 'remove it; Azure hosts are reached through the cluster load balancer');
     }
   } else if (c.kind === 'dedicated') {
@@ -257,7 +304,7 @@ function validateHostOptions(c: ClusterSpec, h: HostSpec, problems: ProblemList)
         problems.add('dedicated-vm-option', path, key, p[key], 'only applies to Azure VMs', `remove ${key}`);
       }
     }
-    const addr = h.publicAddress;
+    const addr = nsgAddress(h);
     if (addr !== undefined && !isToken(addr) && !isAddressOrBlock(addr)) {
       problems.add('public-address-invalid', path, 'publicAddress', addr,
         'is not an IPv4 address or CIDR block, which Azure NSG rules need',
@@ -268,4 +315,56 @@ function validateHostOptions(c: ClusterSpec, h: HostSpec, problems: ProblemList)
       problems.add('ssh-port-invalid', path, 'ssh.port', port, 'is not a TCP port', 'use 22 or the port your server listens on');
     }
   }
+}
+
+function validateDedicatedHost(h: HostSpec, problems: ProblemList): void {
+  if (!h.sshHost) {
+    problems.add('dedicated-no-ssh', h.path, 'ssh.host', h.sshHost,
+      'is required: a dedicated host is provisioned over SSH', 'pass `ssh: { host: "203.0.113.10", user: "core" }` (a variable works too)');
+  } else if (!isToken(h.sshHost)) {
+    const bad = sshHostProblem(h.sshHost);
+    if (bad) problems.add('ssh-host-invalid', h.path, 'ssh.host', h.sshHost, bad.message, bad.fix);
+  }
+  if (h.sshUser !== undefined && !isToken(h.sshUser) && !LINUX_USER_RE.test(h.sshUser)) {
+    const cleaned = h.sshUser.toLowerCase().replace(/[^a-z0-9_-]+/g, '').replace(/^[^a-z_]+/, '').slice(0, 32);
+    problems.add('ssh-user-invalid', h.path, 'ssh.user', h.sshUser,
+      'is not a Linux user name (a lowercase letter or "_", then lowercase letters, digits, "_" or "-"; at most 32 characters)',
+      cleaned && cleaned !== h.sshUser ? `write "${cleaned}"` : 'use the login on the server, e.g. "core"');
+  }
+}
+
+/** What is wrong with an SSH address (Terraform's connection `host`), or `undefined` when it is one. */
+function sshHostProblem(host: string): { message: string; fix: string } | undefined {
+  if (ipaddr.IPv4.isValidFourPartDecimal(host) || ipaddr.IPv6.isValid(host)) return undefined;
+  const slash = /^([^/]+)\/(\d{1,3})$/.exec(host);
+  if (slash && (ipaddr.IPv4.isValidFourPartDecimal(slash[1]) || ipaddr.IPv6.isValid(slash[1]))) {
+    return {
+      message: 'is a CIDR block; SSH connects to one address',
+      fix: `write "${slash[1]}" (a range the NSGs should admit belongs in publicAddress)`,
+    };
+  }
+  const at = host.lastIndexOf('@');
+  if (at > 0) {
+    return { message: 'carries a user name', fix: `write "${host.slice(at + 1)}" and put "${host.slice(0, at)}" in ssh.user` };
+  }
+  const port = /^(.+):(\d+)$/.exec(host);
+  if (port) return { message: 'carries a port', fix: `write "${port[1]}" and put ${port[2]} in ssh.port` };
+  const name = host.endsWith('.') ? host.slice(0, -1) : host;
+  if (name.length <= 253 && name.split('.').every((l) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l)) && !/^[\d.]+$/.test(name)) {
+    return undefined;
+  }
+  return {
+    message: 'is neither an IP address nor a host name',
+    fix: 'give the server\'s address, e.g. "203.0.113.10", or a name your machine resolves, e.g. "ded-1.example.com"',
+  };
+}
+
+/**
+ * The address Azure NSGs admit for a dedicated host: its `publicAddress`,
+ * else its `dialAddress` when that is an IPv4 address, else `ssh.host`.
+ */
+export function nsgAddress(h: HostSpec): string | undefined {
+  if (h.publicAddress !== undefined) return h.publicAddress;
+  if (h.dialAddress !== undefined && ipaddr.IPv4.isValidFourPartDecimal(h.dialAddress)) return h.dialAddress;
+  return h.sshHost;
 }
