@@ -328,12 +328,18 @@ export function toGenerated(raw: RawNetwork, options: GenerateOptions = {}): Gen
       }
       const spec: HostSpec = { path: `${clusterPath}/${name}`, name, bridgeAddress };
       if (c.kind !== 'dedicated') return spec;
-      const forms = dedicatedForms(h, constructsOnly, needsPublicFirst && hi === 0);
+      let forms = dedicatedForms(h, constructsOnly, needsPublicFirst && hi === 0);
       // Addresses unique per host and form: the host index fills the middle octets.
       const publicIp = (form: number) => `${PUBLIC_FIRST_OCTETS[h.octetPick % PUBLIC_FIRST_OCTETS.length]}.${(i >>> 8) & 255}.${i & 255}.${10 + form}`;
       const privateIp = (form: number) => `192.168.${(i >>> 6) & 255}.${((i & 63) << 2) + form}`;
       const sshHost = forms.ssh === 'public-ip' ? publicIp(0) : forms.ssh === 'private-ip' ? privateIp(0) : `${name.split('.')[0]}-ssh`;
       sshHosts.set(name, sshHost);
+      // Azure NSGs admit dedicated servers by IPv4 address: with an Azure
+      // cluster in the network, a server known only by name needs one.
+      const hasAzure = raw.clusters.some((x) => x.kind === 'azure');
+      if (hasAzure && forms.ssh === 'name' && forms.publicAddress === 'none' && forms.dial !== 'public-ip' && forms.dial !== 'private-ip') {
+        forms = { ...forms, publicAddress: 'ip' };
+      }
       const publicAddress =
         forms.publicAddress === 'ip' ? publicIp(1) : forms.publicAddress === 'ip32' ? `${publicIp(1)}/32` : forms.publicAddress === 'block' ? `${publicIp(0).replace(/\.\d+$/, '.0')}/24` : undefined;
       let dialAddress: string | undefined;

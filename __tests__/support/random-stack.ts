@@ -58,7 +58,9 @@ export function buildRandomStack(gen: GeneratedNetwork, subscriptions: number, o
     for (const h of c.hosts) {
       new WeaveHost(cluster, h.name, {
         bridgeAddress: h.bridgeAddress,
-        ...(c.kind === 'dedicated' ? { ssh: { host: gen.sshHosts.get(h.name)!, user: 'core' } } : {}),
+        ...(c.kind === 'dedicated'
+          ? { ssh: { host: gen.sshHosts.get(h.name)!, user: 'core' }, publicAddress: h.publicAddress, dialAddress: h.dialAddress }
+          : {}),
       });
     }
   }

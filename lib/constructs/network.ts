@@ -1,4 +1,4 @@
-import { Annotations, Aspects, DataResource, Fn, IAspect, TerraformLocal, TerraformOutput, TerraformVariable } from 'cdktf';
+import { Annotations, Aspects, DataResource, Fn, IAspect, TerraformLocal, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, TerraformVariableValidationConfig } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { NetworkBuild, buildNetwork } from '../core/build';
 import {
@@ -12,7 +12,8 @@ import {
   releaseScriptUrl,
 } from '../core/defaults';
 import { NetworkPlan, NetworkSpec, WeaveRelease } from '../core/model';
-import { Problem, WeaveConfigError } from '../core/problems';
+import { ProblemList, WeaveConfigError } from '../core/problems';
+import { validateNetworkNames, validateProviderAliases } from '../core/validate';
 import { isToken } from '../core/tokens';
 import { resolveText, writeBesideStack } from './artifacts';
 import { renderMermaid, topologyView } from '../core/diagram';
@@ -173,13 +174,7 @@ export class WeaveNetwork extends Construct {
         sensitive: true,
         nullable: false,
         description: `Weave Net password of network ${this.node.path}; every host must share it.`,
-        validation: [
-          {
-            // The value lands unquoted in a systemd EnvironmentFile.
-            condition: `\${length(var.${name}) >= ${MIN_PASSWORD_LENGTH} && length(var.${name}) <= ${MAX_PASSWORD_LENGTH} && can(regex("^[!-~]+$", var.${name})) && !can(regex("[\\"'\\\\\\\\]", var.${name}))}`,
-            errorMessage: `The Weave password must be ${MIN_PASSWORD_LENGTH}-${MAX_PASSWORD_LENGTH} printable ASCII characters without spaces, quotes or backslashes.`,
-          },
-        ],
+        validation: [passwordValidation(name)],
       });
       this.passwordVariable.overrideLogicalId(name);
       this.password = this.passwordVariable.stringValue;
@@ -232,6 +227,7 @@ export class WeaveNetwork extends Construct {
     this.built = { plan: build.plan };
     this.sharedEnv.expression = Fn.base64encode(Fn.join('', [build.sharedEnv.before, this.password, build.sharedEnv.after]));
     this.consensusOutput.value = build.plan.consensus;
+    if (!this.passwordVariable && isToken(this.password)) guardPasswordVariable(this, this.password);
     const sharedEnvRef = `local.${tfName(this.node.id)}_shared_env_b64`;
     let bootGeneration: string | undefined;
     if (build.clusters.some((c) => c.format === 'ignition')) {
@@ -296,6 +292,27 @@ export class WeaveNetwork extends Construct {
   }
 }
 
+/** What a password variable must hold: the value lands unquoted in a systemd EnvironmentFile. */
+function passwordValidation(name: string): TerraformVariableValidationConfig {
+  return {
+    condition: `\${length(var.${name}) >= ${MIN_PASSWORD_LENGTH} && length(var.${name}) <= ${MAX_PASSWORD_LENGTH} && can(regex("^[!-~]+$", var.${name})) && !can(regex("[\\"'\\\\\\\\]", var.${name}))}`,
+    errorMessage: `The Weave password must be ${MIN_PASSWORD_LENGTH}-${MAX_PASSWORD_LENGTH} printable ASCII characters without spaces, quotes or backslashes.`,
+  };
+}
+
+/**
+ * A password passed as a reference to the user's own variable gets the same
+ * check as the library's variable, when the variable has none of its own.
+ */
+function guardPasswordVariable(network: WeaveNetwork, password: string): void {
+  const stack = TerraformStack.of(network);
+  const ref = /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(resolveText(stack, password));
+  if (!ref) return;
+  const variable = stack.node.findAll().find((c): c is TerraformVariable =>
+    c instanceof TerraformVariable && c.friendlyUniqueId === ref[1]);
+  if (variable && !(variable.validation?.length)) variable.addValidation(passwordValidation(ref[1]));
+}
+
 /** Builds its network when cdktf visits the network's node. */
 class BuildNetwork implements IAspect {
   constructor(private readonly network: WeaveNetwork) {}
@@ -311,15 +328,22 @@ class BuildNetwork implements IAspect {
  * one synth reports the problems of every network at once.
  */
 function buildAll(first: WeaveNetwork): void {
-  const networks = first.node.root.node.findAll().filter(WeaveNetwork.isWeaveNetwork);
-  const problems: Problem[] = [];
+  const all = first.node.root.node.findAll();
+  const networks = all.filter(WeaveNetwork.isWeaveNetwork);
+  const problems = new ProblemList();
+  const stackOf = (c: IConstruct) => TerraformStack.of(c).node.path;
+  validateNetworkNames(networks.map((n) => ({ path: n.node.path, stack: stackOf(n), id: n.node.id, tfStem: tfName(n.node.id) })), problems);
+  const withNetworks = new Set(networks.map(stackOf));
+  validateProviderAliases(all.filter((c): c is TerraformProvider => TerraformProvider.isTerraformProvider(c)
+    && c.terraformResourceType === 'azurerm' && withNetworks.has(stackOf(c)))
+    .map((p) => ({ path: p.node.path, stack: stackOf(p), alias: p.alias })), problems);
   for (const n of networks) {
     try {
       n._build();
     } catch (e) {
       if (!(e instanceof WeaveConfigError)) throw e;
-      problems.push(...e.problems);
+      problems.items.push(...e.problems);
     }
   }
-  if (problems.length) throw new WeaveConfigError(problems);
+  problems.throwIfAny();
 }

@@ -236,9 +236,10 @@ export function validateOptions(spec: NetworkSpec, problems: ProblemList): void 
     problems.add('boot-format-unknown', spec.path, 'bootFormat', spec.bootFormat,
       'is not a boot format Flatcar on Azure reads', 'use "cloud-config" (the default) or "ignition"');
   }
+  const hasAzure = spec.clusters.some((c) => c.kind === 'azure');
   for (const c of spec.clusters) {
     validateClusterOptions(c, problems);
-    for (const h of c.hosts) validateHostOptions(c, h, problems);
+    for (const h of c.hosts) validateHostOptions(c, h, hasAzure, problems);
   }
 }
 
@@ -276,7 +277,7 @@ function validateClusterOptions(c: ClusterSpec, problems: ProblemList): void {
   }
 }
 
-function validateHostOptions(c: ClusterSpec, h: HostSpec, problems: ProblemList): void {
+function validateHostOptions(c: ClusterSpec, h: HostSpec, hasAzure: boolean, problems: ProblemList): void {
   const p = h.given ?? {};
   const path = h.path;
   if (c.kind === 'azure') {
@@ -304,8 +305,9 @@ function validateHostOptions(c: ClusterSpec, h: HostSpec, problems: ProblemList)
         problems.add('dedicated-vm-option', path, key, p[key], 'only applies to Azure VMs', `remove ${key}`);
       }
     }
+    // Only Azure clusters' NSGs need it as an address.
     const addr = nsgAddress(h);
-    if (addr !== undefined && !isToken(addr) && !isAddressOrBlock(addr)) {
+    if (hasAzure && addr !== undefined && !isToken(addr) && !isAddressOrBlock(addr)) {
       problems.add('public-address-invalid', path, 'publicAddress', addr,
         'is not an IPv4 address or CIDR block, which Azure NSG rules need',
         'set publicAddress to the server\'s public IPv4 address (ssh.host may stay a name)');
@@ -367,4 +369,66 @@ export function nsgAddress(h: HostSpec): string | undefined {
   if (h.publicAddress !== undefined) return h.publicAddress;
   if (h.dialAddress !== undefined && ipaddr.IPv4.isValidFourPartDecimal(h.dialAddress)) return h.dialAddress;
   return h.sshHost;
+}
+
+/** One network of a stack, by the Terraform names it derives from its id. */
+export interface NetworkNames {
+  /** Construct path of the network. */
+  readonly path: string;
+  /** Path of the stack it is in. */
+  readonly stack: string;
+  /** Its construct id, which names its topology files. */
+  readonly id: string;
+  /** The stem of its variable, local and output names (`<stem>_password`, …). */
+  readonly tfStem: string;
+}
+
+/**
+ * Two networks of one stack must not derive the same Terraform names: they
+ * would silently share one password variable, one env local, one consensus
+ * output and one topology file.
+ */
+export function validateNetworkNames(networks: readonly NetworkNames[], problems: ProblemList): void {
+  const seen = new Map<string, NetworkNames>();
+  for (const n of networks) {
+    for (const key of [`${n.stack}\u0000${n.tfStem}`, `${n.stack}\u0000file:${n.id}`]) {
+      const first = seen.get(key);
+      if (first && first !== n) {
+        problems.add('network-name-collision', n.path, 'id', n.id,
+          `derives the same Terraform names as ${first.path} in the same stack (variable ${n.tfStem}_password, local ${n.tfStem}_shared_env_b64, output ${n.tfStem}_consensus, files ${n.id}.topology.*), so both networks would share one password and one set of settings`,
+          `give each WeaveNetwork of a stack an id that differs after "-" and "." become "_", e.g. "${n.tfStem}-2"`);
+        break;
+      }
+      seen.set(key, n);
+    }
+  }
+}
+
+/** An azurerm provider of a stack that holds a network. */
+export interface ProviderAlias {
+  /** Construct path of the provider. */
+  readonly path: string;
+  /** Path of the stack it is in. */
+  readonly stack: string;
+  /** Its alias; `undefined` for the default provider. */
+  readonly alias?: string;
+}
+
+/**
+ * Terraform allows one azurerm provider per alias in a module; a second one
+ * with the same alias is rejected at `terraform init`, long after synth.
+ */
+export function validateProviderAliases(providers: readonly ProviderAlias[], problems: ProblemList): void {
+  const seen = new Map<string, string>();
+  for (const p of providers) {
+    const key = `${p.stack}\u0000${p.alias ?? ''}`;
+    const first = seen.get(key);
+    if (first) {
+      problems.add('provider-alias-duplicate', p.path, 'alias', p.alias,
+        `is already the alias of ${first}; Terraform allows one azurerm provider per alias`,
+        'give each subscription\'s AzurermProvider its own alias, e.g. "sub1", "sub2", and pass each to its clusters');
+    } else {
+      seen.set(key, p.path);
+    }
+  }
 }
