@@ -14,6 +14,8 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import { WeaveCluster, WeaveHost, WeaveNetwork } from '../lib';
 import { SeedStack, SeedStackProps } from '../stacks/seed';
+import { sshPublicKeyProblem } from '../lib/core/ssh-key';
+import { SSH_KEY_CASES } from './fixtures/ssh-keys';
 import { build } from './support/declared-network';
 import { addClusterToSeed, declareOneClusterNetwork, stackOf } from './support/example-networks';
 import { capHosts, describeNetwork, rawNetwork, toGenerated } from './support/random-network';
@@ -147,6 +149,28 @@ describeIfTool('terraform validate with the real azurerm and null providers', te
     expect(out.diagnostics).toEqual([expect.objectContaining({ severity: 'error', address, summary: expect.stringMatching(/priority.*100 - 4096.*5000/) })]);
     // The check the stacks above pass would have caught it.
     expect(() => expectNoDiagnostics('negative control', out)).toThrow(/1 error\(s\)[\s\S]*error: expected priority to be in the range/);
+  }, TIMEOUT_MS);
+
+  it('accepts exactly the SSH keys the library\'s own key check accepts (lib/core/ssh-key.ts)', () => {
+    const names = SSH_KEY_CASES.map((_, i) => `key-${i}`);
+    const tf = JSON.parse(synth((app) => build({ clusters: [{ id: 'keys', hosts: names }] }, app).stack)) as {
+      resource: { azurerm_linux_virtual_machine: Record<string, { name: string; admin_ssh_key: { public_key: string }[] }> };
+    };
+    // Written into the synthesized JSON, past any check the constructs make.
+    const addressOf = new Map<string, string>();
+    for (const [id, vm] of Object.entries(tf.resource.azurerm_linux_virtual_machine)) {
+      vm.admin_ssh_key[0].public_key = SSH_KEY_CASES[names.indexOf(vm.name)].key;
+      addressOf.set(vm.name, `azurerm_linux_virtual_machine.${id}`);
+    }
+    expect(addressOf.size).toBe(SSH_KEY_CASES.length);
+    const out = terraform.validate('SSH keys', JSON.stringify(tf));
+    const verdicts = SSH_KEY_CASES.map((c, i) => {
+      const rejected = out.diagnostics.filter((d) => d.address === addressOf.get(names[i]));
+      return [c.name, { provider: rejected.length === 0, library: sshPublicKeyProblem(c.key) === undefined }];
+    });
+    expect(verdicts).toEqual(SSH_KEY_CASES.map((c) => [c.name, { provider: c.accepted, library: c.accepted }]));
+    // Every diagnostic belongs to one of those VMs.
+    expect(out.diagnostics.filter((d) => ![...addressOf.values()].includes(d.address ?? ''))).toEqual([]);
   }, TIMEOUT_MS);
 });
 

@@ -3,13 +3,14 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { WeaveCluster, WeaveClusterProps, WeaveHost, WeaveHostProps, WeaveNetwork, WeaveNetworkProps } from '../../lib';
+import { ED25519 } from '../fixtures/ssh-keys';
 
 export interface Decl {
   network?: WeaveNetworkProps;
   clusters?: { id: string; props?: Partial<WeaveClusterProps>; hosts: (string | [string, WeaveHostProps])[] }[];
 }
 
-export const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAqhdR+Lro+o9SsvhjTty5CkgsNPHf2PZW2grJw0w4nd test';
+export const KEY = ED25519;
 export const DED = { ssh: { host: '203.0.113.10' } };
 
 /** A valid two-cluster network, unless the declaration says otherwise. */

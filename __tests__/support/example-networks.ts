@@ -5,11 +5,12 @@ import { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { WeaveCluster, WeaveHost, WeaveNetwork } from '../../lib';
 import type { SeedStack } from '../../stacks/seed';
+import { ED25519 } from '../fixtures/ssh-keys';
 
 /** seed-stack.test.ts: a one-cluster network of two VMs, declared straight into a stack. */
 export function declareOneClusterNetwork(scope: Construct): void {
   const provider = new AzurermProvider(scope, 'azurerm', { features: [{}], subscriptionId: '00000000-0000-0000-0000-000000000000' });
-  const net = new WeaveNetwork(scope, 'mesh', { sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAqhdR+Lro+o9SsvhjTty5CkgsNPHf2PZW2grJw0w4nd test' });
+  const net = new WeaveNetwork(scope, 'mesh', { sshPublicKey: ED25519 });
   const c = new WeaveCluster(net, 'solo', { provider, location: 'northeurope', sshSourceCidr: '198.51.100.0/24' });
   new WeaveHost(c, 'solo-1');
   new WeaveHost(c, 'solo-2', { vmSize: 'Standard_D4s_v5' });
