@@ -191,10 +191,10 @@ describe('the diagnostics check', () => {
         detail: 'use  the new one',
         address: 'azurerm_lb.x',
         range: { filename: 'cdk.tf.json', start: { line: 7 } },
-        snippet: { code: '  "old": 1,' },
+        snippet: { code: '  "old": {\n    "a": 1\n  },' },
       }],
     };
-    expect(formatDiagnostics(warned)).toEqual(['warning: Argument is deprecated (use the new one) at azurerm_lb.x cdk.tf.json:7 `"old": 1,`']);
+    expect(formatDiagnostics(warned)).toEqual(['warning: Argument is deprecated (use the new one) at azurerm_lb.x cdk.tf.json:7 `"old": {`']);
     expect(() => expectNoDiagnostics('x', warned)).toThrow(/valid=true, 0 error\(s\), 1 warning\(s\)\n {2}- warning: Argument is deprecated/);
   });
 

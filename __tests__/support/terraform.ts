@@ -48,7 +48,8 @@ export type RequiredProviders = Record<string, { readonly source: string; readon
 export function formatDiagnostics(out: ValidateOutput): string[] {
   return out.diagnostics.map((d) => {
     const where = [d.address, d.range ? `${d.range.filename}:${d.range.start.line}` : undefined].filter(Boolean).join(' ');
-    const code = d.snippet?.code ? ` \`${d.snippet.code.trim()}\`` : '';
+    // The first line of the offending code is enough to find it; a whole map is not.
+    const code = d.snippet?.code ? ` \`${d.snippet.code.trim().split('\n')[0]}\`` : '';
     const detail = d.detail ? ` (${d.detail.replace(/\s+/g, ' ').trim()})` : '';
     return `${d.severity}: ${d.summary}${detail}${where ? ` at ${where}` : ''}${code}`;
   });
