@@ -5,7 +5,7 @@
 // dependencies and peers are symlinked from this repo's node_modules.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 
@@ -63,16 +63,7 @@ const { WeaveNetwork, WeaveCluster, WeaveHost, stateBackendFromConfig, useAzureS
 
 const app = new App({ outdir: path.join(__dirname, 'cdktf.out') });
 const stack = new TerraformStack(app, 'consumer');
-const azurerm = new AzurermProvider(stack, 'azurerm', {
-  features: [{}],
-  subscriptionId: '00000000-0000-0000-0000-000000000000',
-});
-const network = new WeaveNetwork(stack, 'weave', {
-  sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE7b9lQ9Qz0d1wG3oQ8Zx0u0rJ5l3Yx1c2v3b4n5m6p7 first-hour@example',
-});
-const cluster = new WeaveCluster(network, 'cluster-01', { provider: azurerm, location: 'westeurope' });
-new WeaveHost(cluster, 'azure-01');
-new WeaveHost(cluster, 'azure-02');
+require('./network.js')(stack, { AzurermProvider, WeaveNetwork, WeaveCluster, WeaveHost });
 useAzureStateBackend(stack, stateBackendFromConfig(undefined, {
   WEAVE_STATE_STORAGE_ACCOUNT: 'acmetfstate',
   WEAVE_STATE_CONTAINER: 'tfstate',
@@ -150,6 +141,7 @@ beforeAll(() => {
     context: {},
   }, null, 2));
   writeFileSync(join(project, 'main.js'), MAIN_JS);
+  copyFileSync(join(__dirname, 'support', 'consumer-network.js'), join(project, 'network.js'));
 
   const run = spawnSync(process.execPath, ['main.js'], { cwd: project, env: childEnv(), encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`node main.js failed (${run.status ?? run.signal}):\n${run.stderr}\n${run.stdout}`);

@@ -11,6 +11,7 @@ import { planNetwork, USER_DATA_HEADER } from '../lib';
 import { SeedStack } from '../stacks/seed';
 import { seedSpec } from './fixtures/seed-spec';
 import { byName, decodeBootDocument, readStack, references, synthApp, TfJson } from './support/synth';
+import { addClusterToSeed, declareOneClusterNetwork } from './support/example-networks';
 
 const VM = 'azurerm_linux_virtual_machine';
 
@@ -190,15 +191,10 @@ describe('DNS label prefix', () => {
 });
 
 describe('growth by a whole cluster', () => {
-  it('appending a cluster changes no existing VM, not even its user data, and the new hosts observe', async () => {
-    const { WeaveCluster, WeaveHost } = await import('../lib');
-    const { AzurermProvider } = await import('@cdktf/provider-azurerm/lib/provider');
+  it('appending a cluster changes no existing VM, not even its user data, and the new hosts observe', () => {
     const app = Testing.app();
     const stack = new SeedStack(app, 'weave-seed');
-    const sub3 = new AzurermProvider(stack, 'azurerm-sub3', { alias: 'sub3', subscriptionId: 'sub3', features: [{}] });
-    const c4 = new WeaveCluster(stack.network, 'cluster-04', { provider: sub3, location: 'northeurope' });
-    new WeaveHost(c4, 'azure-prd-06');
-    new WeaveHost(c4, 'azure-prd-07');
+    addClusterToSeed(stack);
     const grown = byName(JSON.parse(Testing.synth(stack)), VM);
     const before = byName(synthSeed(), VM);
     for (const [name, vm] of Object.entries(before)) {
@@ -231,16 +227,8 @@ describe('cdktf matchers and snapshots', () => {
     expect(synth).toHaveResourceWithProperties(LinuxVirtualMachine, { name: 'azure-prd-03', provider: 'azurerm.sub2' });
   });
 
-  it('one-cluster network (synthScope) matches its snapshot and has no inter-cluster rules', async () => {
-    const { WeaveNetwork, WeaveCluster, WeaveHost } = await import('../lib');
-    const { AzurermProvider } = await import('@cdktf/provider-azurerm/lib/provider');
-    const synth = Testing.synthScope((scope) => {
-      const provider = new AzurermProvider(scope, 'azurerm', { features: [{}], subscriptionId: '00000000-0000-0000-0000-000000000000' });
-      const net = new WeaveNetwork(scope, 'mesh', { sshPublicKey: 'ssh-ed25519 AAAA test' });
-      const c = new WeaveCluster(net, 'solo', { provider, location: 'northeurope', sshSourceCidr: '198.51.100.0/24' });
-      new WeaveHost(c, 'solo-1');
-      new WeaveHost(c, 'solo-2', { vmSize: 'Standard_D4s_v5' });
-    });
+  it('one-cluster network (synthScope) matches its snapshot and has no inter-cluster rules', () => {
+    const synth = Testing.synthScope(declareOneClusterNetwork);
     expect(synth).toMatchSnapshot();
     const tf = JSON.parse(synth);
     const rules = Object.values(tf.resource.azurerm_network_security_rule) as Record<string, unknown>[];

@@ -1,47 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import {
-  WeaveCluster,
-  WeaveClusterProps,
-  WeaveConfigError,
-  WeaveHost,
-  WeaveHostProps,
-  WeaveNetwork,
-  WeaveNetworkProps,
-} from '../lib';
+import { WeaveCluster, WeaveClusterProps, WeaveConfigError, WeaveHost, WeaveNetwork, WeaveNetworkProps } from '../lib';
 import { ClusterSpec, DNS_LABEL_RE, HostSpec, NetworkSpec, planNetwork } from '../lib/core';
 import { seedSpec } from './fixtures/seed-spec';
-
-interface Decl {
-  network?: WeaveNetworkProps;
-  clusters?: { id: string; props?: Partial<WeaveClusterProps>; hosts: (string | [string, WeaveHostProps])[] }[];
-}
-
-const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest test';
-const DED = { ssh: { host: '203.0.113.10' } };
-
-/** A valid two-cluster network, unless the case says otherwise. */
-function build(decl: Decl) {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, 'stack');
-  const provider = new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: '00000000-0000-0000-0000-000000000000' });
-  const net = new WeaveNetwork(stack, 'net', { sshPublicKey: KEY, ...decl.network });
-  const clusters = decl.clusters ?? [
-    { id: 'c1', hosts: ['h1', 'h2'] },
-    { id: 'c2', hosts: ['h3'] },
-  ];
-  for (const c of clusters) {
-    const azure = (c.props?.kind ?? 'azure') === 'azure';
-    const cluster = new WeaveCluster(net, c.id, azure ? { provider, location: 'westeurope', dnsLabel: `mesh-${c.id}`, ...c.props } : { ...c.props });
-    for (const h of c.hosts) {
-      const [id, props] = typeof h === 'string' ? [h, azure ? {} : DED] : h;
-      new WeaveHost(cluster, id, props);
-    }
-  }
-  return { app, stack, net };
-}
+import { DED, Decl, build } from './support/declared-network';
 
 function problemsOf(decl: Decl) {
   const { stack } = build(decl);

@@ -1,0 +1,194 @@
+// `terraform validate` against the real providers, for synthesized stacks.
+//
+// Providers come from, in this order:
+//   1. the folder holding `install.sh` (WEAVE_TF_PROVIDERS_DIR, default
+//      `<repo>/../shared/terraform-providers`, where CI keeps `shared/` beside
+//      its clone): the script unpacks azurerm and null into a filesystem mirror
+//      (WEAVE_TF_PROVIDER_MIRROR_DIR, default a scratch folder removed
+//      afterwards) and prints the CLI config that points Terraform at it;
+//   2. an already unpacked mirror in WEAVE_TF_PROVIDER_MIRROR_DIR;
+//   3. the Terraform registry (plain `terraform init`, needs the network).
+// `terraform init` runs once, in a folder whose only configuration is the
+// providers the stacks require; every stack is then validated in its own
+// folder that links that folder's `.terraform` and copies its lock file, so a
+// diagnostic always belongs to exactly one stack.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ToolCheck, probeCommand } from './require-tool';
+
+const REPO = resolve(__dirname, '..', '..');
+const INIT_TIMEOUT_MS = 180_000;
+const VALIDATE_TIMEOUT_MS = 120_000;
+
+/** One entry of `terraform validate -json`'s `diagnostics`. */
+export interface Diagnostic {
+  readonly severity: 'error' | 'warning';
+  readonly summary: string;
+  readonly detail?: string;
+  readonly address?: string;
+  readonly range?: { readonly filename: string; readonly start: { readonly line: number } };
+  readonly snippet?: { readonly context?: string | null; readonly code?: string };
+}
+
+/** `terraform validate -json` output (format 1.0). */
+export interface ValidateOutput {
+  readonly format_version: string;
+  readonly valid: boolean;
+  readonly error_count: number;
+  readonly warning_count: number;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** `terraform.required_providers` of a synthesized stack. */
+export type RequiredProviders = Record<string, { readonly source: string; readonly version: string }>;
+
+/** One line per diagnostic: severity, summary, detail, resource and the offending line. */
+export function formatDiagnostics(out: ValidateOutput): string[] {
+  return out.diagnostics.map((d) => {
+    const where = [d.address, d.range ? `${d.range.filename}:${d.range.start.line}` : undefined].filter(Boolean).join(' ');
+    // The first line of the offending code is enough to find it; a whole map is not.
+    const code = d.snippet?.code ? ` \`${d.snippet.code.trim().split('\n')[0]}\`` : '';
+    const detail = d.detail ? ` (${d.detail.replace(/\s+/g, ' ').trim()})` : '';
+    return `${d.severity}: ${d.summary}${detail}${where ? ` at ${where}` : ''}${code}`;
+  });
+}
+
+/**
+ * Throws unless Terraform found the configuration valid with no diagnostics
+ * at all: a warning (a deprecated argument, say) fails it too, because it is
+ * a change the library has to make before the provider makes it an error.
+ */
+export function expectNoDiagnostics(stack: string, out: ValidateOutput): void {
+  if (out.valid && out.diagnostics.length === 0 && out.error_count === 0 && out.warning_count === 0) return;
+  const lines = formatDiagnostics(out).map((l) => `  - ${l}`);
+  throw new Error(
+    `terraform validate on ${stack}: valid=${out.valid}, ${out.error_count} error(s), ${out.warning_count} warning(s)\n${lines.join('\n')}`,
+  );
+}
+
+interface ProviderSource {
+  /** How the providers are found, for messages. */
+  readonly describe: string;
+  /** Env for Terraform (TF_CLI_CONFIG_FILE), or why the source is unusable. */
+  readonly env?: Record<string, string>;
+  readonly problem?: string;
+}
+
+const INSTALL_HINT =
+  'put the shared provider folder beside the repository (<repo>/../shared/terraform-providers, or point WEAVE_TF_PROVIDERS_DIR at it; ' +
+  'it needs xz), or run where `terraform init` can reach registry.terraform.io';
+
+/** Scratch space for one test file, removed by `dispose`. */
+export class TerraformWorkspace {
+  /** Whether Terraform and the providers are usable (for `describeIfTool`). */
+  readonly check: ToolCheck;
+  /** Where the providers came from. */
+  readonly providers: string;
+  private readonly scratch: string;
+  private readonly binary: string;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly initDir: string;
+  private stacks = 0;
+
+  /**
+   * Finds Terraform and the providers and runs `terraform init -backend=false`
+   * once for `required` (take it from a synthesized stack, so the versions
+   * are the ones the library's provider bindings pin).
+   */
+  constructor(required: RequiredProviders) {
+    this.binary = process.env.TERRAFORM_BINARY_NAME ?? 'terraform';
+    this.scratch = mkdtempSync(join(tmpdir(), 'weave-tfvalidate-'));
+    this.initDir = join(this.scratch, 'init');
+    const tool = `terraform with the ${Object.entries(required).map(([n, p]) => `${n} ${p.version}`).join(' and ')} providers`;
+    this.env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+    delete this.env.TF_DATA_DIR;
+    delete this.env.TF_WORKSPACE;
+
+    const version = probeCommand(this.binary, ['version', '-json']);
+    if (version.problem) {
+      this.providers = '(not looked for)';
+      this.check = {
+        tool,
+        missing: version.problem,
+        install: 'install Terraform (https://developer.hashicorp.com/terraform/install), or set TERRAFORM_BINARY_NAME to its path.',
+      };
+      return;
+    }
+    const source = this.providerSource();
+    this.providers = source.describe;
+    if (source.problem) {
+      this.check = { tool, missing: source.problem, install: `${INSTALL_HINT}.` };
+      return;
+    }
+    Object.assign(this.env, source.env);
+    mkdirSync(this.initDir);
+    writeFileSync(join(this.initDir, 'main.tf.json'), JSON.stringify({ terraform: { required_providers: required } }, null, 2));
+    const init = this.run(this.initDir, ['init', '-backend=false', '-input=false', '-no-color'], INIT_TIMEOUT_MS);
+    if (init.status !== 0) {
+      const why = `${init.stderr}\n${init.stdout}`.split('\n').map((l) => l.replace(/^[│╷╵\s]+/, '').trim()).filter((l, i, all) => /^Error:/.test(l) && all.indexOf(l) === i);
+      this.check = {
+        tool,
+        missing: `\`terraform init\` with ${source.describe} failed (${why.join('; ') || `exit ${init.status ?? init.signal}`})`,
+        install: `${INSTALL_HINT}.`,
+      };
+      return;
+    }
+    this.check = { tool, install: `${INSTALL_HINT}.` };
+  }
+
+  /** Validates one synthesized `cdk.tf.json` in a folder of its own. */
+  validate(stack: string, config: string): ValidateOutput {
+    if (this.check.missing !== undefined) throw new Error(`terraform is not usable: ${this.check.missing}`);
+    const dir = join(this.scratch, 'stacks', `${++this.stacks}-${stack.replace(/[^A-Za-z0-9_.-]+/g, '_')}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'cdk.tf.json'), config);
+    symlinkSync(join(this.initDir, '.terraform'), join(dir, '.terraform'), 'dir');
+    copyFileSync(join(this.initDir, '.terraform.lock.hcl'), join(dir, '.terraform.lock.hcl'));
+    const res = this.run(dir, ['validate', '-json', '-no-color'], VALIDATE_TIMEOUT_MS);
+    let out: ValidateOutput;
+    try {
+      out = JSON.parse(res.stdout) as ValidateOutput;
+    } catch {
+      throw new Error(`terraform validate on ${stack} printed no JSON (exit ${res.status ?? res.signal}):\n${res.stdout}\n${res.stderr}`);
+    }
+    // Exit status and JSON must agree, or something other than validation went wrong.
+    if ((res.status === 0) !== out.valid) {
+      throw new Error(`terraform validate on ${stack}: exit ${res.status ?? res.signal} but valid=${out.valid}\n${res.stderr}`);
+    }
+    return out;
+  }
+
+  /** Removes the scratch folder (and the mirror, unless it was WEAVE_TF_PROVIDER_MIRROR_DIR). */
+  dispose(): void {
+    rmSync(this.scratch, { recursive: true, force: true });
+  }
+
+  private run(cwd: string, args: string[], timeout: number) {
+    return spawnSync(this.binary, args, { cwd, env: this.env, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 });
+  }
+
+  private providerSource(): ProviderSource {
+    const folder = resolve(process.env.WEAVE_TF_PROVIDERS_DIR ?? join(REPO, '..', 'shared', 'terraform-providers'));
+    const script = join(folder, 'install.sh');
+    const mirrorEnv = process.env.WEAVE_TF_PROVIDER_MIRROR_DIR;
+    if (existsSync(script)) {
+      const mirror = resolve(mirrorEnv ?? join(this.scratch, 'mirror'));
+      const res = spawnSync('bash', [script, mirror], { encoding: 'utf8', timeout: INIT_TIMEOUT_MS });
+      const config = res.stdout.trim().split('\n').pop() ?? '';
+      const describe = `the filesystem mirror ${script} unpacked into ${mirror}`;
+      if (res.status !== 0 || !existsSync(config)) {
+        const why = (res.stderr || res.error?.message || `exit ${res.status ?? res.signal}`).trim().split('\n').pop();
+        return { describe, problem: `${script} failed: ${why}` };
+      }
+      return { describe, env: { TF_CLI_CONFIG_FILE: config } };
+    }
+    if (mirrorEnv) {
+      const config = join(this.scratch, 'terraformrc');
+      writeFileSync(config, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(resolve(mirrorEnv))}\n  }\n}\n`);
+      return { describe: `the filesystem mirror in ${mirrorEnv}`, env: { TF_CLI_CONFIG_FILE: config } };
+    }
+    return { describe: `the Terraform registry (no ${script})`, env: {} };
+  }
+}
