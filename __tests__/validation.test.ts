@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TerraformStack, Testing } from 'cdktf';
-import { WeaveCluster, WeaveClusterProps, WeaveConfigError, WeaveHost, WeaveNetwork, WeaveNetworkProps } from '../lib';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { WeaveCluster, WeaveClusterProps, WeaveConfigError, WeaveHost, WeaveNetwork, WeaveNetworkProps, formatProblem } from '../lib';
 import { ClusterSpec, DNS_LABEL_RE, HostSpec, NetworkSpec, planNetwork } from '../lib/core';
 import { seedSpec } from './fixtures/seed-spec';
 import { DED, Decl, build } from './support/declared-network';
@@ -358,7 +360,7 @@ describe('the validation table in docs/validation.md', () => {
   });
 
   it('has a test case for every documented code', () => {
-    const tested = new Set([...cases, ...pureCases].map((c) => c.code));
+    const tested = new Set([...cases, ...pureCases, ...treeCases].map((c) => c.code));
     expect([...documented].filter((c) => !tested.has(c)).sort()).toEqual([]);
   });
 
@@ -369,5 +371,67 @@ describe('the validation table in docs/validation.md', () => {
     expect(firstArgument(opaqueCall, opaqueCall.indexOf('('))).toBe('code');
     expect(documented.has('range-host-bits')).toBe(true);
     expect(documented.has('no-such-code')).toBe(false);
+  });
+});
+
+// Checks across the construct tree, not one network's declaration.
+const treeCases = [{ code: 'network-name-collision' }, { code: 'provider-alias-duplicate' }] as const;
+
+describe('checks across the construct tree', () => {
+  const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE7b9lQ9Qz0d1wG3oQ8Zx0u0rJ5l3Yx1c2v3b4n5m6p7 t@example';
+  function twoNetworks(idA: string, idB: string, aliasB = 'sub2') {
+    const stack = new TerraformStack(Testing.app(), 'site');
+    const pa = new AzurermProvider(stack, 'pa', { alias: 'sub1', features: [{}], subscriptionId: '00000000-0000-0000-0000-000000000001' });
+    const pb = new AzurermProvider(stack, 'pb', { alias: aliasB, features: [{}], subscriptionId: '00000000-0000-0000-0000-000000000002' });
+    for (const [scope, id, provider, label] of [[stack, idA, pa, 'mesh-a'], [new Construct(stack, 'other'), idB, pb, 'mesh-b']] as const) {
+      const net = new WeaveNetwork(scope, id, { sshPublicKey: key });
+      new WeaveHost(new WeaveCluster(net, 'c1', { provider, location: 'westeurope', dnsLabel: label }), `${label}-h1`);
+    }
+    return stack;
+  }
+  const problems = (stack: TerraformStack) => {
+    try {
+      Testing.synth(stack);
+    } catch (e) {
+      if (e instanceof WeaveConfigError) return e.problems;
+      throw e;
+    }
+    return [];
+  };
+
+  it('refuses two networks of a stack whose ids give the same Terraform names, naming both', () => {
+    const p = problems(twoNetworks('weave', 'weave'));
+    expect(p.map((x) => x.code)).toEqual(['network-name-collision']);
+    // One is reported at its path, the message names the other.
+    const other = p[0].path === 'site/weave' ? 'site/other/weave' : 'site/weave';
+    expect(['site/weave', 'site/other/weave']).toContain(p[0].path);
+    expect(p[0].message).toContain(`as ${other} in the same stack`);
+    expect(p[0].message).toContain('weave_password');
+    expect(problems(twoNetworks('weave-1', 'weave_1')).map((x) => x.code)).toEqual(['network-name-collision']);
+    // Different names are fine (the negative control).
+    expect(problems(twoNetworks('weave-a', 'weave-b'))).toEqual([]);
+  });
+
+  it('refuses two azurerm providers with one alias in a stack that holds a network', () => {
+    const p = problems(twoNetworks('weave-a', 'weave-b', 'sub1'));
+    expect(p.map((x) => [x.code, x.path, x.value])).toEqual([['provider-alias-duplicate', 'site/pb', 'sub1']]);
+    expect(formatProblem(p[0])).toMatch(/is already the alias of site\/pa.*Fix: give each subscription's AzurermProvider its own alias/);
+  });
+
+  it("gives a user's own password variable the library's validation when it has none", () => {
+    const stack = new TerraformStack(Testing.app(), 'site');
+    const provider = new AzurermProvider(stack, 'pa', { features: [{}], subscriptionId: '00000000-0000-0000-0000-000000000001' });
+    const mine = new TerraformVariable(stack, 'mesh_secret', { type: 'string', sensitive: true });
+    const checked = new TerraformVariable(stack, 'checked_secret', {
+      type: 'string', sensitive: true, validation: [{ condition: '${length(var.checked_secret) > 30}', errorMessage: 'long' }],
+    });
+    for (const [id, v] of [['net-a', mine], ['net-b', checked]] as const) {
+      const net = new WeaveNetwork(stack, id, { sshPublicKey: key, password: v.stringValue });
+      new WeaveHost(new WeaveCluster(net, 'c1', { provider, location: 'westeurope', dnsLabel: `mesh-${id}` }), `${id}-h1`);
+    }
+    const tf = JSON.parse(Testing.synth(stack));
+    expect(tf.variable.mesh_secret.validation).toEqual([expect.objectContaining({ condition: expect.stringContaining('length(var.mesh_secret) >= 12') })]);
+    // A variable with its own validation is left as the user wrote it.
+    expect(tf.variable.checked_secret.validation).toEqual([{ condition: '${length(var.checked_secret) > 30}', error_message: 'long' }]);
   });
 });
