@@ -332,7 +332,7 @@ function buildAll(first: WeaveNetwork): void {
   const networks = all.filter(WeaveNetwork.isWeaveNetwork);
   const problems = new ProblemList();
   const stackOf = (c: IConstruct) => TerraformStack.of(c).node.path;
-  validateNetworkNames(networks.map((n) => ({ path: n.node.path, stack: stackOf(n), id: n.node.id, tfStem: tfName(n.node.id) })), problems);
+  validateNetworkNames(networks.map((n) => ({ path: n.node.path, stack: stackOf(n), id: n.node.id, tfStem: n.node.id.replace(/[^A-Za-z0-9_]/g, '_') })), problems);
   const withNetworks = new Set(networks.map(stackOf));
   validateProviderAliases(all.filter((c): c is TerraformProvider => TerraformProvider.isTerraformProvider(c)
     && c.terraformResourceType === 'azurerm' && withNetworks.has(stackOf(c)))

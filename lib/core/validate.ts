@@ -379,7 +379,7 @@ export interface NetworkNames {
   readonly stack: string;
   /** Its construct id, which names its topology files. */
   readonly id: string;
-  /** The stem of its variable, local and output names (`<stem>_password`, …). */
+  /** The stem of its password variable (`<stem>_password`): the id with every character but letters, digits and `_` made `_`. */
   readonly tfStem: string;
 }
 
