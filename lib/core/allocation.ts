@@ -260,12 +260,14 @@ export function allocateNetwork(
     hosts.push({ name: h.name, path: h.path, cluster: c.name, clusterIndex, indexInCluster, pin: pins[hosts.length] });
   }));
 
+  let recordedIps = new Map<string, number>();
   if (record !== undefined) {
-    const recordProblems = validateRecord(record, spec.path, 'allocation');
-    if (recordProblems.length > 0) {
-      problems.items.push(...recordProblems);
+    const checked = validateRecord(record, spec.path, 'allocation');
+    if (checked.problems.length > 0) {
+      problems.items.push(...checked.problems);
       return undefined;
     }
+    recordedIps = checked.ips;
     const recorded = parseCidr(record.bridgeRange) as Cidr;
     if (recorded.text !== bridge.text) {
       problems.add('allocation-bridge-range', spec.path, 'bridgeRange', spec.bridgeRange,
@@ -277,7 +279,7 @@ export function allocateNetwork(
 
   const result = record === undefined
     ? seed(spec, bridge, hosts, problems)
-    : grow(spec, bridge, hosts, record, problems, source);
+    : grow(spec, bridge, hosts, record, recordedIps, problems, source);
   if (!result || problems.items.length > start) return undefined;
 
   const { roles, addresses, consensus } = result;
@@ -457,6 +459,7 @@ function grow(
   range: Cidr,
   hosts: readonly Declared[],
   record: AllocationRecord,
+  recordedIps: ReadonlyMap<string, number>,
   problems: ProblemList,
   source: string,
 ): Decided | undefined {
@@ -466,7 +469,6 @@ function grow(
     const retired = record.retired[name];
     return retired ? { e: retired, retired: true } : undefined;
   };
-  const ipOf = (e: HostAllocation) => parseInterfaceAddress(e.bridgeAddress)!.ip;
 
   if (spec.bootstrapSize !== undefined && spec.bootstrapSize !== record.consensus) {
     problems.add('allocation-consensus-pin', spec.path, 'bootstrapSize', spec.bootstrapSize,
@@ -502,15 +504,15 @@ function grow(
   }
 
   const held = new Map<number, string>();
-  for (const [name, e] of Object.entries(record.hosts)) held.set(ipOf(e), name);
-  for (const [name, e] of Object.entries(record.retired)) held.set(ipOf(e), `${name} (retired)`);
+  for (const name of Object.keys(record.hosts)) held.set(recordedIps.get(name)!, name);
+  for (const name of Object.keys(record.retired)) held.set(recordedIps.get(name)!, `${name} (retired)`);
   const taken = new Set<number>(held.keys());
   const roles: HostRole[] = [];
   const addresses: (number | undefined)[] = [];
   for (const h of hosts) {
     const entry = entryOf(h.name);
     if (entry) {
-      const ip = ipOf(entry.e);
+      const ip = recordedIps.get(h.name)!;
       if (h.pin !== undefined && h.pin !== ip) {
         const pinText = `${intToIp(h.pin)}/${range.prefix}`;
         problems.add('allocation-address-pin', h.path, 'bridgeAddress', pinText,
@@ -659,8 +661,8 @@ export function frozenAllocationProblem(networkPath: string, changes: readonly A
   const lines = describeAllocationChanges(changes);
   const problems = new ProblemList();
   problems.add('allocation-frozen', networkPath, 'allocation', source,
-    `would change, but ${switchName} freezes it (${lines.length} change${lines.length === 1 ? '' : 's'}):\n${lines.map((l) => `      ${l}`).join('\n')}\n   `,
-    `review the changes; to accept them, synthesize once without ${switchName} (it rewrites ${source}) and commit ${source}; to refuse them, undo the code change`);
+    `would change, but ${switchName} freezes it (${lines.length} change${lines.length === 1 ? '' : 's'}, listed below)`,
+    `review the changes; to accept them, synthesize once without ${switchName} (it rewrites ${source}) and commit ${source}; to refuse them, undo the code change. The changes:\n${lines.map((l) => `      ${l}`).join('\n')}`);
   return problems.items[0];
 }
 
@@ -768,7 +770,7 @@ export function parseAllocationFile(text: string, source: string = DEFAULT_ALLOC
     const at = `networks[${JSON.stringify(path)}]`;
     const record = readRecord(value, at, shape);
     if (!record) continue;
-    problems.items.push(...validateRecord(record, source, at));
+    problems.items.push(...validateRecord(record, source, at).problems);
     networks[path] = record;
   }
   if (problems.items.length > 0) return { problems: problems.items };
@@ -827,11 +829,13 @@ function readRecord(value: unknown, at: string, shape: Shape): AllocationRecord 
 }
 
 /**
- * Consistency of a well-shaped record. `path` and `at` say where problems
- * point: the file and JSON path when parsing, the network when a record
- * was passed in memory.
+ * Consistency of a well-shaped record, and each host's address as an
+ * integer (parsed once: strict parsing is the costly part of planning with a
+ * record). `path` and `at` say where problems point: the file and JSON path
+ * when parsing, the network when a record was passed in memory.
  */
-function validateRecord(r: AllocationRecord, path: string, at: string): Problem[] {
+function validateRecord(r: AllocationRecord, path: string, at: string): { problems: Problem[]; ips: Map<string, number> } {
+  const ips = new Map<string, number>();
   const problems = new ProblemList();
   const bad = (field: string, value: unknown, message: string, fix: string) =>
     problems.add('allocation-record-invalid', path, `${at}.${field}`, value, message, fix);
@@ -868,10 +872,11 @@ function validateRecord(r: AllocationRecord, path: string, at: string): Problem[
         bad(field, e.bridgeAddress, `is also recorded for ${owner}`, `${restore}; two hosts must never share a bridge address`);
       }
       owners.set(ip.ip, name);
+      ips.set(name, ip.ip);
     }
   }
   if (Number.isInteger(r.consensus) && bootstrap > r.consensus) {
     bad('consensus', r.consensus, `is smaller than the ${bootstrap} hosts recorded as "bootstrap"`, restore);
   }
-  return problems.items;
+  return { problems: problems.items, ips };
 }
