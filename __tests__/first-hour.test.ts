@@ -13,10 +13,26 @@ describe('topology picture', () => {
     const m = renderMermaid(planNetwork(seedSpec()), 'seed');
     expect(m.startsWith('flowchart LR\n')).toBe(true);
     expect(m).toContain('subgraph c_cluster_03["cluster-03 (dedicated)"]');
-    expect(m).toContain('h_azure_prd_04["azure-prd-04<br/>10.1.0.4/16<br/>consensus=5"]');
+    expect(m).toContain('h_azure_prd_04["azure-prd-04<br/>10.1.0.4/16<br/>bootstrap, consensus=5"]:::bootstrap');
     expect(m).toContain('h_azure_prd_02 --> h_azure_prd_01');
     expect(m).toContain('h_ded_prd_01 -->|"cluster-01.westeurope.cloudapp.azure.com"| c_cluster_01');
     expect(m.match(/-->/g)).toHaveLength(4);
+  });
+
+  it('marks observers and retired hosts, and points DNS dials at the recorded root cluster', () => {
+    const seed = planNetwork(seedSpec());
+    const spec = seedSpec();
+    // cluster-03 first, azure-prd-05 added, azure-prd-04 removed.
+    const clusters = [spec.clusters[2], { ...spec.clusters[0], hosts: [...spec.clusters[0].hosts, { path: 'seed/weave/cluster-01/azure-prd-05', name: 'azure-prd-05' }] }, { ...spec.clusters[1], hosts: spec.clusters[1].hosts.slice(0, 1) }];
+    const m = renderMermaid(planNetwork({ ...spec, clusters }, { record: seed.allocation.record }), 'seed');
+    expect(m).toContain('h_azure_prd_05["azure-prd-05<br/>10.1.0.6/16<br/>observer"]:::observer');
+    expect(m).toMatch(/subgraph c_cluster_02[^\n]*\n[^\n]*h_azure_prd_03[^\n]*\n    r_azure_prd_04\["azure-prd-04<br\/>10\.1\.0\.4\/16<br\/>retired, address held"\]:::retired\n  end/);
+    // cluster-01 stays the root although cluster-03 is now declared first.
+    expect(m).toContain('h_ded_prd_01 -->|"cluster-01.westeurope.cloudapp.azure.com"| c_cluster_01');
+    expect(m).toMatch(/classDef retired /);
+    // Negative control: without the record the first declared cluster is the root.
+    expect(renderMermaid(planNetwork({ ...spec, clusters: [{ ...spec.clusters[2], dnsName: 'ded.example.net' }, ...spec.clusters.slice(0, 2)] }), 'seed'))
+      .toContain('h_azure_prd_01 -->|"ded.example.net"| c_cluster_03');
   });
 
   it('is written beside the stack output by synth, and renders to SVG offline', () => {
