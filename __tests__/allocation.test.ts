@@ -294,6 +294,12 @@ describe('what changes when you…', () => {
     expect(plan.hosts.find((h) => h.name === 'azure-prd-07')!.peers).toEqual([CLUSTER01]);
   });
 
+  it('finds no record entry for a host named like an Object.prototype member', () => {
+    const plan = planNetwork(seedWith((cs) => { cs[0].hosts.push(host('cluster-01', 'constructor')); }), { record: seedRecord });
+    expect(plan.hosts.find((h) => h.name === 'constructor')!.ipallocInit).toBe('observer');
+    expect(describeAllocationChanges(plan.allocation.changes)).toEqual(['host constructor: new observer at 10.1.0.6/16 in cluster-01']);
+  });
+
   it('takes a new host\'s pinned address and fills the lowest free ones around it', () => {
     const spec = seedWith((cs) => {
       cs[0].hosts.push(host('cluster-01', 'azure-prd-05'), host('cluster-01', 'azure-prd-06', { bridgeAddress: '10.1.0.6' }), host('cluster-01', 'azure-prd-07'));

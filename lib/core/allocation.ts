@@ -222,6 +222,14 @@ export function checkedRange(spec: NetworkSpec, field: string, text: string, pro
   return undefined;
 }
 
+/**
+ * A record entry by name. Host and cluster names are plain words, so
+ * `constructor` is a valid host name; it must not find Object.prototype's.
+ */
+function own<T>(o: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return o !== undefined && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+}
+
 interface Declared {
   readonly name: string;
   readonly path: string;
@@ -285,7 +293,7 @@ export function allocateNetwork(
   const { roles, addresses, consensus } = result;
   const rootCluster = record === undefined ? 0 : Math.max(0, spec.clusters.findIndex((c) => c.name === record.root && c.hosts.length > 0));
   const anchors = spec.clusters.map((c) => {
-    const name = record?.anchors[c.name];
+    const name = own(record?.anchors, c.name);
     const at = name === undefined ? -1 : c.hosts.findIndex((h) => h.name === name);
     return at < 0 ? 0 : at;
   });
@@ -295,7 +303,7 @@ export function allocateNetwork(
     bootstrap: roles[i] === 'bootstrap',
     ipallocInit: roles[i] === 'bootstrap' ? `consensus=${consensus}` : 'observer',
     bridgeAddress: `${intToIp(addresses[i])}/${bridge.prefix}`,
-    recorded: record !== undefined && (record.hosts[h.name] ?? record.retired[h.name]) !== undefined,
+    recorded: (own(record?.hosts, h.name) ?? own(record?.retired, h.name)) !== undefined,
   }));
 
   const declared = new Set(hosts.map((h) => h.name));
@@ -464,9 +472,9 @@ function grow(
   source: string,
 ): Decided | undefined {
   const entryOf = (name: string): { e: HostAllocation; retired: boolean } | undefined => {
-    const active = record.hosts[name];
+    const active = own(record.hosts, name);
     if (active) return { e: active, retired: false };
-    const retired = record.retired[name];
+    const retired = own(record.retired, name);
     return retired ? { e: retired, retired: true } : undefined;
   };
 
@@ -575,11 +583,13 @@ export function diffAllocation(before: AllocationRecord | undefined, after: Allo
   push('network', '', 'consensus', before === undefined ? undefined : String(before.consensus), String(after.consensus));
   push('network', '', 'root', before?.root, after.root);
   for (const c of sortedNames({ ...before?.anchors, ...after.anchors })) {
-    push('cluster', c, 'anchor', before?.anchors[c], after.anchors[c]);
+    push('cluster', c, 'anchor', own(before?.anchors, c), own(after.anchors, c));
   }
   const state = (r: AllocationRecord | undefined, name: string): [string | undefined, HostAllocation | undefined] => {
-    if (r?.hosts[name]) return ['active', r.hosts[name]];
-    if (r?.retired[name]) return ['retired', r.retired[name]];
+    const active = own(r?.hosts, name);
+    if (active) return ['active', active];
+    const retired = own(r?.retired, name);
+    if (retired) return ['retired', retired];
     return [undefined, undefined];
   };
   const names = sortedNames({ ...before?.hosts, ...before?.retired, ...after.hosts, ...after.retired });
@@ -853,7 +863,7 @@ function validateRecord(r: AllocationRecord, path: string, at: string): { proble
     for (const name of sortedNames(r[group])) {
       const e = r[group][name];
       const field = `${group}[${JSON.stringify(name)}].bridgeAddress`;
-      if (group === 'retired' && r.hosts[name] !== undefined) {
+      if (group === 'retired' && own(r.hosts, name) !== undefined) {
         bad(`retired[${JSON.stringify(name)}]`, name, 'is both an active and a retired host', 'delete one of the two entries');
       }
       if (name === '') bad(group, name, 'has an empty host name', restore);
