@@ -234,8 +234,6 @@ interface Declared {
   readonly name: string;
   readonly path: string;
   readonly cluster: string;
-  readonly clusterIndex: number;
-  readonly indexInCluster: number;
   readonly pin?: number;
 }
 
@@ -264,9 +262,9 @@ export function allocateNetwork(
   }
   const pins = parsePins(spec, bridge, problems);
   const hosts: Declared[] = [];
-  spec.clusters.forEach((c, clusterIndex) => c.hosts.forEach((h, indexInCluster) => {
-    hosts.push({ name: h.name, path: h.path, cluster: c.name, clusterIndex, indexInCluster, pin: pins[hosts.length] });
-  }));
+  for (const c of spec.clusters) {
+    for (const h of c.hosts) hosts.push({ name: h.name, path: h.path, cluster: c.name, pin: pins[hosts.length] });
+  }
 
   let recordedIps = new Map<string, number>();
   if (record !== undefined) {
@@ -307,11 +305,11 @@ export function allocateNetwork(
   }));
 
   const declared = new Set(hosts.map((h) => h.name));
-  const retiredEntries: Record<string, HostAllocation> = {};
-  if (record) {
-    for (const [name, e] of Object.entries(record.retired)) if (!declared.has(name)) retiredEntries[name] = e;
-    for (const [name, e] of Object.entries(record.hosts)) if (!declared.has(name)) retiredEntries[name] = e;
-  }
+  // Built with fromEntries: a name such as "__proto__" from a hand-edited
+  // file must stay an entry, not become a prototype.
+  const retiredEntries: Record<string, HostAllocation> = Object.fromEntries(
+    record ? [...Object.entries(record.retired), ...Object.entries(record.hosts)].filter(([name]) => !declared.has(name)) : [],
+  );
   const next: AllocationRecord = {
     bridgeRange: bridge.text,
     consensus,
@@ -775,16 +773,16 @@ export function parseAllocationFile(text: string, source: string = DEFAULT_ALLOC
     shape('networks', raw.networks, 'is not an object of network path → record');
     return { problems: problems.items };
   }
-  const networks: Record<string, AllocationRecord> = {};
+  const networks: [string, AllocationRecord][] = [];
   for (const [path, value] of Object.entries(raw.networks)) {
     const at = `networks[${JSON.stringify(path)}]`;
     const record = readRecord(value, at, shape);
     if (!record) continue;
     problems.items.push(...validateRecord(record, source, at).problems);
-    networks[path] = record;
+    networks.push([path, record]);
   }
   if (problems.items.length > 0) return { problems: problems.items };
-  return { file: { version: ALLOCATION_FORMAT_VERSION, networks }, problems: [] };
+  return { file: { version: ALLOCATION_FORMAT_VERSION, networks: Object.fromEntries(networks) }, problems: [] };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
