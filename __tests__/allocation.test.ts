@@ -17,7 +17,9 @@ import {
   frozenAllocationProblem,
   parseAllocationFile,
   planNetwork,
+  renderMermaid,
   serializeAllocationFile,
+  topologyView,
   withNetworkRecord,
 } from '../lib/core';
 import { seedSpec } from './fixtures/seed-spec';
@@ -252,6 +254,15 @@ describe('what changes when you…', () => {
     ]);
     // cluster-03 is gone: its retired host is only in the network-wide list.
     expect(plan.clusters.map((c) => [c.name, c.retired.map((r) => r.name)])).toEqual([['cluster-01', []], ['cluster-02', ['azure-prd-03']]]);
+  });
+
+  it('shows retired hosts in the topology picture without being told', () => {
+    const plan = planNetwork(seedWith((cs) => { cs[0].hosts.splice(1, 1); }), { record: seedRecord });
+    const roles = topologyView(plan).clusters.flatMap((c) => c.hosts.map((h) => `${c.name}/${h.name} ${h.role} ${h.bridgeAddress}`));
+    expect(roles).toContain('cluster-01/azure-prd-02 retired 10.1.0.2/16');
+    expect(renderMermaid(plan)).toMatch(/classDef retired/);
+    // Negative control: the seed plan has none.
+    expect(topologyView(seedPlan).clusters.flatMap((c) => c.hosts.map((h) => h.role))).not.toContain('retired');
   });
 
   it('hands out a released address again: delete the retired entry and the next new host takes it', () => {

@@ -160,7 +160,7 @@ describe('construction-time errors', () => {
   it('refuses a host added after the network was planned', () => {
     const { stack, net } = build({});
     Testing.synth(stack);
-    expect(() => new WeaveHost(net.clusters[0], 'late', {})).toThrow(/after the network was planned.*Fix: declare every cluster and host before synth/);
+    expect(() => new WeaveHost(WeaveCluster.of(net)[0], 'late', {})).toThrow(/after the network was planned.*Fix: declare every cluster and host before synth/);
   });
 });
 

@@ -1,15 +1,24 @@
-// The package's public surface: the constructs, plus the pure planner and
-// renderers for users who want the boot configs without cdktf.
-export * from './constructs/network';
-export * from './constructs/cluster';
-export * from './constructs/host';
+// The package's public surface, kept deliberately small: the constructs and
+// their props, plus the pure planner and renderers for users who want the
+// boot configs without cdktf, and what a user needs to order their own units
+// after Weave or to handle a configuration error. Internals (ports, limits,
+// per-host build records) stay unexported so they can change.
+export { WeaveNetwork } from './constructs/network';
+export type { AzureBootFormat, WeaveNetworkProps, WeaveReleaseOptions } from './constructs/network';
+export { WeaveCluster } from './constructs/cluster';
+export type { AzureClusterResources, WeaveClusterProps } from './constructs/cluster';
+export { WeaveHost } from './constructs/host';
+export type { AzureHostResources, DedicatedSshOptions, FlatcarChannel, WeaveHostProps } from './constructs/host';
 export { planNetwork } from './core/plan';
 export { buildBootConfig, renderUserData, USER_DATA_HEADER, UNIT } from './core/boot';
 export type { BootConfig, BootDropIn, BootFile, BootOptions, BootUnit, HostEnvSource, SecretContent } from './core/boot';
 export { renderBoot, renderCloudConfig, renderIgnition, renderScript, fillSecrets } from './core/render';
 export type { BootFormat, RenderedBoot, SecretSlot } from './core/render';
-export { renderMermaid } from './core/diagram';
+export { renderMermaid, topologyView } from './core/diagram';
+export type { RetiredHost, TopologyCluster, TopologyExtras, TopologyHost, TopologyRole, TopologyView } from './core/diagram';
+export { renderTopologySvg } from './core/diagram-svg';
 export { WeaveConfigError, formatProblem } from './core/problems';
 export type { Problem } from './core/problems';
-export { DEFAULT_RELEASE, SHARED_ENV_PATH, hostEnvPath } from './core/model';
+export { DEFAULT_RELEASE } from './core/defaults';
+export { SHARED_ENV_PATH, hostEnvPath } from './core/model';
 export type { ClusterKind, ClusterPlan, ClusterSpec, HostPlan, HostSpec, NetworkPlan, NetworkSpec, WeaveRelease } from './core/model';

@@ -1,4 +1,4 @@
-import { Lazy, TerraformOutput } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { Lb } from '@cdktf/provider-azurerm/lib/lb';
 import { LbBackendAddressPool } from '@cdktf/provider-azurerm/lib/lb-backend-address-pool';
@@ -13,37 +13,22 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
-import { ClusterKind, ClusterSpec } from '../core/model';
-import { ProblemList } from '../core/problems';
+import {
+  CLOUDAPP_ZONE,
+  DEFAULT_VNET_CIDR,
+  NSG_PRIORITIES,
+  OUTBOUND_PORTS_PER_HOST,
+  SSH_NAT_BASE_PORT,
+  WEAVE_CONTROL_PORT,
+  WEAVE_FASTDP_PORT,
+  WEAVE_PORTS,
+} from '../core/defaults';
+import { ClusterKind, ClusterSpec, HostSpec } from '../core/model';
 import { isToken } from '../core/tokens';
-import { OUTBOUND_PORTS_PER_HOST, regionName } from '../core/validate';
-import { isAddressOrBlock } from '../core/cidr';
-import type { WeaveHost } from './host';
-import { CLUSTER_MARK, HOST_MARK } from './marks';
-import { WeaveNetwork } from './network';
+import { regionName } from '../core/validate';
+import { CLUSTER_MARK, ClusterBinding, NETWORK_MARK, hasMark } from './marks';
 import { outputId } from './names';
-
-/** Weave's ports between hosts: TCP 6783 (control), UDP 6783 (sleeve), UDP 6784 (fast datapath). */
-export const WEAVE_PORTS = [
-  {
-    /** TCP, spelled as azurerm load balancer rules expect it. */
-    protocol: 'Tcp',
-    /** Control connections between peers; the same port on the load balancer and the hosts. */
-    port: 6783,
-  },
-  {
-    /** UDP, spelled as azurerm load balancer rules expect it. */
-    protocol: 'Udp',
-    /** Sleeve, the encapsulation weave falls back to when fast datapath is unavailable. */
-    port: 6783,
-  },
-  {
-    /** UDP, spelled as azurerm load balancer rules expect it. */
-    protocol: 'Udp',
-    /** Fast datapath (VXLAN in the kernel). */
-    port: 6784,
-  },
-] as const;
+import type { AzureBootFormat, WeaveNetwork } from './network';
 
 /** Settings of a {@link WeaveCluster}. Azure clusters need `provider` and `location`. */
 export interface WeaveClusterProps {
@@ -103,8 +88,10 @@ export interface WeaveClusterProps {
    * started. They get `--ipalloc-init consensus=N`; hosts declared after them
    * join as observers and take bridge addresses after every bootstrap host's.
    * Pin it on every cluster before you add hosts, and no existing host's
-   * settings change.
-   * @default - every host of the cluster (unless the network's bootstrapSize says otherwise)
+   * settings change. Once any cluster of the network pins it, a cluster
+   * without a pin counts as added later: all its hosts are observers.
+   * @default - when no cluster pins: every host of the cluster (unless the
+   *   network's bootstrapSize says otherwise); when another cluster pins: 0
    */
   readonly bootstrapHosts?: number;
   /**
@@ -112,6 +99,11 @@ export interface WeaveClusterProps {
    * @default - { 'weave-network': <network path>, 'weave-cluster': <id> }
    */
   readonly tags?: Record<string, string>;
+  /**
+   * How this cluster's VMs receive their boot config.
+   * @default - the network's bootFormat
+   */
+  readonly bootFormat?: AzureBootFormat;
 }
 
 /** Azure resources of one cluster, for hosts and users to build on. */
@@ -132,9 +124,8 @@ export interface AzureClusterResources {
   readonly backendPool: LbBackendAddressPool;
 }
 
+/** Name of the load balancer frontend every rule uses. */
 const FRONTEND = 'weave';
-/** First LB frontend port for per-host SSH NAT rules. */
-export const SSH_NAT_BASE_PORT = 50001;
 
 /**
  * One group of hosts that share a subscription and VNet (Azure) or a data
@@ -160,17 +151,19 @@ export class WeaveCluster extends Construct {
   readonly provider?: AzurermProvider;
   /** Tags applied to every Azure resource of the cluster, and of its hosts. */
   readonly tags: Record<string, string>;
+  /** Boot format of the cluster's VMs: its own, else the network's. */
+  readonly bootFormat: AzureBootFormat;
   /** Set for Azure clusters. */
   readonly azure?: AzureClusterResources;
-  /** Name later clusters dial: the public IP's FQDN for Azure, `dnsName` for dedicated. */
+  /** Name later clusters dial to reach this one: the public IP's FQDN for Azure, `dnsName` for dedicated. */
   readonly dnsName?: string;
   private readonly props: WeaveClusterProps;
-  private peerSourcesCache?: string[];
+  private weaveRules: NetworkSecurityRule[] = [];
   /**
-   * @internal Attribute references hosts and other clusters read, taken once:
-   * each read of a resource attribute makes a new cdktf token.
+   * @internal Attribute references hosts read, taken once: each read of a
+   * resource attribute makes a new cdktf token.
    */
-  refs?: {
+  readonly refs?: {
     readonly resourceGroupName: string;
     readonly location: string;
     readonly subnetId: string;
@@ -181,7 +174,7 @@ export class WeaveCluster extends Construct {
   };
 
   constructor(scope: WeaveNetwork, id: string, props: WeaveClusterProps = {}) {
-    if (!WeaveNetwork.isWeaveNetwork(scope)) {
+    if (!hasMark(scope, NETWORK_MARK)) {
       throw new Error(`WeaveCluster ${id}: its scope must be a WeaveNetwork, got ${(scope as Construct)?.node?.path ?? String(scope)}. Fix: new WeaveCluster(network, '${id}', {...}).`);
     }
     scope._assertOpen(`WeaveCluster ${id}`);
@@ -195,6 +188,7 @@ export class WeaveCluster extends Construct {
     this.location = props.location;
     this.sshPublicKey = props.sshPublicKey ?? scope.sshPublicKey;
     this.sshSourceCidr = props.sshSourceCidr;
+    this.bootFormat = props.bootFormat ?? scope.bootFormat;
     this.tags = props.tags ?? { 'weave-network': scope.node.path, 'weave-cluster': id };
 
     if (this.kind === 'azure') {
@@ -202,9 +196,13 @@ export class WeaveCluster extends Construct {
       // Known at synth, so peers' user data is known at plan time and no
       // cross-subscription reference is needed.
       this.dnsName = props.location && !isToken(props.location) && !isToken(this.dnsLabel)
-        ? `${this.dnsLabel}.${regionName(props.location)}.cloudapp.azure.com`
+        ? `${this.dnsLabel}.${regionName(props.location)}.${CLOUDAPP_ZONE}`
         : undefined;
-      if (props.provider && props.location) this.azure = this.buildAzure(props.provider, props.location);
+      if (props.provider && props.location) {
+        const built = this.buildAzure(props.provider, props.location);
+        this.azure = built.resources;
+        this.refs = built.refs;
+      }
     } else {
       this.dnsName = props.dnsName;
     }
@@ -215,60 +213,60 @@ export class WeaveCluster extends Construct {
    * one `node_modules` tree, where `instanceof` would not.
    */
   static isWeaveCluster(x: unknown): x is WeaveCluster {
-    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[CLUSTER_MARK] === true;
+    return hasMark(x, CLUSTER_MARK);
   }
 
-  /** The hosts, in declaration order. */
-  get hosts(): WeaveHost[] {
-    return this.node.children.filter((c) => (c as unknown as Record<symbol, unknown>)[HOST_MARK] === true) as unknown as WeaveHost[];
+  /** The clusters of a network, in declaration order. */
+  static of(network: WeaveNetwork): WeaveCluster[] {
+    return network.node.children.filter((c): c is WeaveCluster => hasMark(c, CLUSTER_MARK));
   }
 
-  /** @internal */
-  spec(): ClusterSpec {
+  /** @internal The cluster as the pure core sees it. */
+  _spec(hosts: HostSpec[]): ClusterSpec {
+    const { provider, ...given } = this.props;
     return {
       path: this.node.path,
       name: this.clusterName,
       kind: this.kind,
       dnsName: this.dnsName,
       dnsLabel: this.kind === 'azure' ? this.dnsLabel : undefined,
-      vnetCidr: this.kind === 'azure' ? this.props.vnetCidr ?? '172.16.1.0/24' : undefined,
+      vnetCidr: this.kind === 'azure' ? this.props.vnetCidr ?? DEFAULT_VNET_CIDR : undefined,
       location: this.location,
-      hasProvider: this.provider !== undefined,
+      hasProvider: provider !== undefined,
       bootstrapHosts: this.props.bootstrapHosts,
-      hosts: this.hosts.map((h) => h.spec()),
+      bootFormat: this.kind === 'azure' ? this.bootFormat : undefined,
+      given: { ...given, ...(provider !== undefined ? { provider: '(provider)' } : {}) },
+      hosts,
     };
   }
 
-  /** @internal construct-level checks the planner cannot see. */
-  collectProblems(problems: ProblemList): void {
-    const path = this.node.path;
-    if (this.kind !== 'azure' && this.kind !== 'dedicated') {
-      problems.add('cluster-kind-unknown', path, 'kind', this.kind, 'is not a cluster kind', 'use "azure" or "dedicated"');
-      return;
-    }
-    if (this.kind === 'dedicated') {
-      for (const key of ['provider', 'location', 'dnsLabel', 'vnetCidr', 'sshSourceCidr', 'resourceGroupName'] as const) {
-        if (this.props[key] !== undefined) {
-          problems.add('dedicated-azure-option', path, key, key === 'provider' ? '(provider)' : this.props[key],
-            'only applies to Azure clusters', `remove ${key}, or set kind: "azure"`);
-        }
-      }
-    } else if (this.props.dnsName !== undefined) {
-      problems.add('azure-dns-name', path, 'dnsName', this.props.dnsName,
-        'is derived from dnsLabel and location for Azure clusters', 'remove dnsName and set dnsLabel instead');
-    }
-    const cidr = this.sshSourceCidr;
-    if (cidr !== undefined && !isToken(cidr) && !isAddressOrBlock(cidr)) {
-      problems.add('ssh-source-invalid', path, 'sshSourceCidr', cidr,
-        'is not an IPv4 address or CIDR block', 'give the range you administer from, e.g. "198.51.100.0/24"');
-    } else if (cidr === '0.0.0.0/0' || cidr === '*' ) {
-      problems.add('ssh-source-open', path, 'sshSourceCidr', cidr,
-        'opens SSH to the whole internet', 'give the range you administer from, e.g. "198.51.100.0/24"');
-    }
-    for (const h of this.hosts) h.collectProblems(problems);
+  /** @internal Egress address other clusters' NSGs admit. */
+  _publicAddressRef(): string | undefined {
+    return this.refs?.publicAddress;
   }
 
-  private buildAzure(provider: AzurermProvider, location: string): AzureClusterResources {
+  /** @internal Receives what the network decided for this cluster. */
+  _bind(binding: ClusterBinding): void {
+    // A one-cluster network has no outside peers; an empty source list is
+    // not a valid rule, so the rules are dropped.
+    const count = binding.peerSources.length > 0 ? 1 : 0;
+    for (const r of this.weaveRules) {
+      r.sourceAddressPrefixes = [...binding.peerSources];
+      r.addOverride('count', count);
+    }
+  }
+
+  /** @internal The SSH NAT port of the n-th host. */
+  _sshPort(indexInCluster: number): number {
+    return SSH_NAT_BASE_PORT + indexInCluster;
+  }
+
+  /** @internal */
+  _lbFrontendName(): string {
+    return FRONTEND;
+  }
+
+  private buildAzure(provider: AzurermProvider, location: string): { resources: AzureClusterResources; refs: NonNullable<WeaveCluster['refs']> } {
     const name = this.clusterName;
     const tags = this.tags;
     const base = { provider, location, tags };
@@ -277,7 +275,7 @@ export class WeaveCluster extends Construct {
       name: this.props.resourceGroupName ?? `${name}-rg`,
     });
     const rg = { resourceGroupName: resourceGroup.name };
-    const vnetCidr = this.props.vnetCidr ?? '172.16.1.0/24';
+    const vnetCidr = this.props.vnetCidr ?? DEFAULT_VNET_CIDR;
     const virtualNetwork = new VirtualNetwork(this, 'vnet', { ...base, ...rg, name: `${name}-vnet`, addressSpace: [vnetCidr] });
     const subnet = new Subnet(this, 'subnet', {
       provider,
@@ -296,10 +294,6 @@ export class WeaveCluster extends Construct {
       networkSecurityGroupId: securityGroup.id,
     });
 
-    // Other clusters' egress addresses and the dedicated servers: only known
-    // once every cluster is declared, so resolved lazily at synth.
-    const peerSources = Lazy.listValue({ produce: () => this.peerSources() });
-    const ruleCount = Lazy.numberValue({ produce: () => (this.peerSources().length > 0 ? 1 : 0) });
     const rule = (id: string, priority: number, protocol: string, port: string, sources: string[], description: string) =>
       new NetworkSecurityRule(this, id, {
         provider,
@@ -316,16 +310,15 @@ export class WeaveCluster extends Construct {
         sourceAddressPrefixes: sources,
         destinationAddressPrefix: '*',
       });
-    const weaveRules = [
-      rule('weave-tcp', 100, 'Tcp', '6783', peerSources, 'Weave control plane from other clusters'),
-      rule('weave-udp', 110, 'Udp', '6783-6784', peerSources, 'Weave sleeve and fast datapath from other clusters'),
-      rule('weave-esp', 120, 'Esp', '*', peerSources, 'Encrypted fast datapath (ESP) from other clusters'),
+    // Sources (other clusters' egress addresses, dedicated servers) are only
+    // known once every cluster is declared; the network binds them.
+    this.weaveRules = [
+      rule('weave-tcp', NSG_PRIORITIES.weaveTcp, 'Tcp', `${WEAVE_CONTROL_PORT}`, [], 'Weave control plane from other clusters'),
+      rule('weave-udp', NSG_PRIORITIES.weaveUdp, 'Udp', `${WEAVE_CONTROL_PORT}-${WEAVE_FASTDP_PORT}`, [], 'Weave sleeve and fast datapath from other clusters'),
+      rule('weave-esp', NSG_PRIORITIES.weaveEsp, 'Esp', '*', [], 'Encrypted fast datapath (ESP) from other clusters'),
     ];
-    // A one-cluster network has no outside peers; an empty source list is
-    // not a valid rule, so the rules are dropped at synth.
-    for (const r of weaveRules) r.addOverride('count', ruleCount);
     if (this.sshSourceCidr !== undefined) {
-      rule('ssh', 200, 'Tcp', '22', [this.sshSourceCidr], 'SSH from the administrators\' range');
+      rule('ssh', NSG_PRIORITIES.ssh, 'Tcp', '22', [this.sshSourceCidr], 'SSH from the administrators\' range');
     }
 
     const publicIp = new PublicIp(this, 'public-ip', {
@@ -351,7 +344,7 @@ export class WeaveCluster extends Construct {
       name: 'weave-tcp',
       loadbalancerId: loadBalancerId,
       protocol: 'Tcp',
-      port: 6783,
+      port: WEAVE_CONTROL_PORT,
     });
     const probeId = probe.id;
     for (const p of WEAVE_PORTS) {
@@ -382,48 +375,30 @@ export class WeaveCluster extends Construct {
       protocol: 'All',
       backendAddressPoolId: backendPoolId,
       frontendIpConfiguration: [{ name: FRONTEND }],
-      // Explicit, because the planner caps hosts per cluster from it.
+      // Explicit, because the checks cap hosts per cluster from it.
       allocatedOutboundPorts: OUTBOUND_PORTS_PER_HOST,
     });
+    const fqdn = publicIp.fqdn;
+    const publicAddress = publicIp.ipAddress;
     new TerraformOutput(this, 'dns-name', {
-      value: publicIp.fqdn,
+      value: fqdn,
       description: `DNS name of Weave cluster ${this.node.path}`,
     }).overrideLogicalId(outputId(this.network, name, 'dns_name'));
     new TerraformOutput(this, 'public-address', {
-      value: publicIp.ipAddress,
+      value: publicAddress,
       description: `Public (ingress and egress) address of Weave cluster ${this.node.path}`,
     }).overrideLogicalId(outputId(this.network, name, 'public_address'));
-    this.refs = {
-      resourceGroupName: resourceGroup.name,
-      location: resourceGroup.location,
-      subnetId: subnet.id,
-      backendPoolId,
-      loadBalancerId,
-      fqdn: publicIp.fqdn,
-      publicAddress: publicIp.ipAddress,
+    return {
+      resources: { resourceGroup, virtualNetwork, subnet, securityGroup, publicIp, loadBalancer, backendPool },
+      refs: {
+        resourceGroupName: resourceGroup.name,
+        location: resourceGroup.location,
+        subnetId: subnet.id,
+        backendPoolId,
+        loadBalancerId,
+        fqdn,
+        publicAddress,
+      },
     };
-    return { resourceGroup, virtualNetwork, subnet, securityGroup, publicIp, loadBalancer, backendPool };
-  }
-
-  /** Addresses of every peer outside this cluster, for the NSG; computed once, at synth. */
-  private peerSources(): string[] {
-    if (this.peerSourcesCache) return this.peerSourcesCache;
-    const out: string[] = [];
-    for (const c of this.network.clusters) {
-      if (c === this) continue;
-      if (c.refs) out.push(c.refs.publicAddress);
-      if (c.kind === 'dedicated') for (const h of c.hosts) if (h.publicAddress) out.push(h.publicAddress);
-    }
-    return (this.peerSourcesCache = out);
-  }
-
-  /** @internal the SSH NAT port of the n-th host. */
-  sshPort(indexInCluster: number): number {
-    return SSH_NAT_BASE_PORT + indexInCluster;
-  }
-
-  /** @internal */
-  lbFrontendName(): string {
-    return FRONTEND;
   }
 }

@@ -1,33 +1,27 @@
-import { TerraformOutput } from 'cdktf';
+import { Lazy, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
 import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
 import { NetworkInterfaceBackendAddressPoolAssociation } from '@cdktf/provider-azurerm/lib/network-interface-backend-address-pool-association';
-import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
+import type { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
+import {
+  DEFAULT_ADMIN_USER,
+  DEFAULT_FLATCAR_CHANNEL,
+  DEFAULT_IMAGE_VERSION,
+  DEFAULT_OS_DISK_TYPE,
+  DEFAULT_SSH_PORT,
+  DEFAULT_VM_SIZE,
+  FLATCAR_CHANNELS,
+  FLATCAR_IMAGE,
+} from '../core/defaults';
 import { HostSpec } from '../core/model';
-import { ProblemList } from '../core/problems';
-import { isToken } from '../core/tokens';
-import { bootExpression, lazyOnce } from './boot-data';
-import { isAddressOrBlock } from '../core/cidr';
-import { WeaveCluster } from './cluster';
-import { HOST_MARK } from './marks';
+import { bootExpression } from './boot-data';
+import { CLUSTER_MARK, HOST_MARK, HostBinding, hasMark } from './marks';
 import { outputId } from './names';
+import type { WeaveCluster } from './cluster';
 
 /** Flatcar channels published in the no-plan `corevm` offer. */
-export type FlatcarChannel = 'stable' | 'beta' | 'alpha';
-/** Every {@link FlatcarChannel}, for checking a channel given at runtime. */
-export const FLATCAR_CHANNELS: readonly FlatcarChannel[] = ['stable', 'beta', 'alpha'];
-
-/**
- * The Azure Marketplace image Flatcar VMs are created from. The `corevm`
- * offer needs no marketplace plan, so VMs deploy without accepting terms.
- */
-export const FLATCAR_IMAGE = {
-  /** Marketplace publisher of Flatcar. */
-  publisher: 'kinvolk',
-  /** Marketplace offer; the SKU is `<channel>-gen2`. */
-  offer: 'flatcar-container-linux-corevm-amd64',
-} as const;
+export type FlatcarChannel = (typeof FLATCAR_CHANNELS)[number];
 
 /** How Terraform reaches a dedicated server. */
 export interface DedicatedSshOptions {
@@ -134,12 +128,13 @@ export class WeaveHost extends Construct {
   readonly provisioner?: NullResource;
   /** Address Azure NSGs admit for a dedicated host. */
   readonly publicAddress?: string;
-  /** This host's bridge address (`a.b.c.d/n`), resolved at synth. */
-  readonly bridgeAddress: string;
   private readonly props: WeaveHostProps;
+  private readonly bridgeOutput: TerraformOutput;
+  private planned?: string;
+  private bridgeToken?: string;
 
   constructor(scope: WeaveCluster, id: string, props: WeaveHostProps = {}) {
-    if (!WeaveCluster.isWeaveCluster(scope)) {
+    if (!hasMark(scope, CLUSTER_MARK)) {
       throw new Error(`WeaveHost ${id}: its scope must be a WeaveCluster, got ${(scope as Construct)?.node?.path ?? String(scope)}. Fix: new WeaveHost(cluster, '${id}', {...}).`);
     }
     scope.network._assertOpen(`WeaveHost ${id}`);
@@ -149,18 +144,17 @@ export class WeaveHost extends Construct {
     this.props = props;
     this.hostName = props.hostName ?? id;
     this.publicAddress = scope.kind === 'dedicated' ? props.publicAddress ?? props.ssh?.host : undefined;
-    const network = scope.network;
-    this.bridgeAddress = lazyOnce(() => network.bootData(this.hostName).plan.bridgeAddress);
 
-    if (scope.kind === 'azure' && scope.azure) {
-      this.azure = this.buildAzure(scope);
+    if (scope.kind === 'azure' && scope.refs) {
+      this.azure = this.buildAzure(scope, scope.refs);
     } else if (scope.kind === 'dedicated' && props.ssh) {
       this.provisioner = this.buildDedicated(props.ssh);
     }
-    new TerraformOutput(this, 'bridge-address', {
-      value: this.bridgeAddress,
+    this.bridgeOutput = new TerraformOutput(this, 'bridge-address', {
+      value: '',
       description: `Weave bridge address of host ${this.hostName}`,
-    }).overrideLogicalId(outputId(network, this.hostName, 'bridge_address'));
+    });
+    this.bridgeOutput.overrideLogicalId(outputId(scope.network, this.hostName, 'bridge_address'));
   }
 
   /**
@@ -168,60 +162,80 @@ export class WeaveHost extends Construct {
    * one `node_modules` tree, where `instanceof` would not.
    */
   static isWeaveHost(x: unknown): x is WeaveHost {
-    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[HOST_MARK] === true;
+    return hasMark(x, HOST_MARK);
   }
 
-  /** @internal */
-  spec(): HostSpec {
+  /** The hosts of a cluster, in declaration order. */
+  static of(cluster: WeaveCluster): WeaveHost[] {
+    return cluster.node.children.filter((c): c is WeaveHost => hasMark(c, HOST_MARK));
+  }
+
+  /**
+   * This host's bridge address (`a.b.c.d/n`). Decided when the network is
+   * built at synth; read before that, it is a token that resolves then.
+   */
+  get bridgeAddress(): string {
+    if (this.planned) return this.planned;
+    return (this.bridgeToken ??= Lazy.stringValue({ produce: () => this.planned }));
+  }
+
+  /** @internal The host as the pure core sees it. */
+  _spec(): HostSpec {
+    const p = this.props;
     return {
       path: this.node.path,
       name: this.hostName,
-      bridgeAddress: this.props.bridgeAddress,
-      sshHost: this.props.ssh?.host,
+      bridgeAddress: p.bridgeAddress,
+      sshHost: p.ssh?.host,
+      publicAddress: this.publicAddress,
+      hasSshPublicKey: !!(p.sshPublicKey ?? this.cluster.sshPublicKey),
+      given: p as Record<string, unknown>,
     };
   }
 
-  /** @internal */
-  collectProblems(problems: ProblemList): void {
-    const p = this.props;
-    const path = this.node.path;
-    if (this.cluster.kind === 'azure') {
-      if (!(p.sshPublicKey ?? this.cluster.sshPublicKey)) {
-        problems.add('azure-no-ssh-key', path, 'sshPublicKey', undefined,
-          'is required: Flatcar VMs allow key login only', 'set sshPublicKey on the host, its cluster or the network (a variable works)');
+  /** @internal Receives its plan and boot document, and fills in the resources' values. */
+  _bind(binding: HostBinding): void {
+    const { host, sharedEnvRef } = binding;
+    this.planned = host.plan.bridgeAddress;
+    this.bridgeOutput.value = host.plan.bridgeAddress;
+    const expr = bootExpression(host.boot, sharedEnvRef);
+    const vm = this.azure?.virtualMachine;
+    if (vm) {
+      // Static per host: settings that change when the network grows are
+      // kept out of it (see userData), so growth never replaces a VM.
+      vm.customData = `\${base64encode(${expr})}`;
+      // The host env file (peers, IPAM mode, bridge address): no secrets,
+      // updated in place, re-read by weave-host-env.service on every start.
+      // Ignition VMs get none: Ignition would read it instead of custom data.
+      if (host.userData !== undefined) vm.userData = host.userData;
+      if (host.format === 'ignition') {
+        // Ignition applies custom data on first boot only; a change could
+        // only take effect by replacing the VM, which must be deliberate.
+        // The network's boot generation replaces them when the password or
+        // a network-wide setting changes.
+        vm.lifecycle = { ignoreChanges: ['custom_data'], replaceTriggeredBy: [binding.bootGeneration!] };
       }
-      if (p.flatcarChannel !== undefined && !FLATCAR_CHANNELS.includes(p.flatcarChannel)) {
-        problems.add('flatcar-channel-unknown', path, 'flatcarChannel', p.flatcarChannel,
-          'is not a Flatcar channel with a no-plan Azure image', `use one of ${FLATCAR_CHANNELS.join(', ')}`);
-      }
-      if (p.osDiskSizeGb !== undefined && (!Number.isInteger(p.osDiskSizeGb) || p.osDiskSizeGb < 30 || p.osDiskSizeGb > 4095)) {
-        problems.add('os-disk-size', path, 'osDiskSizeGb', p.osDiskSizeGb,
-          'is not a whole number of GB from 30 (the image size) to 4095', 'leave it out or give e.g. 64');
-      }
-      if (p.ssh !== undefined || p.publicAddress !== undefined) {
-        problems.add('azure-dedicated-option', path, p.ssh !== undefined ? 'ssh' : 'publicAddress', p.ssh ?? p.publicAddress,
-          'only applies to hosts in dedicated clusters', 'remove it; Azure hosts are reached through the cluster load balancer');
-      }
-    } else if (this.cluster.kind === 'dedicated') {
-      for (const key of ['vmSize', 'sshPublicKey', 'osDiskType', 'osDiskSizeGb', 'flatcarChannel', 'imageVersion'] as const) {
-        if (p[key] !== undefined) {
-          problems.add('dedicated-vm-option', path, key, p[key], 'only applies to Azure VMs', `remove ${key}`);
-        }
-      }
-      const addr = this.publicAddress;
-      if (addr !== undefined && !isToken(addr) && !isAddressOrBlock(addr)) {
-        problems.add('public-address-invalid', path, 'publicAddress', addr,
-          'is not an IPv4 address or CIDR block, which Azure NSG rules need',
-          'set publicAddress to the server\'s public IPv4 address (ssh.host may stay a name)');
-      }
-      if (p.ssh?.port !== undefined && (!Number.isInteger(p.ssh.port) || p.ssh.port < 1 || p.ssh.port > 65535)) {
-        problems.add('ssh-port-invalid', path, 'ssh.port', p.ssh.port, 'is not a TCP port', 'use 22 or the port your server listens on');
-      }
+    }
+    const res = this.provisioner;
+    if (res) {
+      // Re-run whenever anything in the script, the password included, changes.
+      res.triggers = { host: this.props.ssh!.host, config: `\${sha256(${expr})}` };
+      const apply = `${STAGING_DIR}/apply.sh`;
+      res.provisioners = [
+        // A private staging directory: the script holds the password.
+        { type: 'remote-exec', inline: [`rm -rf ${STAGING_DIR}`, `mkdir -m 0700 ${STAGING_DIR}`] },
+        { type: 'file', content: `\${${expr}}`, destination: apply },
+        {
+          type: 'remote-exec',
+          inline: [
+            `if [ "$(id -u)" = 0 ]; then bash ${apply}; else sudo -n bash ${apply}; fi; rc=$?; rm -rf ${STAGING_DIR}; exit $rc`,
+          ],
+        },
+      ];
     }
   }
 
-  private buildAzure(cluster: WeaveCluster): AzureHostResources {
-    const az = cluster.refs!;
+  private buildAzure(cluster: WeaveCluster, az: NonNullable<WeaveCluster['refs']>): AzureHostResources {
     const p = this.props;
     const provider = cluster.provider;
     const network = cluster.network;
@@ -247,15 +261,16 @@ export class WeaveHost extends Construct {
       // Loaded only when SSH NAT is wanted: module loading is most of a small synth.
       const { LbNatRule } = require('@cdktf/provider-azurerm/lib/lb-nat-rule') as typeof import('@cdktf/provider-azurerm/lib/lb-nat-rule');
       const { NetworkInterfaceNatRuleAssociation } = require('@cdktf/provider-azurerm/lib/network-interface-nat-rule-association') as typeof import('@cdktf/provider-azurerm/lib/network-interface-nat-rule-association');
-      const index = cluster.hosts.indexOf(this);
+      // Hosts are declared in order, so this one's position is the count so far.
+      const index = cluster.node.children.filter((c) => hasMark(c, HOST_MARK)).indexOf(this);
       const nat = new LbNatRule(this, 'ssh-nat', {
         provider,
         resourceGroupName: az.resourceGroupName,
         loadbalancerId: az.loadBalancerId,
         name: `ssh-${this.hostName}`,
         protocol: 'Tcp',
-        frontendIpConfigurationName: cluster.lbFrontendName(),
-        frontendPort: cluster.sshPort(index),
+        frontendIpConfigurationName: cluster._lbFrontendName(),
+        frontendPort: cluster._sshPort(index),
         backendPort: 22,
       });
       new NetworkInterfaceNatRuleAssociation(this, 'ssh-nat-assoc', {
@@ -265,80 +280,48 @@ export class WeaveHost extends Construct {
         natRuleId: nat.id,
       });
       new TerraformOutput(this, 'ssh', {
-        value: `ssh -p ${cluster.sshPort(index)} core@${az.fqdn}`,
+        value: `ssh -p ${cluster._sshPort(index)} ${DEFAULT_ADMIN_USER}@${az.fqdn}`,
         description: `SSH command for host ${this.hostName}`,
       }).overrideLogicalId(outputId(network, this.hostName, 'ssh'));
     }
-    const ignition = network.bootFormat === 'ignition';
     const virtualMachine = new LinuxVirtualMachine(this, 'vm', {
       ...common,
       name: this.hostName,
       computerName: this.hostName,
-      size: p.vmSize ?? 'Standard_D2s_v5',
-      adminUsername: 'core',
+      size: p.vmSize ?? DEFAULT_VM_SIZE,
+      adminUsername: DEFAULT_ADMIN_USER,
       disablePasswordAuthentication: true,
-      adminSshKey: [{ username: 'core', publicKey: (p.sshPublicKey ?? cluster.sshPublicKey)! }],
+      adminSshKey: [{ username: DEFAULT_ADMIN_USER, publicKey: (p.sshPublicKey ?? cluster.sshPublicKey)! }],
       networkInterfaceIds: [nicId],
       osDisk: {
         caching: 'ReadWrite',
-        storageAccountType: p.osDiskType ?? 'StandardSSD_LRS',
+        storageAccountType: p.osDiskType ?? DEFAULT_OS_DISK_TYPE,
         diskSizeGb: p.osDiskSizeGb,
       },
       sourceImageReference: {
         ...FLATCAR_IMAGE,
-        sku: `${p.flatcarChannel ?? 'stable'}-gen2`,
-        version: p.imageVersion ?? 'latest',
+        sku: `${p.flatcarChannel ?? DEFAULT_FLATCAR_CHANNEL}-gen2`,
+        version: p.imageVersion ?? DEFAULT_IMAGE_VERSION,
       },
-      // Static per host: settings that change when the network grows are
-      // kept out of it (see userData), so growth never replaces a VM.
-      customData: lazyOnce(() => `\${base64encode(${bootExpression(network.bootData(this.hostName).boot, (slot) => network.secretRef(slot))})}`),
-      // The host env file (peers, IPAM mode, bridge address): no secrets,
-      // updated in place, re-read by weave-host-env.service on every start.
-      // Empty for Ignition, which would otherwise read it instead of custom data.
-      userData: ignition ? undefined : lazyOnce(() => network.bootData(this.hostName).userData!),
       bootDiagnostics: {},
       // The first boot downloads weave through the load balancer's outbound rule.
       dependsOn: [poolMembership],
-      // Ignition applies custom data on first boot only; a change could
-      // only take effect by replacing the VM, which must be deliberate.
-      // The network's boot generation replaces them when the password or a
-      // network-wide setting changes.
-      lifecycle: ignition ? { ignoreChanges: ['custom_data'], replaceTriggeredBy: [network.bootGenerationAddress!] } : undefined,
     });
     return { networkInterface, virtualMachine };
   }
 
   private buildDedicated(ssh: DedicatedSshOptions): NullResource {
-    const network = this.cluster.network;
-    let expr: string | undefined;
-    const render = () => (expr ??= bootExpression(network.bootData(this.hostName).boot, (slot) => network.secretRef(slot)));
-    const script = lazyOnce(() => `\${${render()}}`);
-    const user = ssh.user ?? 'core';
-    const apply = `${STAGING_DIR}/apply.sh`;
-    return new NullResource(this, 'provision', {
-      triggers: {
-        host: ssh.host,
-        // Re-run whenever anything in the script, the password included, changes.
-        config: lazyOnce(() => `\${sha256(${render()})}`),
-      },
+    // Loaded only for dedicated servers: module loading is most of a small synth.
+    const { Resource } = require('@cdktf/provider-null/lib/resource') as typeof import('@cdktf/provider-null/lib/resource');
+    return new Resource(this, 'provision', {
+      triggers: { host: ssh.host },
       connection: {
         type: 'ssh' as const,
         host: ssh.host,
-        user,
-        port: ssh.port ?? 22,
+        user: ssh.user ?? DEFAULT_ADMIN_USER,
+        port: ssh.port ?? DEFAULT_SSH_PORT,
         ...(ssh.privateKey !== undefined ? { privateKey: ssh.privateKey } : { agent: 'true' }),
       },
-      provisioners: [
-        // A private staging directory: the script holds the password.
-        { type: 'remote-exec', inline: [`rm -rf ${STAGING_DIR}`, `mkdir -m 0700 ${STAGING_DIR}`] },
-        { type: 'file', content: script, destination: apply },
-        {
-          type: 'remote-exec',
-          inline: [
-            `if [ "$(id -u)" = 0 ]; then bash ${apply}; else sudo -n bash ${apply}; fi; rc=$?; rm -rf ${STAGING_DIR}; exit $rc`,
-          ],
-        },
-      ],
     });
   }
 }

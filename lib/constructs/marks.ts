@@ -1,5 +1,62 @@
 // Brand symbols instead of instanceof: two copies of this package in one
-// node_modules tree must still recognise each other's constructs.
+// node_modules tree must still recognise each other's constructs. The
+// interfaces are what the network needs from its members, so network,
+// cluster and host never import each other's modules in a circle.
+import { IConstruct } from 'constructs';
+import type { HostBuild } from '../core/build';
+import type { ClusterSpec, HostSpec } from '../core/model';
+
 export const NETWORK_MARK = Symbol.for('cdktf-weave-azure.WeaveNetwork');
 export const CLUSTER_MARK = Symbol.for('cdktf-weave-azure.WeaveCluster');
 export const HOST_MARK = Symbol.for('cdktf-weave-azure.WeaveHost');
+
+const marked = (x: unknown, mark: symbol): boolean =>
+  typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[mark] === true;
+
+/** What a cluster receives once the network is built. */
+export interface ClusterBinding {
+  /** Addresses its NSG admits on Weave's ports: other clusters' egress IPs and dedicated servers. */
+  readonly peerSources: readonly string[];
+}
+
+/** What a host receives once the network is built. */
+export interface HostBinding {
+  /** Its plan and rendered boot document. */
+  readonly host: HostBuild;
+  /** `local.<name>` holding base64 of the shared env file (the password's only way in). */
+  readonly sharedEnvRef: string;
+  /** Address of the resource that replaces first-boot-only VMs on a network-wide change. */
+  readonly bootGeneration?: string;
+}
+
+/** The network's view of a cluster. */
+export interface NetworkCluster extends IConstruct {
+  _spec(hosts: HostSpec[]): ClusterSpec;
+  _publicAddressRef(): string | undefined;
+  _bind(binding: ClusterBinding): void;
+}
+
+/** The network's view of a host. */
+export interface NetworkHost extends IConstruct {
+  _spec(): HostSpec;
+  _bind(binding: HostBinding): void;
+}
+
+/** A cluster with its hosts, in declaration order. */
+export interface ClusterMember {
+  readonly cluster: NetworkCluster;
+  readonly hosts: readonly NetworkHost[];
+}
+
+/** The clusters of a network and their hosts, in declaration order. */
+export function clusterMembers(network: IConstruct): ClusterMember[] {
+  return network.node.children
+    .filter((c) => marked(c, CLUSTER_MARK))
+    .map((c) => ({
+      cluster: c as NetworkCluster,
+      hosts: c.node.children.filter((h) => marked(h, HOST_MARK)) as NetworkHost[],
+    }));
+}
+
+/** Whether `x` carries `mark`. */
+export const hasMark = marked;

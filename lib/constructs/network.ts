@@ -1,21 +1,23 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Annotations, DataResource, Fn, ISynthesisSession, Lazy, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
-// Not exported from the cdktf root in 0.21; the hook that writes the diagram.
-import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
-import { Construct } from 'constructs';
-import { renderMermaid } from '../core/diagram';
-import { BootFormat, HostEnvSource, NetworkPlan, NetworkSpec, Problem, ProblemList, WeaveConfigError } from '../core';
-import { buildBootConfig, renderUserData, sharedEnvContent } from '../core/boot';
-import { DEFAULT_RELEASE, HostPlan, WeaveRelease } from '../core/model';
-import { planNetwork } from '../core/plan';
-import { cloudConfigByName, renderBoot } from '../core/render';
-import { RenderedBoot, SecretSlot, filledSize } from '../core/render/rendered';
+import { Annotations, Aspects, DataResource, Fn, IAspect, TerraformLocal, TerraformOutput, TerraformVariable } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { NetworkBuild, buildNetwork } from '../core/build';
+import {
+  DEFAULT_BRIDGE_RANGE,
+  DEFAULT_DNS_DOMAIN,
+  DEFAULT_IPALLOC_RANGE,
+  DEFAULT_RELEASE,
+  DEFAULT_WANTED_BY,
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  releaseScriptUrl,
+} from '../core/defaults';
+import { NetworkPlan, NetworkSpec, WeaveRelease } from '../core/model';
+import { Problem, WeaveConfigError } from '../core/problems';
 import { isToken } from '../core/tokens';
-import type { WeaveCluster } from './cluster';
-import type { WeaveHost } from './host';
-import { CLUSTER_MARK, NETWORK_MARK } from './marks';
+import { resolveText, writeBesideStack } from './artifacts';
+import { renderMermaid, topologyView } from '../core/diagram';
+import { renderTopologySvg } from '../core/diagram-svg';
+import { ClusterMember, NETWORK_MARK, clusterMembers } from './marks';
 import { tfName } from './names';
 
 /** Which Weave Net build the hosts install. */
@@ -27,7 +29,7 @@ export interface WeaveReleaseOptions {
   readonly version?: string;
   /**
    * URL of the `weave` script for that version.
-   * @default 'https://github.com/rajch/weave/releases/download/v2.9.0/weave'
+   * @default 'https://github.com/rajch/weave/releases/download/v<version>/weave'
    */
   readonly scriptUrl?: string;
   /**
@@ -107,10 +109,10 @@ export interface WeaveNetworkProps {
    */
   readonly wantedBy?: string[];
   /**
-   * How Azure VMs receive their boot config: coreos-cloudinit `#cloud-config`
-   * (re-applied every boot; host settings live in user data and update in
-   * place) or Ignition spec 3.3 (first boot only; the VM ignores later
-   * changes to its custom data).
+   * How Azure VMs receive their boot config, unless their cluster says
+   * otherwise: coreos-cloudinit `#cloud-config` (re-applied every boot; host
+   * settings live in user data and update in place) or Ignition spec 3.3
+   * (first boot only; the VM ignores later changes to its custom data).
    * @default 'cloud-config'
    */
   readonly bootFormat?: AzureBootFormat;
@@ -122,54 +124,32 @@ export interface WeaveNetworkProps {
   readonly sshPublicKey?: string;
 }
 
-/** Everything rendered for one host. */
-export interface HostBootData {
-  /** What the planner decided for the host: peers, IPAM role, bridge address. */
-  readonly plan: HostPlan;
-  /** The boot document for the host's delivery path (VM custom data or SSH script). */
-  readonly boot: RenderedBoot;
-  /**
-   * Azure user data (the host env file), when the host env travels that way.
-   * Base64-encoded, ready for the VM's `user_data`.
-   * @default - none; dedicated hosts and Ignition VMs get the env file inside `boot`
-   */
-  readonly userData?: string;
-}
-
-/** Azure's limit on custom data, in bytes after decoding. */
-export const CUSTOM_DATA_LIMIT = 65536;
-/** Longest password the size check allows for (the variable enforces it). */
-export const MAX_PASSWORD_LENGTH = 256;
-
 /**
  * Root of one Weave mesh. Declare `WeaveCluster`s inside it, in order, and
  * `WeaveHost`s inside those; the network derives peers, IPAM counts, bridge
  * addresses and boot configs from that order at synth time.
+ *
+ * Data flows one way: clusters and hosts declare themselves and create their
+ * Terraform resources; before synthesis an aspect checks and plans the whole
+ * network once in the pure core, then hands each cluster and host its
+ * values.
  */
 export class WeaveNetwork extends Construct {
   /** The password expression every host's shared env file is built from. */
   readonly password: string;
   /** The variable created for the password, unless one was passed in. */
   readonly passwordVariable?: TerraformVariable;
-  /** How the network's Azure VMs receive their boot config; dedicated hosts always get a script. */
+  /** Default boot format of the network's Azure VMs; dedicated hosts always get a script. */
   readonly bootFormat: AzureBootFormat;
   /** Default SSH public key for Azure VMs whose cluster and host give none. */
   readonly sshPublicKey?: string;
   private readonly props: WeaveNetworkProps;
-  /** `local.<name>`: base64 of the shared env file, password included, computed by Terraform. */
-  private readonly sharedEnvRef: string;
-  /**
-   * @internal With Ignition, VMs ignore custom data changes; this resource
-   * changes when the password or network-wide settings do, and replaces them.
-   */
-  readonly bootGeneration?: DataResource;
-  /**
-   * @internal `terraform_data.<name>` of {@link bootGeneration}, as plain text:
-   * cdktf 0.21 writes a resource given to `replaceTriggeredBy` as `${...}`,
-   * which Terraform rejects there (hashicorp/terraform-cdk#3196).
-   */
-  readonly bootGenerationAddress?: string;
-  private planned?: { plan: NetworkPlan; hosts: Map<string, HostBootData> };
+  private readonly sharedEnv: TerraformLocal;
+  private readonly consensusOutput: TerraformOutput;
+  // The build until the network is bound; afterwards only the plan, so the
+  // rendered documents (held by the resources) are not kept twice.
+  private built?: NetworkBuild | { plan: NetworkPlan };
+  private bound = false;
 
   constructor(scope: Construct, id: string, props: WeaveNetworkProps = {}) {
     super(scope, id);
@@ -196,8 +176,8 @@ export class WeaveNetwork extends Construct {
         validation: [
           {
             // The value lands unquoted in a systemd EnvironmentFile.
-            condition: `\${length(var.${name}) >= 12 && length(var.${name}) <= ${MAX_PASSWORD_LENGTH} && can(regex("^[!-~]+$", var.${name})) && !can(regex("[\\"'\\\\\\\\]", var.${name}))}`,
-            errorMessage: `The Weave password must be 12-${MAX_PASSWORD_LENGTH} printable ASCII characters without spaces, quotes or backslashes.`,
+            condition: `\${length(var.${name}) >= ${MIN_PASSWORD_LENGTH} && length(var.${name}) <= ${MAX_PASSWORD_LENGTH} && can(regex("^[!-~]+$", var.${name})) && !can(regex("[\\"'\\\\\\\\]", var.${name}))}`,
+            errorMessage: `The Weave password must be ${MIN_PASSWORD_LENGTH}-${MAX_PASSWORD_LENGTH} printable ASCII characters without spaces, quotes or backslashes.`,
           },
         ],
       });
@@ -205,56 +185,25 @@ export class WeaveNetwork extends Construct {
       this.password = this.passwordVariable.stringValue;
     }
     // One Terraform expression joins the password into the shared env file;
-    // every host's boot document refers to it by name.
-    const sharedEnv = new TerraformLocal(this, 'shared-env', Lazy.stringValue({
-      produce: () => {
-        const c = sharedEnvContent(this.plan());
-        return Fn.base64encode(Fn.join('', [c.before, this.password, c.after]));
-      },
-    }));
-    const localName = `${tfName(id)}_shared_env_b64`;
-    sharedEnv.overrideLogicalId(localName);
-    this.sharedEnvRef = `local.${localName}`;
-
-    if (this.bootFormat === 'ignition') {
-      // Hosts that only read their config on first boot must be rebuilt when
-      // the password or a network-wide setting changes, or they would keep
-      // the old key and split off. Per-host values that change when the
-      // network grows are left out, so growth still replaces nothing.
-      this.bootGenerationAddress = `terraform_data.${tfName(id)}_boot_generation`;
-      this.bootGeneration = new DataResource(this, 'boot-generation', {
-        triggersReplace: {
-          settings: Lazy.stringValue({
-            produce: () => {
-              const p = this.plan();
-              const digest = createHash('sha256')
-                .update(JSON.stringify([p.commonLaunchArgs, p.sharedEnv, p.spec.release, p.spec.wantedBy]))
-                .digest('hex');
-              return `\${sha256(join("|", ["${digest}", ${this.sharedEnvRef}]))}`;
-            },
-          }),
-        },
-      });
-      this.bootGeneration.overrideLogicalId(`${tfName(id)}_boot_generation`);
-    }
-
-    // A picture beside the stack's cdk.tf.json: clusters, hosts, bridge
-    // addresses and peer links, as Mermaid source (`npm run diagrams` turns
-    // it into SVG).
-    addCustomSynthesis(this, {
-      onSynthesize: (session: ISynthesisSession) => {
-        const stack = TerraformStack.of(this);
-        const dir = join(session.outdir, session.manifest.forStack(stack).workingDirectory);
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, `${id}.topology.mmd`), renderMermaid(this.plan(), this.node.path));
-      },
-    });
-    // Also what makes a network without hosts get validated: resolving this
-    // output plans the network.
-    new TerraformOutput(this, 'consensus', {
-      value: Lazy.numberValue({ produce: () => this.plan().consensus }),
+    // every host's boot document refers to it by name. Its text is filled in
+    // when the network is built.
+    this.sharedEnv = new TerraformLocal(this, 'shared-env', '');
+    this.sharedEnv.overrideLogicalId(`${tfName(id)}_shared_env_b64`);
+    this.consensusOutput = new TerraformOutput(this, 'consensus', {
+      value: 0,
       description: `IPAM consensus count (bootstrap hosts) of Weave network ${this.node.path}`,
-    }).overrideLogicalId(`${tfName(id)}_consensus`);
+    });
+    this.consensusOutput.overrideLogicalId(`${tfName(id)}_consensus`);
+
+    // The explicit hook: cdktf runs aspects before it validates and writes
+    // the stack (and `Testing.synth` runs them too).
+    Aspects.of(this).add(new BuildNetwork(this));
+    // A picture beside the stack's cdk.tf.json, from the same build, as
+    // Mermaid text and as SVG that any viewer shows.
+    writeBesideStack(this, (stack) => {
+      const view = topologyView(this.plan(), { title: this.node.path, resolve: (v) => resolveText(stack, v) });
+      return { [`${id}.topology.mmd`]: renderMermaid(view), [`${id}.topology.svg`]: renderTopologySvg(view) };
+    });
   }
 
   /**
@@ -265,126 +214,112 @@ export class WeaveNetwork extends Construct {
     return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[NETWORK_MARK] === true;
   }
 
-  /** The clusters, in declaration order. */
-  get clusters(): WeaveCluster[] {
-    return this.node.children.filter((c) => (c as unknown as Record<symbol, unknown>)[CLUSTER_MARK] === true) as unknown as WeaveCluster[];
+  /**
+   * The network's plan: peers, IPAM roles and bridge addresses of every host.
+   * Available once synthesis has started (it is made by the network's
+   * aspect); before that it checks and plans the declaration on demand.
+   */
+  plan(): NetworkPlan {
+    return this.build().plan;
   }
 
-  /** Every host, in global declaration order. */
-  get hosts(): WeaveHost[] {
-    return this.clusters.flatMap((c) => c.hosts);
+  /** @internal Checks, plans and renders once, then hands every cluster and host its part. */
+  _build(): void {
+    if (this.bound) return;
+    const members = clusterMembers(this);
+    const build = this.build(members) as NetworkBuild;
+    this.bound = true;
+    this.built = { plan: build.plan };
+    this.sharedEnv.expression = Fn.base64encode(Fn.join('', [build.sharedEnv.before, this.password, build.sharedEnv.after]));
+    this.consensusOutput.value = build.plan.consensus;
+    const sharedEnvRef = `local.${tfName(this.node.id)}_shared_env_b64`;
+    let bootGeneration: string | undefined;
+    if (build.clusters.some((c) => c.format === 'ignition')) {
+      // Hosts that only read their config on first boot must be rebuilt when
+      // the password or a network-wide setting changes, or they would keep
+      // the old key and split off. Per-host values that change when the
+      // network grows are left out, so growth still replaces nothing.
+      const name = `${tfName(this.node.id)}_boot_generation`;
+      new DataResource(this, 'boot-generation', {
+        triggersReplace: { settings: `\${sha256(join("|", ["${build.settingsDigest}", ${sharedEnvRef}]))}` },
+      }).overrideLogicalId(name);
+      // Plain text: cdktf 0.21 writes a resource given to `replaceTriggeredBy`
+      // as `${...}`, which Terraform rejects there (hashicorp/terraform-cdk#3196).
+      bootGeneration = `terraform_data.${name}`;
+    }
+    const publicAddresses = members.map((m) => m.cluster._publicAddressRef());
+    build.clusters.forEach((cb, i) => {
+      const { cluster, hosts } = members[i];
+      cluster._bind({
+        peerSources: [...cb.peerClusters.map((j) => publicAddresses[j]!), ...cb.peerAddresses],
+      });
+      hosts.forEach((host, k) => {
+        const hb = build.hosts[build.plan.clusters[i].hosts[k].index];
+        host._bind({ host: hb, sharedEnvRef, bootGeneration: hb.format === 'ignition' ? bootGeneration : undefined });
+      });
+    });
   }
 
-  /** The declaration as the pure planner sees it. */
-  spec(): NetworkSpec {
+  private build(members = clusterMembers(this)): NetworkBuild | { plan: NetworkPlan } {
+    return (this.built ??= buildNetwork(this.spec(members)));
+  }
+
+  private spec(members: readonly ClusterMember[]): NetworkSpec {
     const p = this.props;
     const r = p.release ?? {};
     const release: WeaveRelease = {
       version: r.version ?? DEFAULT_RELEASE.version,
-      scriptUrl: r.scriptUrl ?? (r.version && r.version !== DEFAULT_RELEASE.version
-        ? `https://github.com/rajch/weave/releases/download/v${r.version}/weave`
-        : DEFAULT_RELEASE.scriptUrl),
+      scriptUrl: r.scriptUrl ?? releaseScriptUrl(r.version ?? DEFAULT_RELEASE.version),
       sha256: r.sha256,
       imageOwner: r.imageOwner ?? DEFAULT_RELEASE.imageOwner,
     };
     return {
       path: this.node.path,
-      ipallocRange: p.ipallocRange ?? '10.2.0.0/16',
-      bridgeRange: p.bridgeRange ?? '10.1.0.0/16',
-      dnsDomain: p.dns === false ? false : p.dnsDomain ?? 'weave.local.',
+      ipallocRange: p.ipallocRange ?? DEFAULT_IPALLOC_RANGE,
+      bridgeRange: p.bridgeRange ?? DEFAULT_BRIDGE_RANGE,
+      dnsDomain: p.dns === false ? false : p.dnsDomain ?? DEFAULT_DNS_DOMAIN,
       release,
       bootstrapSize: p.bootstrapSize,
-      wantedBy: p.wantedBy ?? ['multi-user.target'],
+      wantedBy: p.wantedBy ?? [...DEFAULT_WANTED_BY],
       proxy: p.proxy ?? true,
       plugin: p.plugin ?? true,
-      clusters: this.clusters.map((c) => c.spec()),
+      bootFormat: p.bootFormat,
+      clusters: members.map((m) => m.cluster._spec(m.hosts.map((h) => h._spec()))),
     };
-  }
-
-  /**
-   * Plans and renders every host once, validating the whole declaration
-   * first. Runs on the first synth-time read and is cached; it throws a
-   * `WeaveConfigError` listing every problem.
-   */
-  plan(): NetworkPlan {
-    return this.prepare().plan;
-  }
-
-  /**
-   * @internal The `local.<name>` that fills a secret slot of a boot document.
-   * Every slot holds the shared env file; anything else is a library bug.
-   */
-  secretRef(slot: SecretSlot): string {
-    const expected = sharedEnvContent(this.plan());
-    if (slot.content.before !== expected.before || slot.content.after !== expected.after) {
-      throw new Error(`${this.node.path}: boot document has a secret slot that is not the shared env file (${slot.placeholder})`);
-    }
-    return this.sharedEnvRef;
-  }
-
-  /** Boot data for one host, by host name. */
-  bootData(hostName: string): HostBootData {
-    const data = this.prepare().hosts.get(hostName);
-    if (!data) throw new Error(`${this.node.path}: no host named ${hostName}`);
-    return data;
-  }
-
-  private prepare(): { plan: NetworkPlan; hosts: Map<string, HostBootData> } {
-    if (this.planned) return this.planned;
-    const problems = new ProblemList();
-    if (this.bootFormat !== 'cloud-config' && this.bootFormat !== 'ignition') {
-      problems.add('boot-format-unknown', this.node.path, 'bootFormat', this.bootFormat,
-        'is not a boot format Flatcar on Azure reads', 'use "cloud-config" (the default) or "ignition"');
-    }
-    for (const c of this.clusters) c.collectProblems(problems);
-    let plan: NetworkPlan;
-    try {
-      plan = planNetwork(this.spec());
-    } catch (e) {
-      if (e instanceof WeaveConfigError) throw new WeaveConfigError([...problems.items, ...e.problems]);
-      throw e;
-    }
-    problems.throwIfAny();
-
-    const hosts = new Map<string, HostBootData>();
-    const byName = new Map(this.hosts.map((h) => [h.hostName, h]));
-    const sizeProblems: Problem[] = [];
-    const cloudConfigFor = cloudConfigByName(plan);
-    for (const hp of plan.hosts) {
-      const azure = hp.kind === 'azure';
-      const format: BootFormat = azure ? this.bootFormat : 'script';
-      const source: HostEnvSource = azure && format === 'cloud-config' ? 'azure-imds' : 'file';
-      const boot = source === 'azure-imds'
-        ? cloudConfigFor(hp)
-        : renderBoot(buildBootConfig(plan, hp, { hostEnvSource: source }), format);
-      if (azure) {
-        const bytes = filledSize(boot, MAX_PASSWORD_LENGTH);
-        if (bytes > CUSTOM_DATA_LIMIT) {
-          sizeProblems.push({
-            code: 'custom-data-too-large',
-            path: byName.get(hp.name)?.node.path ?? hp.path,
-            field: 'customData',
-            value: `${bytes} bytes`,
-            message: `exceeds Azure's custom data limit of ${CUSTOM_DATA_LIMIT} bytes`,
-            fix: 'shorten wantedBy and other lists that are copied into every unit, or split the boot config',
-          });
-        }
-      }
-      hosts.set(hp.name, {
-        plan: hp,
-        boot,
-        userData: source === 'azure-imds' ? Buffer.from(renderUserData(hp), 'utf8').toString('base64') : undefined,
-      });
-    }
-    if (sizeProblems.length) throw new WeaveConfigError(sizeProblems);
-    this.planned = { plan, hosts };
-    return this.planned;
   }
 
   /** @internal called by hosts and clusters so late additions cannot go unplanned. */
   _assertOpen(what: string): void {
-    if (this.planned) {
+    if (this.built || this.bound) {
       throw new Error(`${what}: cannot be added to ${this.node.path} after the network was planned (synth has started). Fix: declare every cluster and host before synth.`);
     }
   }
+}
+
+/** Builds its network when cdktf visits the network's node. */
+class BuildNetwork implements IAspect {
+  constructor(private readonly network: WeaveNetwork) {}
+
+  visit(node: IConstruct): void {
+    if (node === this.network) buildAll(this.network);
+  }
+}
+
+/**
+ * Builds every network of the app at the first visit, so that a bad network
+ * in a later stack stops the synth before an earlier stack is written, and
+ * one synth reports the problems of every network at once.
+ */
+function buildAll(first: WeaveNetwork): void {
+  const networks = first.node.root.node.findAll().filter(WeaveNetwork.isWeaveNetwork);
+  const problems: Problem[] = [];
+  for (const n of networks) {
+    try {
+      n._build();
+    } catch (e) {
+      if (!(e instanceof WeaveConfigError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length) throw new WeaveConfigError(problems);
 }

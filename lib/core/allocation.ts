@@ -6,6 +6,7 @@
 // this module decides, serializes, parses and diffs it, and never touches a
 // file itself (the constructs do the IO).
 import { Cidr, contains, intToIp, isCidr, parseCidr, parseInterfaceAddress, usableHosts } from './cidr';
+import type { RetiredHost } from './diagram';
 import { NetworkSpec } from './model';
 import { Problem, ProblemList } from './problems';
 
@@ -78,14 +79,11 @@ export interface HostAssignment {
   readonly recorded: boolean;
 }
 
-/** A host that is in the record as retired: removed from the code, address still held. */
-export interface RetiredHost {
-  /** Host name. */
-  readonly name: string;
-  /** Cluster it was last declared in. */
-  readonly cluster: string;
-  /** The held bridge address. */
-  readonly bridgeAddress: string;
+/**
+ * A host that is in the record as retired: removed from the code, its
+ * address still held. What the topology picture draws, plus its role.
+ */
+export interface RetiredHostPlan extends RetiredHost {
   /** Whether it was a bootstrap host. */
   readonly bootstrap: boolean;
 }
@@ -124,7 +122,7 @@ export interface Allocation {
   readonly rootCluster: number;
   /** Per cluster (by index), the index within the cluster of its anchor host. */
   readonly anchors: readonly number[];
-  readonly retired: readonly RetiredHost[];
+  readonly retired: readonly RetiredHostPlan[];
   readonly record: AllocationRecord;
   readonly changes: readonly AllocationChange[];
 }
@@ -140,7 +138,7 @@ export interface AllocationResult {
   /** Cluster name → the host its other hosts dial. */
   readonly anchors: Readonly<Record<string, string>>;
   /** Hosts in the record that the code no longer declares. */
-  readonly retired: readonly RetiredHost[];
+  readonly retired: readonly RetiredHostPlan[];
   /**
    * The record to keep; `undefined` when there are problems (keep the old one).
    * @default - none when problems were found

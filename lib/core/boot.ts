@@ -1,6 +1,8 @@
 // Host plan → boot configuration: the files and systemd units that bring
 // Weave up on Flatcar on first boot and on every reboot. One model, rendered
 // to cloud-config, Ignition or an SSH install script elsewhere.
+import { IMDS_USER_DATA_URL, WEAVE_BIN, WEAVE_DOCS_URL } from './defaults';
+import { launchArgs } from './launch';
 import { HostPlan, NetworkPlan } from './model';
 
 /** File content that embeds the network password: `before + password + after`. */
@@ -85,11 +87,8 @@ export interface BootOptions {
   readonly hostEnvSource: HostEnvSource;
 }
 
-export const WEAVE_BIN = '/opt/bin/weave';
 export const DOCKER_DROP_IN = '10-weave-min-api.conf';
 export const NETWORKD_FILE = '/etc/systemd/network/50-weave.network';
-export const IMDS_USER_DATA_URL =
-  'http://169.254.169.254/metadata/instance/compute/userData?api-version=2021-01-01&format=text';
 /**
  * First line of the user data. Ignition on Azure reads IMDS user data before
  * custom data and stops the boot on anything it cannot parse, unless it looks
@@ -149,7 +148,7 @@ export function buildBootConfig(network: NetworkPlan, host: HostPlan, options: B
   const release = spec.release;
   const envFiles = [`EnvironmentFile=${host.sharedEnvPath}`, `EnvironmentFile=${host.hostEnvPath}`];
   const imds = options.hostEnvSource === 'azure-imds';
-  const docs = 'Documentation=https://github.com/rajch/weave';
+  const docs = `Documentation=${WEAVE_DOCS_URL}`;
 
   const files: BootFile[] = [
     { path: host.sharedEnvPath, mode: 0o600, content: sharedEnvContent(network) },
@@ -218,7 +217,7 @@ export function buildBootConfig(network: NetworkPlan, host: HostPlan, options: B
     Install: [`WantedBy=${UNIT.target}`],
   });
 
-  const launch = [WEAVE_BIN, 'launch', '--no-restart', ...network.commonLaunchArgs, '--ipalloc-init', '$WEAVE_IPALLOC_INIT', '$WEAVE_PEERS'];
+  const launch = [WEAVE_BIN, 'launch', ...launchArgs(network.commonLaunchArgs, '$WEAVE_IPALLOC_INIT', ['$WEAVE_PEERS'])];
   const router = unit({
     Unit: [
       'Description=Weave Net router',

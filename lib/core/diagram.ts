@@ -1,59 +1,260 @@
-// A Mermaid flowchart of a planned network: clusters as subgraphs, hosts with
-// their bridge addresses and IPAM role, retired hosts still holding an
-// address, and one arrow per peer a host dials.
-import type { RetiredHost } from './allocation';
-import { NetworkPlan } from './model';
+// What the topology picture shows, independent of how it is drawn: the
+// view type, its mapping from a plan, and the Mermaid text form. The SVG
+// form lives in diagram-svg.ts and reads the same view, so both agree.
+import { ClusterKind, NetworkPlan } from './model';
 import { isToken } from './tokens';
-
-const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
-// Mermaid labels are quoted; keep them free of quotes and Terraform tokens.
-const label = (s: string) => (isToken(s) ? '(set at deploy)' : s.replace(/["<>]/g, ''));
+import { regionName } from './validate';
 
 /**
- * A Mermaid flowchart of a planned network, for reviewing how hosts will
- * peer before deploying. Bootstrap hosts, observers and retired hosts (still
- * holding their addresses in the allocation record) are labelled and
- * coloured apart. Values only known at apply time show as `(set at deploy)`.
- * @param plan - The planned network, from {@link planNetwork}.
- * @param title - Shown in the chart's header comment; `WeaveNetwork` passes its construct path.
+ * A host's part in Weave's IPAM: `bootstrap` hosts were present when the
+ * mesh formed and share the consensus count, `observer` hosts joined later,
+ * `retired` hosts were removed from the code but keep their bridge address
+ * reserved in the allocation record.
  */
-export function renderMermaid(plan: NetworkPlan, title = 'Weave network'): string {
-  const lines = ['flowchart LR', `  %% ${label(title)}: ipalloc ${plan.commonLaunchArgs[plan.commonLaunchArgs.indexOf('--ipalloc-range') + 1]}, consensus ${plan.consensus}`];
-  const role = (bootstrap: boolean) => (bootstrap ? `bootstrap, consensus=${plan.consensus}` : 'observer');
-  const retiredNode = (r: RetiredHost) =>
-    `    ${id(`r_${r.name}`)}["${label(r.name)}<br/>${label(r.bridgeAddress)}<br/>retired, address held"]:::retired`;
-  for (const c of plan.clusters) {
-    lines.push(`  subgraph ${id(`c_${c.name}`)}["${label(c.name)} (${c.kind})"]`);
-    for (const h of c.hosts) {
-      lines.push(`    ${id(`h_${h.name}`)}["${label(h.name)}<br/>${label(h.bridgeAddress)}<br/>${role(h.bootstrap)}"]:::${h.bootstrap ? 'bootstrap' : 'observer'}`);
+export type TopologyRole = 'bootstrap' | 'observer' | 'retired';
+
+/** One host as the topology picture shows it. */
+export interface TopologyHost {
+  /** Host name; what hosts in the same network dial. */
+  readonly name: string;
+  /** Bridge address with prefix, e.g. `10.1.0.3/16`. */
+  readonly bridgeAddress: string;
+  /** Bootstrap, observer or retired. */
+  readonly role: TopologyRole;
+  /**
+   * Public or SSH address of a dedicated server.
+   * @default - none shown (Azure VMs are reached through their cluster's load balancer)
+   */
+  readonly address?: string;
+  /**
+   * What the host's `weave launch` dials: names of other hosts, a cluster's
+   * DNS name, or any other name or address (drawn as outside the network).
+   */
+  readonly peers: readonly string[];
+}
+
+/** One cluster as the topology picture shows it. */
+export interface TopologyCluster {
+  /** Cluster name. */
+  readonly name: string;
+  /**
+   * Azure VMs or dedicated servers.
+   * @default - not shown: the cluster is no longer declared and only retired hosts remain
+   */
+  readonly kind?: ClusterKind;
+  /**
+   * Azure region.
+   * @default - none shown
+   */
+  readonly region?: string;
+  /**
+   * The name other clusters dial to reach this one. For an Azure cluster it
+   * is the load balancer's public DNS name, which reaches any of its hosts;
+   * for a dedicated cluster it resolves to the first host.
+   * @default - none; peers naming it are drawn as outside the network
+   */
+  readonly dnsName?: string;
+  /** The cluster's hosts, in the order they are drawn. */
+  readonly hosts: readonly TopologyHost[];
+}
+
+/** Everything the topology picture shows, in drawing order. */
+export interface TopologyView {
+  /** First line of the picture, e.g. the network's construct path. */
+  readonly title: string;
+  /**
+   * Second line: network-wide facts.
+   * @default - none
+   */
+  readonly subtitle?: string;
+  /** The clusters, in declaration order; each becomes a column. */
+  readonly clusters: readonly TopologyCluster[];
+}
+
+/** A host that was removed from the code but whose address stays reserved. */
+export interface RetiredHost {
+  /** Host name. */
+  readonly name: string;
+  /** Name of the cluster it belonged to; a cluster no longer declared is drawn with its retired hosts only. */
+  readonly cluster: string;
+  /** The reserved bridge address, with prefix. */
+  readonly bridgeAddress: string;
+}
+
+/** What {@link topologyView} needs besides the plan. */
+export interface TopologyExtras {
+  /**
+   * First line of the picture.
+   * @default - the network's construct path (`plan.spec.path`)
+   */
+  readonly title?: string;
+  /**
+   * Hosts retired in the allocation record.
+   * @default - the plan's own `retired` (none when it was made without a record)
+   */
+  readonly retired?: readonly RetiredHost[];
+  /**
+   * Turns a value that is a Terraform token into display text; `WeaveNetwork`
+   * passes its stack's resolver so that `${var.dedicated_address}` shows as
+   * `var.dedicated_address`. Tokens it leaves unresolved show as `(set at deploy)`.
+   * @default - every token shows as `(set at deploy)`
+   */
+  readonly resolve?: (value: string) => string;
+}
+
+/** Label for a value that may be a Terraform token. */
+export function shown(value: string): string {
+  if (!isToken(value)) return value;
+  // A resolved plain reference reads well as itself; anything else (an
+  // unresolved token, a function call) is only known at apply time.
+  const ref = /^\$\{([A-Za-z_][\w.-]*(?:\[\d+\])?(?:\.[\w-]+)*)\}$/.exec(value);
+  return ref ? ref[1] : '(set at deploy)';
+}
+
+/**
+ * The topology picture's view of a planned network: each cluster's kind,
+ * region and dial name, each host's bridge address, role and (for dedicated
+ * servers) address, and what each host dials.
+ * @param plan - The planned network, from {@link planNetwork}.
+ * @param extras - Title, retired hosts and a token resolver.
+ */
+export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): TopologyView {
+  const text = (v: string) => shown(extras.resolve && isToken(v) ? extras.resolve(v) : v);
+  // A plan made with an allocation record carries its retired hosts.
+  const retired = extras.retired ?? plan.retired ?? [];
+  const retiredHosts = (cluster: string): TopologyHost[] =>
+    retired.filter((r) => r.cluster === cluster)
+      .map((r) => ({ name: r.name, bridgeAddress: text(r.bridgeAddress), role: 'retired', peers: [] }));
+  const clusters: TopologyCluster[] = plan.clusters.map((c, i) => {
+    const spec = plan.spec.clusters[i];
+    const location = spec?.location;
+    return {
+      name: c.name,
+      kind: c.kind,
+      region: c.kind === 'azure' && location !== undefined ? (isToken(location) ? text(location) : regionName(location)) : undefined,
+      dnsName: spec?.dnsName !== undefined ? text(spec.dnsName) : undefined,
+      hosts: [
+        ...c.hosts.map((h, j): TopologyHost => {
+          const ssh = c.kind === 'dedicated' ? spec?.hosts[j]?.sshHost : undefined;
+          return {
+            name: h.name,
+            bridgeAddress: text(h.bridgeAddress),
+            role: h.bootstrap ? 'bootstrap' : 'observer',
+            address: ssh === undefined ? undefined : text(ssh),
+            peers: h.peers.map(text),
+          };
+        }),
+        ...retiredHosts(c.name),
+      ],
+    };
+  });
+  // Retired hosts of clusters that are gone entirely still hold addresses.
+  const gone = [...new Set(retired.map((r) => r.cluster))].filter((n) => !plan.clusters.some((c) => c.name === n));
+  for (const name of gone) clusters.push({ name, hosts: retiredHosts(name) });
+  const range = (flag: string) => plan.commonLaunchArgs[plan.commonLaunchArgs.indexOf(flag) + 1];
+  return {
+    title: extras.title ?? plan.spec.path,
+    subtitle: `ipalloc ${text(range('--ipalloc-range'))} · bridge ${text(plan.spec.bridgeRange)} · consensus ${plan.consensus}`,
+    clusters,
+  };
+}
+
+/** The header line of a cluster: name, kind and region. */
+export function clusterCaption(c: TopologyCluster): string {
+  return [c.name, c.kind ?? 'no longer declared', c.region].filter((x) => x !== undefined).join(' · ');
+}
+
+/** The lines of a host box, first line its name. */
+export function hostLines(h: TopologyHost): string[] {
+  return [h.name, `bridge ${h.bridgeAddress}`, h.role, ...(h.address !== undefined ? [`ssh ${h.address}`] : [])];
+}
+
+/** What a dial string reaches, as both renderers draw it. */
+export type DialTarget =
+  | { readonly kind: 'host'; readonly cluster: number; readonly host: number }
+  | { readonly kind: 'endpoint'; readonly cluster: number }
+  | { readonly kind: 'external'; readonly value: string };
+
+/**
+ * Resolves a peer string: a host's name first, then a cluster's DNS name
+ * (an Azure cluster's load balancer, a dedicated cluster's first host), then
+ * a host's address; anything else is outside the network.
+ */
+export function dialTarget(view: TopologyView, peer: string): DialTarget {
+  const find = (pred: (h: TopologyHost) => boolean): DialTarget | undefined => {
+    for (const [ci, c] of view.clusters.entries()) {
+      const hi = c.hosts.findIndex(pred);
+      if (hi >= 0) return { kind: 'host', cluster: ci, host: hi };
     }
-    for (const r of c.retired) lines.push(retiredNode(r));
+    return undefined;
+  };
+  const byName = find((h) => h.name === peer && h.role !== 'retired');
+  if (byName) return byName;
+  const ci = view.clusters.findIndex((c) => c.dnsName === peer);
+  if (ci >= 0) {
+    const c = view.clusters[ci];
+    if (c.kind === 'azure') return { kind: 'endpoint', cluster: ci };
+    const first = c.hosts.findIndex((h) => h.role !== 'retired');
+    if (first >= 0) return { kind: 'host', cluster: ci, host: first };
+  }
+  return find((h) => h.address === peer && h.role !== 'retired') ?? { kind: 'external', value: peer };
+}
+
+/** The caption of an Azure cluster's load balancer box. */
+export const ENDPOINT_LINES = ['load balancer', 'any host (source-IP affinity)'];
+/** The caption of the group of dial targets the view does not declare. */
+export const OUTSIDE_CAPTION = 'not in this network';
+
+// Mermaid labels are quoted; keep them free of quotes and markup.
+const label = (s: string) => s.replace(/["<>]/g, '');
+
+/**
+ * A Mermaid flowchart of a network, for reviewing how hosts will peer before
+ * deploying. Shows the same facts as {@link renderTopologySvg}.
+ * @param network - A view from {@link topologyView}, or a plan (mapped with default extras).
+ * @param title - Replaces the view's title (`WeaveNetwork` passes its construct path); when omitted, the view's own title is used.
+ */
+export function renderMermaid(network: NetworkPlan | TopologyView, title?: string): string {
+  const base = 'spec' in network ? topologyView(network) : network;
+  const view = title === undefined ? base : { ...base, title };
+  const lines = ['flowchart LR', `  %% ${label(view.title)}${view.subtitle ? `: ${label(view.subtitle)}` : ''}`];
+  // Node ids come from positions, not names: names such as `web.1` and
+  // `web-1` are both valid and must stay two nodes.
+  const hostId = (ci: number, hi: number) => `h${ci}_${hi}`;
+  const endpointId = (ci: number) => `lb${ci}`;
+  const targets = view.clusters.flatMap((c) => c.hosts.flatMap((h) => h.peers.map((p) => dialTarget(view, p))));
+  const outside = [...new Set(targets.flatMap((t) => (t.kind === 'external' ? [t.value] : [])))];
+  const retired: string[] = [];
+  for (const [ci, c] of view.clusters.entries()) {
+    lines.push(`  subgraph c${ci}["${label(clusterCaption(c))}"]`);
+    if (targets.some((t) => t.kind === 'endpoint' && t.cluster === ci)) {
+      lines.push(`    ${endpointId(ci)}(["${ENDPOINT_LINES.map(label).join('<br/>')}"])`);
+    }
+    for (const [hi, h] of c.hosts.entries()) {
+      lines.push(`    ${hostId(ci, hi)}["${hostLines(h).map(label).join('<br/>')}"]`);
+      if (h.role === 'retired') retired.push(hostId(ci, hi));
+    }
     lines.push('  end');
   }
-  const declared = new Set(plan.clusters.map((c) => c.name));
-  const orphans = plan.retired.filter((r) => !declared.has(r.cluster));
-  if (orphans.length > 0) {
-    lines.push('  subgraph retired_hosts["retired (cluster removed)"]');
-    for (const r of orphans) lines.push(retiredNode(r));
+  if (outside.length > 0) {
+    lines.push(`  subgraph outside["${OUTSIDE_CAPTION}"]`);
+    for (const [i, v] of outside.entries()) lines.push(`    x_${i}["${label(v)}"]`);
     lines.push('  end');
   }
-  // A peer that is not a host is a cluster's DNS name: the load balancer picks a host.
-  const byDns = new Map(plan.spec.clusters.flatMap((c) => (c.dnsName ? [[c.dnsName, c.name] as const] : [])));
-  for (const c of plan.clusters) {
-    for (const h of c.hosts) {
+  for (const [ci, c] of view.clusters.entries()) {
+    for (const [hi, h] of c.hosts.entries()) {
       for (const p of h.peers) {
-        const target = plan.hosts.find((x) => x.name === p);
-        const cluster = byDns.get(p) ?? plan.rootCluster;
-        lines.push(target
-          ? `  ${id(`h_${h.name}`)} --> ${id(`h_${target.name}`)}`
-          : `  ${id(`h_${h.name}`)} -->|"${label(p)}"| ${id(`c_${cluster}`)}`);
+        const t = dialTarget(view, p);
+        const from = hostId(ci, hi);
+        if (t.kind === 'external') lines.push(`  ${from} --> x_${outside.indexOf(t.value)}`);
+        else if (t.kind === 'endpoint') lines.push(`  ${from} -->|"${label(p)}"| ${endpointId(t.cluster)}`);
+        else if (view.clusters[t.cluster].hosts[t.host].name === p) lines.push(`  ${from} --> ${hostId(t.cluster, t.host)}`);
+        else lines.push(`  ${from} -->|"${label(p)}"| ${hostId(t.cluster, t.host)}`);
       }
     }
   }
-  lines.push(
-    '  classDef bootstrap fill:#DBEAFE,stroke:#1D4ED8',
-    '  classDef observer fill:#FFFFFF,stroke:#52525B',
-    '  classDef retired fill:#F4F4F5,stroke:#A1A1AA,color:#71717A',
-  );
+  if (retired.length > 0) {
+    lines.push('  classDef retired stroke-dasharray: 4 3', `  class ${retired.join(',')} retired`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -26,11 +26,16 @@ export type {
   HostAssignment,
   HostRole,
   ParsedAllocationFile,
-  RetiredHost,
+  RetiredHostPlan,
 } from './allocation';
 export * from './boot';
 export * from './render';
 export { parseCidr, isCidr } from './cidr';
 export { DNS_LABEL_RE, MAX_HOST_NAME } from './validate';
 export { isToken } from './tokens';
-export { renderMermaid } from './diagram';
+export * from './defaults';
+export * from './launch';
+export * from './build';
+export { renderMermaid, topologyView, shown } from './diagram';
+export type { TopologyView, TopologyCluster, TopologyHost, TopologyRole, TopologyExtras, RetiredHost } from './diagram';
+export { renderTopologySvg } from './diagram-svg';

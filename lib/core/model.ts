@@ -1,7 +1,7 @@
 // Plain data shapes shared by the planner, the boot-config builder and the
 // renderers. Nothing here knows about cdktf: strings that happen to be
 // Terraform tokens pass through untouched.
-import type { AllocationChange, AllocationRecord, RetiredHost } from './allocation';
+import type { AllocationChange, AllocationRecord, RetiredHostPlan } from './allocation';
 
 /** Which Weave Net build to install, and how to trust it. */
 export interface WeaveRelease {
@@ -17,16 +17,6 @@ export interface WeaveRelease {
   /** Docker Hub account that publishes the `weave` and `weaveexec` images (`DOCKERHUB_USER`). */
   readonly imageOwner: string;
 }
-
-/**
- * The maintained fork: upstream weaveworks/weave 2.8.1 speaks Docker API 1.18,
- * which Docker 26 and later refuse; rajch/weave 2.9.0 speaks 1.24.
- */
-export const DEFAULT_RELEASE: WeaveRelease = {
-  version: '2.9.0',
-  scriptUrl: 'https://github.com/rajch/weave/releases/download/v2.9.0/weave',
-  imageOwner: 'rajchaudhuri',
-};
 
 /**
  * Where a cluster's hosts run: `azure` for Flatcar VMs the library creates,
@@ -55,6 +45,22 @@ export interface HostSpec {
    * @default - none; a host in a dedicated cluster is then reported as a problem
    */
   readonly sshHost?: string;
+  /**
+   * Address Azure NSGs admit for a dedicated host (its `publicAddress`, else `ssh.host`).
+   * @default - none
+   */
+  readonly publicAddress?: string;
+  /**
+   * Whether an SSH public key reaches the host (its own, its cluster's or the network's).
+   * @default false
+   */
+  readonly hasSshPublicKey?: boolean;
+  /**
+   * The host's options exactly as the user gave them, for the checks that
+   * judge them (e.g. a VM size on a dedicated server).
+   * @default - none given
+   */
+  readonly given?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -109,6 +115,17 @@ export interface ClusterSpec {
    */
   readonly bootstrapHosts?: number;
   /**
+   * How the cluster's Azure VMs receive their boot config; dedicated servers always get a script.
+   * @default 'cloud-config'
+   */
+  readonly bootFormat?: string;
+  /**
+   * The cluster's options exactly as the user gave them, for the checks that
+   * judge them (e.g. a location on a dedicated cluster).
+   * @default - none given
+   */
+  readonly given?: Readonly<Record<string, unknown>>;
+  /**
    * The cluster's hosts, in declaration order. Without a record the first is
    * the one the others dial; with one, the recorded anchor keeps that role.
    */
@@ -118,7 +135,7 @@ export interface ClusterSpec {
 /**
  * A whole declared network, the input of {@link planNetwork}: settings with
  * their defaults already filled in, and the clusters in declaration order.
- * `WeaveNetwork.spec()` builds one; callers without cdktf can write it by hand.
+ * `WeaveNetwork` builds one from its clusters and hosts at synth; callers without cdktf can write it by hand.
  */
 export interface NetworkSpec {
   /** Construct path of the network, used in error messages. */
@@ -145,6 +162,11 @@ export interface NetworkSpec {
   /** Run weave's Docker network plugin; `false` adds `--plugin=false`. */
   readonly plugin: boolean;
   /**
+   * The network's default boot format, as given, checked once at the network's path.
+   * @default 'cloud-config'
+   */
+  readonly bootFormat?: string;
+  /**
    * The clusters in declaration order. Without an allocation record, order
    * decides peers, IPAM roles and bridge addresses; with one, only new hosts'
    * addresses follow it.
@@ -159,7 +181,7 @@ export interface NetworkSpec {
 export interface HostPlan {
   /** Host name, as declared. */
   readonly name: string;
-  /** Construct path of the host, for error messages and lookups. */
+  /** Construct path of the host, for error messages. */
   readonly path: string;
   /** Name of the cluster the host belongs to. */
   readonly cluster: string;
@@ -208,7 +230,7 @@ export interface ClusterPlan {
   /** The cluster's host plans, in declaration order (the same objects as in {@link NetworkPlan.hosts}). */
   readonly hosts: readonly HostPlan[];
   /** Retired hosts last declared in this cluster: still in the record, address held. */
-  readonly retired: readonly RetiredHost[];
+  readonly retired: readonly RetiredHostPlan[];
 }
 
 /** The allocation part of a plan: the record to keep and how it differs from the one given. */
@@ -241,7 +263,7 @@ export interface NetworkPlan {
   /** Name of the cluster every other cluster dials by DNS name. */
   readonly rootCluster: string;
   /** Every retired host of the record (also those whose cluster is gone), by name. */
-  readonly retired: readonly RetiredHost[];
+  readonly retired: readonly RetiredHostPlan[];
   /** The allocation record after this plan, and what changed. */
   readonly allocation: PlanAllocation;
 }

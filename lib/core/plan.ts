@@ -11,6 +11,7 @@ import {
   SHARED_ENV_PATH,
   hostEnvPath,
 } from './model';
+import { commonLaunchArgs as commonLaunchArgsFor, launchArgs } from './launch';
 import { ProblemList } from './problems';
 import { isToken } from './tokens';
 import { validateNames, validateSettings } from './validate';
@@ -91,14 +92,7 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
   problems.throwIfAny();
   const { assignments, anchors, consensus } = allocation!;
 
-  const commonLaunchArgs = [
-    '--ipalloc-range', ipalloc!.text,
-    ...(spec.dnsDomain === false ? ['--no-dns'] : ['--dns-domain', spec.dnsDomain]),
-    // weave 2.x starts the proxy and the plugin unless told otherwise; the
-    // flags are booleans, so only `=false` turns them off.
-    ...(spec.proxy ? [] : ['--proxy=false']),
-    ...(spec.plugin ? [] : ['--plugin=false']),
-  ];
+  const commonLaunchArgs = commonLaunchArgsFor(spec, ipalloc!.text);
 
   const hosts: HostPlan[] = [];
   const clusters: ClusterPlan[] = spec.clusters.map((c, clusterIndex) => {
@@ -127,7 +121,7 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
           ['WEAVE_IPALLOC_INIT', ipallocInit],
           ['WEAVE_BRIDGE_ADDRESS', bridgeAddress],
         ],
-        launchArgs: ['--no-restart', ...commonLaunchArgs, '--ipalloc-init', ipallocInit, ...peers],
+        launchArgs: launchArgs(commonLaunchArgs, ipallocInit, peers),
       };
       hosts.push(plan);
       return plan;

@@ -1,7 +1,9 @@
 // Checks on settings and names that do not need address math. Each check adds
 // a Problem with the construct path, the value and the fix; the planner raises
 // them all at once.
-import { NetworkSpec } from './model';
+import { isAddressOrBlock } from './cidr';
+import { FLATCAR_CHANNELS, MAX_AZURE_CLUSTER_HOSTS, OUTBOUND_PORTS_PER_HOST } from './defaults';
+import { ClusterSpec, HostSpec, NetworkSpec } from './model';
 import { ProblemList } from './problems';
 import { isToken } from './tokens';
 
@@ -25,10 +27,6 @@ export function regionName(location: string): string {
   return location.toLowerCase().replace(/\s+/g, '');
 }
 
-/** SNAT ports the load balancer's outbound rule gives each VM. */
-export const OUTBOUND_PORTS_PER_HOST = 1024;
-/** VMs one outbound frontend IP (64,000 ports) can serve at that allocation. */
-export const MAX_AZURE_CLUSTER_HOSTS = Math.floor(64000 / OUTBOUND_PORTS_PER_HOST);
 
 /** Azure Linux computer names are at most 64 characters; keep one for a trailing dot-free FQDN label. */
 export const MAX_HOST_NAME = 63;
@@ -179,6 +177,101 @@ export function validateNames(spec: NetworkSpec, problems: ProblemList): void {
         problems.add('dedicated-no-ssh', h.path, 'ssh.host', h.sshHost,
           'is required: a dedicated host is provisioned over SSH', 'pass `ssh: { host: "203.0.113.10", user: "core" }` (a variable works too)');
       }
+    }
+  }
+}
+
+/** Boot formats an Azure VM can be given. */
+export const AZURE_BOOT_FORMATS = ['cloud-config', 'ignition'] as const;
+const AZURE_ONLY_CLUSTER_OPTIONS = ['provider', 'location', 'dnsLabel', 'vnetCidr', 'sshSourceCidr', 'resourceGroupName', 'bootFormat'] as const;
+const VM_ONLY_HOST_OPTIONS = ['vmSize', 'sshPublicKey', 'osDiskType', 'osDiskSizeGb', 'flatcarChannel', 'imageVersion'] as const;
+
+/**
+ * Checks on options that only make sense for one kind of cluster or host,
+ * and on the values of those options. They judge what the user wrote
+ * (`given`), so a misplaced option is reported even where it has no effect.
+ */
+export function validateOptions(spec: NetworkSpec, problems: ProblemList): void {
+  if (spec.bootFormat !== undefined && !(AZURE_BOOT_FORMATS as readonly string[]).includes(spec.bootFormat)) {
+    problems.add('boot-format-unknown', spec.path, 'bootFormat', spec.bootFormat,
+      'is not a boot format Flatcar on Azure reads', 'use "cloud-config" (the default) or "ignition"');
+  }
+  for (const c of spec.clusters) {
+    validateClusterOptions(c, problems);
+    for (const h of c.hosts) validateHostOptions(c, h, problems);
+  }
+}
+
+function validateClusterOptions(c: ClusterSpec, problems: ProblemList): void {
+  const given = c.given ?? {};
+  if (c.kind !== 'azure' && c.kind !== 'dedicated') {
+    problems.add('cluster-kind-unknown', c.path, 'kind', c.kind, 'is not a cluster kind', 'use "azure" or "dedicated"');
+    return;
+  }
+  if (c.kind === 'dedicated') {
+    for (const key of AZURE_ONLY_CLUSTER_OPTIONS) {
+      if (given[key] !== undefined) {
+        problems.add('dedicated-azure-option', c.path, key, key === 'provider' ? '(provider)' : given[key],
+          'only applies to Azure clusters', `remove ${key}, or set kind: "azure"`);
+      }
+    }
+  } else {
+    if (given.dnsName !== undefined) {
+      problems.add('azure-dns-name', c.path, 'dnsName', given.dnsName,
+        'is derived from dnsLabel and location for Azure clusters', 'remove dnsName and set dnsLabel instead');
+    }
+    const format = given.bootFormat;
+    if (format !== undefined && !(AZURE_BOOT_FORMATS as readonly unknown[]).includes(format)) {
+      problems.add('boot-format-unknown', c.path, 'bootFormat', format,
+        'is not a boot format Flatcar on Azure reads', 'use "cloud-config" or "ignition", or leave it out to take the network\'s');
+    }
+  }
+  const cidr = given.sshSourceCidr;
+  if (typeof cidr === 'string' && !isToken(cidr) && !isAddressOrBlock(cidr)) {
+    problems.add('ssh-source-invalid', c.path, 'sshSourceCidr', cidr,
+      'is not an IPv4 address or CIDR block', 'give the range you administer from, e.g. "198.51.100.0/24"');
+  } else if (cidr === '0.0.0.0/0') {
+    problems.add('ssh-source-open', c.path, 'sshSourceCidr', cidr,
+      'opens SSH to the whole internet', 'give the range you administer from, e.g. "198.51.100.0/24"');
+  }
+}
+
+function validateHostOptions(c: ClusterSpec, h: HostSpec, problems: ProblemList): void {
+  const p = h.given ?? {};
+  const path = h.path;
+  if (c.kind === 'azure') {
+    if (!h.hasSshPublicKey) {
+      problems.add('azure-no-ssh-key', path, 'sshPublicKey', undefined,
+        'is required: Flatcar VMs allow key login only', 'set sshPublicKey on the host, its cluster or the network (a variable works)');
+    }
+    if (p.flatcarChannel !== undefined && !(FLATCAR_CHANNELS as readonly unknown[]).includes(p.flatcarChannel)) {
+      problems.add('flatcar-channel-unknown', path, 'flatcarChannel', p.flatcarChannel,
+        'is not a Flatcar channel with a no-plan Azure image', `use one of ${FLATCAR_CHANNELS.join(', ')}`);
+    }
+    const disk = p.osDiskSizeGb;
+    if (disk !== undefined && (typeof disk !== 'number' || !Number.isInteger(disk) || disk < 30 || disk > 4095)) {
+      problems.add('os-disk-size', path, 'osDiskSizeGb', disk,
+        'is not a whole number of GB from 30 (the image size) to 4095', 'leave it out or give e.g. 64');
+    }
+    if (p.ssh !== undefined || p.publicAddress !== undefined) {
+      problems.add('azure-dedicated-option', path, p.ssh !== undefined ? 'ssh' : 'publicAddress', p.ssh ?? p.publicAddress,
+        'only applies to hosts in dedicated clusters', 'remove it; Azure hosts are reached through the cluster load balancer');
+    }
+  } else if (c.kind === 'dedicated') {
+    for (const key of VM_ONLY_HOST_OPTIONS) {
+      if (p[key] !== undefined) {
+        problems.add('dedicated-vm-option', path, key, p[key], 'only applies to Azure VMs', `remove ${key}`);
+      }
+    }
+    const addr = h.publicAddress;
+    if (addr !== undefined && !isToken(addr) && !isAddressOrBlock(addr)) {
+      problems.add('public-address-invalid', path, 'publicAddress', addr,
+        'is not an IPv4 address or CIDR block, which Azure NSG rules need',
+        'set publicAddress to the server\'s public IPv4 address (ssh.host may stay a name)');
+    }
+    const port = (p.ssh as { port?: unknown } | undefined)?.port;
+    if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) {
+      problems.add('ssh-port-invalid', path, 'ssh.port', port, 'is not a TCP port', 'use 22 or the port your server listens on');
     }
   }
 }

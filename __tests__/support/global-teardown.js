@@ -1,0 +1,21 @@
+// Removes the run's private temp directory and fails the run if any test
+// wrote a file into the repository (outside node_modules and .git).
+const { execFileSync } = require('node:child_process');
+const { rmSync } = require('node:fs');
+const { join } = require('node:path');
+
+const ROOT = join(__dirname, '..', '..');
+
+module.exports = async function globalTeardown() {
+  const dir = process.env.WEAVE_JEST_TMP;
+  const marker = process.env.WEAVE_JEST_MARKER;
+  let written = '';
+  if (marker) {
+    written = execFileSync('find', [ROOT, '-path', join(ROOT, 'node_modules'), '-prune', '-o', '-path', join(ROOT, '.git'), '-prune',
+      '-o', '-newer', marker, '-type', 'f', '-print'], { encoding: 'utf8' }).trim();
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (written) {
+    throw new Error(`tests wrote into the repository (they must use a temp directory or memory):\n${written}`);
+  }
+};
