@@ -11,6 +11,7 @@ import {
   Problem,
   WeaveConfigError,
   allocate,
+  buildNetwork,
   describeAllocationChanges,
   diffAllocation,
   formatProblem,
@@ -244,6 +245,17 @@ describe('what changes when you…', () => {
     expect(after.consensus).toBe(5);
     expect(describeAllocationChanges(after.allocation.changes)).toEqual(row.review);
     expect(checkAnchoredPeers(after)).toEqual([]);
+    // The rendered boot documents: byte-identical for every host whose dial target stayed.
+    const withKeys = (spec: NetworkSpec): NetworkSpec => ({ ...spec, clusters: spec.clusters.map((c) => ({ ...c, hosts: c.hosts.map((h) => ({ ...h, hasSshPublicKey: true })) })) });
+    const docs = (spec: NetworkSpec, record?: AllocationRecord) =>
+      Object.fromEntries(buildNetwork(withKeys(spec), { record }).hosts.map((h) => [h.plan.name, [h.boot.text, h.userData]]));
+    const docsBefore = docs(seedSpec());
+    const docsAfter = docs(row.spec, seedRecord);
+    for (const name of Object.keys(docsBefore)) {
+      if (row.retired?.includes(name)) continue;
+      if (row.peersMoved?.[name]) expect([name, docsAfter[name]]).not.toEqual([name, docsBefore[name]]);
+      else expect([name, docsAfter[name]]).toEqual([name, docsBefore[name]]);
+    }
   });
 
   it('marks retired hosts in the plan, per cluster and network-wide', () => {
