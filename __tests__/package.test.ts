@@ -5,7 +5,7 @@
 // dependencies and peers are symlinked from this repo's node_modules.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 
@@ -92,9 +92,17 @@ beforeAll(() => {
   mkdirSync(packDir);
   mkdirSync(project);
 
+  // Packed from a copy of what the package is built from, so prepack's
+  // dist/ lands in the temp dir and the test writes nothing into the repo.
+  const source = join(tmp, 'source');
+  mkdirSync(source);
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json', 'lib', 'docs']) {
+    cpSync(join(ROOT, f), join(source, f), { recursive: true, filter: (from) => !from.includes(`${sep}docs${sep}api`) });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'));
   const started = performance.now();
   execFileSync('npm', ['pack', '--pack-destination', packDir, '--offline', '--loglevel', 'error'], {
-    cwd: ROOT,
+    cwd: source,
     env: childEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,8 +9,11 @@ const { performance } = require('perf_hooks');
 
 const marks = { start: performance.now() };
 const [caseName, outdir] = process.argv.slice(2);
+// The allocation record of the generated networks belongs to the run, not to
+// the repository's weave-allocation.json.
+if (outdir) process.env.WEAVE_ALLOCATION_FILE = path.join(outdir, 'weave-allocation.json');
 if (!caseName || !outdir) {
-  console.error('usage: node bench/case.js <empty|seed|net-100|net-1000> <outdir>');
+  console.error('usage: node bench/case.js <empty|seed|net-100|net-1000|plain-seed|plain-100|plain-1000|plain-flat-seed|plain-flat-1000> <outdir>');
   process.exit(2);
 }
 
@@ -18,9 +21,15 @@ process.on('exit', (code) => {
   if (code !== 0) return;
   const ru = process.resourceUsage();
   process.stdout.write(
-    JSON.stringify({ case: caseName, marks, maxRssKiB: ru.maxRSS, userMs: ru.userCPUTime / 1000, systemMs: ru.systemCPUTime / 1000 }) + '\n',
+    JSON.stringify({ case: caseName, marks, maxRssKiB: ru.maxRSS, userMs: ru.userCPUTime / 1000, systemMs: ru.systemCPUTime / 1000, ...(phases.length ? { phases } : {}) }) + '\n',
   );
 });
+
+// BENCH_PHASES=1 (set by bench/gc.js): record time and memory at the
+// boundaries of cdktf's synth steps, to find which one a memory peak falls in.
+// Off by default, so measured runs carry no instrumentation.
+const phases = [];
+if (process.env.BENCH_PHASES === '1') instrumentSynth();
 
 const { App, TerraformStack } = require('cdktf');
 const { DIST, NETWORKS, buildNetworkStack } = require('./network');
@@ -44,10 +53,15 @@ if (caseName === 'empty') {
   buildNetworkStack(app, 'weave-net', NETWORKS[caseName]);
 } else if (caseName.startsWith('plain-')) {
   const { SHAPES, buildPlainStack } = require('./plain');
+  const shape = SHAPES[caseName];
+  if (!shape) {
+    console.error(`unknown case ${caseName}`);
+    process.exit(2);
+  }
   require('@cdktf/provider-azurerm/lib/provider');
   marks.required = performance.now();
   app = new App({ outdir });
-  buildPlainStack(app, 'plain', SHAPES[caseName]);
+  buildPlainStack(app, shape);
 } else {
   console.error(`unknown case ${caseName}`);
   process.exit(2);
@@ -55,3 +69,50 @@ if (caseName === 'empty') {
 marks.constructed = performance.now();
 app.synth();
 marks.synthesized = performance.now();
+
+function instrumentSynth() {
+  const fs = require('fs');
+  const mark = (name) => {
+    const m = process.memoryUsage();
+    phases.push({ name, t: performance.now(), now: Date.now(), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external });
+  };
+  const wrap = (obj, key, name) => {
+    const orig = obj[key];
+    obj[key] = function (...args) {
+      mark(`${name}:start`);
+      try {
+        return orig.apply(this, args);
+      } finally {
+        mark(`${name}:end`);
+      }
+    };
+    Object.assign(obj[key], orig);
+  };
+  // cdktf's synthesizer binds json-stable-stringify when it loads: replace
+  // the cached module's export before cdktf is required.
+  const cdktfDir = path.dirname(require.resolve('cdktf/package.json'));
+  const jssPath = require.resolve('json-stable-stringify', { paths: [cdktfDir] });
+  require(jssPath);
+  const box = { stringify: require.cache[jssPath].exports };
+  wrap(box, 'stringify', 'stringify');
+  require.cache[jssPath].exports = box.stringify;
+  const write = fs.writeFileSync;
+  fs.writeFileSync = function (file, ...rest) {
+    if (!String(file).endsWith('cdk.tf.json')) return write.call(fs, file, ...rest);
+    mark('writeFile:start');
+    try {
+      return write.call(fs, file, ...rest);
+    } finally {
+      mark('writeFile:end');
+    }
+  };
+
+  const cdktf = require('cdktf');
+  const { StackSynthesizer } = require('cdktf/lib/synthesize/synthesizer');
+  wrap(cdktf.App.prototype, 'synth', 'synth');
+  wrap(cdktf.TerraformStack.prototype, 'prepareStack', 'prepareStack');
+  // synthesize() = aspects, then validations, custom synthesis, toTerraform, stringify, write.
+  wrap(StackSynthesizer.prototype, 'synthesize', 'synthesize');
+  wrap(cdktf.TerraformStack.prototype, 'runAllValidations', 'validations');
+  wrap(cdktf.TerraformStack.prototype, 'toTerraform', 'toTerraform');
+}

@@ -63,24 +63,24 @@ export class SeedStack extends TerraformStack {
     this.network = new WeaveNetwork(this, 'weave', {
       ipallocRange: '10.2.0.0/16',
       bridgeRange: '10.1.0.0/16',
-      // The seed bootstrapped five hosts; each cluster pins its share below,
-      // so hosts added later join as observers and change nobody else.
-      bootstrapSize: 5,
+      // No hand pins: weave-allocation.json (committed beside cdktf.json)
+      // records the five bootstrap hosts, consensus=5 and every address, so
+      // hosts added anywhere later join as observers and change nobody else.
       wantedBy: ['multi-user.target', 'kubernetes.master.target', 'kubernetes.node.target'],
       sshPublicKey: sshKey.stringValue,
       ...props.network,
     });
 
-    const cluster01 = new WeaveCluster(this.network, 'cluster-01', { provider: subscription1, location, bootstrapHosts: 2, dnsLabel: `${prefix}cluster-01` });
+    const cluster01 = new WeaveCluster(this.network, 'cluster-01', { provider: subscription1, location, dnsLabel: `${prefix}cluster-01` });
     new WeaveHost(cluster01, 'azure-prd-01');
     new WeaveHost(cluster01, 'azure-prd-02');
     for (const name of props.extraCluster01Hosts ?? []) new WeaveHost(cluster01, name);
 
-    const cluster02 = new WeaveCluster(this.network, 'cluster-02', { provider: subscription2, location, bootstrapHosts: 2, dnsLabel: `${prefix}cluster-02` });
+    const cluster02 = new WeaveCluster(this.network, 'cluster-02', { provider: subscription2, location, dnsLabel: `${prefix}cluster-02` });
     new WeaveHost(cluster02, 'azure-prd-03');
     new WeaveHost(cluster02, 'azure-prd-04');
 
-    const cluster03 = new WeaveCluster(this.network, 'cluster-03', { kind: 'dedicated', bootstrapHosts: 1 });
+    const cluster03 = new WeaveCluster(this.network, 'cluster-03', { kind: 'dedicated' });
     new WeaveHost(cluster03, 'ded-prd-01', { ssh: { host: dedicatedAddress.stringValue, user: 'core' } });
   }
 }

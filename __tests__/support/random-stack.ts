@@ -9,6 +9,8 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { WeaveCluster, WeaveHost, WeaveNetwork } from '../../lib';
 import { GeneratedNetwork } from './random-network';
+import { AllocationRecord } from '../../lib/core/allocation';
+import { planNetwork } from '../../lib/core/plan';
 
 export interface RandomStack {
   readonly stack: TerraformStack;
@@ -16,7 +18,7 @@ export interface RandomStack {
 }
 
 /** `subscriptions` providers are shared round-robin by the Azure clusters. */
-export function buildRandomStack(gen: GeneratedNetwork, subscriptions: number, outdir?: string): RandomStack {
+export function buildRandomStack(gen: GeneratedNetwork, subscriptions: number, outdir?: string, allocationRecord?: AllocationRecord): RandomStack {
   const spec = gen.spec;
   const [stackId, networkId] = spec.path.split('/');
   const app = Testing.app({ stackTraces: false, ...(outdir ? { outdir } : {}) });
@@ -41,6 +43,8 @@ export function buildRandomStack(gen: GeneratedNetwork, subscriptions: number, o
     ...(spec.dnsDomain === false ? { dns: false } : { dnsDomain: spec.dnsDomain }),
     bootFormat: gen.azureBootFormat,
     sshPublicKey: variable('ssh_public_key').stringValue,
+    // Always in memory: tests never read or write the repository's record file.
+    allocationRecord: allocationRecord ?? planNetwork(spec).allocation.record,
   });
 
   let azureIndex = 0;
@@ -71,11 +75,11 @@ export function buildRandomStack(gen: GeneratedNetwork, subscriptions: number, o
  * Builds the stack and returns `Testing.synth`'s JSON, parsed, in a scratch
  * output directory that is removed afterwards.
  */
-export function synthRandomStack(gen: GeneratedNetwork, subscriptions: number): Record<string, unknown> {
+export function synthRandomStack(gen: GeneratedNetwork, subscriptions: number, allocationRecord?: AllocationRecord): Record<string, unknown> {
   const outdir = mkdtempSync(join(tmpdir(), 'weave-props-'));
   try {
     return withPlainStackTraces(() => {
-      const { stack } = buildRandomStack(gen, subscriptions, outdir);
+      const { stack } = buildRandomStack(gen, subscriptions, outdir, allocationRecord);
       return JSON.parse(Testing.synth(stack)) as Record<string, unknown>;
     });
   } finally {

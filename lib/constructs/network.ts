@@ -1,5 +1,6 @@
 import { Annotations, Aspects, DataResource, Fn, IAspect, TerraformLocal, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, TerraformVariableValidationConfig } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { ALLOCATION_FROZEN_CONTEXT, ALLOCATION_FROZEN_ENV, AllocationRecord, frozenAllocationProblem } from '../core/allocation';
 import { NetworkBuild, buildNetwork } from '../core/build';
 import {
   DEFAULT_BRIDGE_RANGE,
@@ -15,6 +16,7 @@ import { NetworkPlan, NetworkSpec, WeaveRelease } from '../core/model';
 import { ProblemList, WeaveConfigError } from '../core/problems';
 import { validateNetworkNames, validateProviderAliases } from '../core/validate';
 import { isToken } from '../core/tokens';
+import { allocationFilePath, readAllocationFile, writeNetworkRecord } from './allocation-file';
 import { resolveText, writeBesideStack } from './artifacts';
 import { renderMermaid, topologyView } from '../core/diagram';
 import { renderTopologySvg } from '../core/diagram-svg';
@@ -123,6 +125,20 @@ export interface WeaveNetworkProps {
    * @default - none; then each Azure cluster or host must give one
    */
   readonly sshPublicKey?: string;
+  /**
+   * The network's allocation record, given in memory: who was a bootstrap
+   * host, the consensus count, each host's bridge address and dial anchors.
+   * When set, no file is read or written (what tests use).
+   * @default - read from (and, on `cdktf synth`, written to) the allocation file
+   */
+  readonly allocationRecord?: AllocationRecord;
+  /**
+   * Path of the committed allocation record file, shared by every network of
+   * the app (each under its construct path).
+   * @default - `WEAVE_ALLOCATION_FILE`, else `weave-allocation.json` in the
+   *   working directory (beside `cdktf.json` under `cdktf synth`)
+   */
+  readonly allocationFile?: string;
 }
 
 /**
@@ -151,6 +167,7 @@ export class WeaveNetwork extends Construct {
   // rendered documents (held by the resources) are not kept twice.
   private built?: NetworkBuild | { plan: NetworkPlan };
   private bound = false;
+  private pendingRecord?: { file: string; record: AllocationRecord };
 
   constructor(scope: Construct, id: string, props: WeaveNetworkProps = {}) {
     super(scope, id);
@@ -196,6 +213,10 @@ export class WeaveNetwork extends Construct {
     // A picture beside the stack's cdk.tf.json, from the same build, as
     // Mermaid text and as SVG that any viewer shows.
     writeBesideStack(this, (stack) => {
+      if (this.pendingRecord) {
+        writeNetworkRecord(this.pendingRecord.file, this.node.path, this.pendingRecord.record);
+        this.pendingRecord = undefined;
+      }
       const view = topologyView(this.plan(), { title: this.node.path, resolve: (v) => resolveText(stack, v) });
       return { [`${id}.topology.mmd`]: renderMermaid(view), [`${id}.topology.svg`]: renderTopologySvg(view) };
     });
@@ -257,7 +278,21 @@ export class WeaveNetwork extends Construct {
   }
 
   private build(members = clusterMembers(this)): NetworkBuild | { plan: NetworkPlan } {
-    return (this.built ??= buildNetwork(this.spec(members)));
+    if (this.built) return this.built;
+    const inMemory = this.props.allocationRecord;
+    const file = inMemory ? undefined : allocationFilePath(this.props.allocationFile);
+    const record = inMemory ?? (file ? readAllocationFile(file)?.networks[this.node.path] : undefined);
+    const build = buildNetwork(this.spec(members), { record, recordSource: file ?? 'allocationRecord' });
+    const changes = build.plan.allocation.changes;
+    const frozen = this.node.tryGetContext(ALLOCATION_FROZEN_CONTEXT) ?? process.env[ALLOCATION_FROZEN_ENV];
+    if (/^(1|true|yes)$/i.test(String(frozen ?? ''))) {
+      const problem = frozenAllocationProblem(this.node.path, changes, { source: file ?? 'allocationRecord' });
+      if (problem) throw new WeaveConfigError([problem]);
+    }
+    // Written on a real synth only (Testing.synth runs no custom synthesis),
+    // and only when the record changed.
+    if (file && changes.length > 0) this.pendingRecord = { file, record: build.plan.allocation.record };
+    return (this.built = build);
   }
 
   private spec(members: readonly ClusterMember[]): NetworkSpec {

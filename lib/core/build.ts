@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { HostEnvSource, SecretContent, buildBootConfig, renderUserData, sharedEnvContent } from './boot';
 import { CUSTOM_DATA_LIMIT, MAX_PASSWORD_LENGTH } from './defaults';
 import { ClusterKind, HostPlan, NetworkPlan, NetworkSpec } from './model';
-import { planNetwork } from './plan';
+import { PlanOptions, planNetwork } from './plan';
 import { ProblemList, WeaveConfigError } from './problems';
 import { BootFormat, RenderedBoot, cloudConfigByName, filledSize, renderBoot } from './render';
 import { nsgAddress, validateOptions } from './validate';
@@ -61,13 +61,14 @@ export interface NetworkBuild {
 /**
  * Checks, plans and renders a whole network at once. Throws a
  * {@link WeaveConfigError} listing every problem found.
+ * @param options - the network's allocation record, if any (see {@link planNetwork})
  */
-export function buildNetwork(spec: NetworkSpec): NetworkBuild {
+export function buildNetwork(spec: NetworkSpec, options: PlanOptions = {}): NetworkBuild {
   const problems = new ProblemList();
   validateOptions(spec, problems);
   let plan: NetworkPlan;
   try {
-    plan = planNetwork(spec);
+    plan = planNetwork(spec, options);
   } catch (e) {
     if (e instanceof WeaveConfigError) throw new WeaveConfigError([...problems.items, ...e.problems]);
     throw e;

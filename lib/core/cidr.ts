@@ -34,7 +34,10 @@ export interface CidrProblem {
 }
 
 export function ipToInt(ip: string): number {
-  const o = IPv4.parse(ip).octets;
+  return octetsToInt(IPv4.parse(ip).octets);
+}
+
+function octetsToInt(o: readonly number[]): number {
   return ((o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3]) >>> 0;
 }
 
@@ -84,7 +87,7 @@ export function isCidr(v: Cidr | CidrProblem): v is Cidr {
 export function parseInterfaceAddress(text: string): { ip: number; prefix: number } | undefined {
   if (typeof text !== 'string' || !IPv4.isValidCIDRFourPartDecimal(text)) return undefined;
   const [addr, prefix] = IPv4.parseCIDR(text);
-  return { ip: ipToInt(addr.toString()), prefix };
+  return { ip: octetsToInt(addr.octets), prefix };
 }
 
 export function contains(block: Cidr, ip: number): boolean {

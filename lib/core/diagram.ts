@@ -90,7 +90,7 @@ export interface TopologyExtras {
   readonly title?: string;
   /**
    * Hosts retired in the allocation record.
-   * @default - none
+   * @default - the plan's own `retired` (none when it was made without a record)
    */
   readonly retired?: readonly RetiredHost[];
   /**
@@ -120,7 +120,8 @@ export function shown(value: string): string {
  */
 export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): TopologyView {
   const text = (v: string) => shown(extras.resolve && isToken(v) ? extras.resolve(v) : v);
-  const retired = extras.retired ?? [];
+  // A plan made with an allocation record carries its retired hosts.
+  const retired = extras.retired ?? plan.retired ?? [];
   const retiredHosts = (cluster: string): TopologyHost[] =>
     retired.filter((r) => r.cluster === cluster)
       .map((r) => ({ name: r.name, bridgeAddress: text(r.bridgeAddress), role: 'retired', peers: [] }));

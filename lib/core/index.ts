@@ -1,6 +1,33 @@
 export * from './model';
 export * from './problems';
 export * from './plan';
+export {
+  ALLOCATION_FORMAT_VERSION,
+  ALLOCATION_FROZEN_CONTEXT,
+  ALLOCATION_FROZEN_ENV,
+  DEFAULT_ALLOCATION_FILE,
+  allocate,
+  describeAllocationChanges,
+  diffAllocation,
+  emptyAllocationFile,
+  frozenAllocationProblem,
+  parseAllocationFile,
+  serializeAllocationFile,
+  withNetworkRecord,
+} from './allocation';
+export type {
+  AllocateOptions,
+  AllocationChange,
+  AllocationFile,
+  AllocationRecord,
+  AllocationResult,
+  FrozenOptions,
+  HostAllocation,
+  HostAssignment,
+  HostRole,
+  ParsedAllocationFile,
+  RetiredHostPlan,
+} from './allocation';
 export * from './boot';
 export * from './render';
 export { parseCidr, isCidr } from './cidr';

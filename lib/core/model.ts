@@ -1,6 +1,7 @@
 // Plain data shapes shared by the planner, the boot-config builder and the
 // renderers. Nothing here knows about cdktf: strings that happen to be
 // Terraform tokens pass through untouched.
+import type { AllocationChange, AllocationRecord, RetiredHostPlan } from './allocation';
 
 /** Which Weave Net build to install, and how to trust it. */
 export interface WeaveRelease {
@@ -34,7 +35,8 @@ export interface HostSpec {
   readonly name: string;
   /**
    * Fixed bridge address `a.b.c.d/n`; otherwise the next free one is taken.
-   * @default - the next free address of the bridge range
+   * With an allocation record it must agree with the recorded address.
+   * @default - the recorded address, or the lowest free address of the bridge range
    */
   readonly bridgeAddress?: string;
   /**
@@ -89,9 +91,10 @@ export interface HostSpec {
 }
 
 /**
- * One declared cluster as the pure planner sees it. Its position in
- * {@link NetworkSpec.clusters} matters: the first cluster is the one every
- * later cluster dials.
+ * One declared cluster as the pure planner sees it. Without an allocation
+ * record its position in {@link NetworkSpec.clusters} matters: the first
+ * cluster is the one every later cluster dials. With a record, the recorded
+ * root cluster keeps that role wherever it is declared.
  */
 export interface ClusterSpec {
   /** Construct path, used in error messages. */
@@ -101,12 +104,13 @@ export interface ClusterSpec {
   /** Whether the hosts are Azure VMs or dedicated servers; decides which checks apply. */
   readonly kind: ClusterKind;
   /**
-   * Public name (or public IPv4 address) that reaches this cluster. The first
-   * cluster's is what every later cluster's first host dials. For Azure
-   * clusters the construct derives `<label>.<region>.cloudapp.azure.com`;
-   * for a dedicated cluster it must resolve to the cluster's first server,
-   * and its later servers dial it when that server has no dial address.
-   * @default - none; the first cluster of several then needs its first
+   * Public name (or public IPv4 address) that reaches this cluster. The root
+   * cluster's (the first declared, or the one the allocation record names) is
+   * what every other cluster's anchor host dials. For Azure clusters the
+   * construct derives `<label>.<region>.cloudapp.azure.com`; for a dedicated
+   * cluster it must resolve to the cluster's anchor (first) server, and its
+   * other servers dial it when that server has no dial address.
+   * @default - none; the root cluster of several then needs its anchor
    *   server's dial address instead (see {@link HostSpec.dialAddress})
    */
   readonly dnsName?: string;
@@ -141,8 +145,9 @@ export interface ClusterSpec {
   readonly hasProvider?: boolean;
   /**
    * How many of this cluster's first hosts were there when the mesh
-   * bootstrapped; the rest joined later and are observers. Pinning it keeps
-   * every existing host's settings unchanged when hosts are appended.
+   * bootstrapped; the rest joined later and are observers. Only needed
+   * without an allocation record; with one it must agree with the roles
+   * the record keeps.
    * @default - every host of the cluster when any cluster pins this;
    *   when none does, the network's `bootstrapSize` decides
    */
@@ -158,7 +163,10 @@ export interface ClusterSpec {
    * @default - none given
    */
   readonly given?: Readonly<Record<string, unknown>>;
-  /** The cluster's hosts, in declaration order; the first is the one the others dial. */
+  /**
+   * The cluster's hosts, in declaration order. Without a record the first is
+   * the one the others dial; with one, the recorded anchor keeps that role.
+   */
   readonly hosts: readonly HostSpec[];
 }
 
@@ -179,8 +187,10 @@ export interface NetworkSpec {
   /** The Weave Net build every host installs. */
   readonly release: WeaveRelease;
   /**
-   * Hosts present at bootstrap; defaults to every declared host.
-   * @default - every declared host, or the sum of the clusters' `bootstrapHosts` when any is pinned
+   * Hosts present at bootstrap; defaults to every declared host. With an
+   * allocation record it must equal the recorded consensus count.
+   * @default - the recorded consensus; without a record every declared host,
+   *   or the sum of the clusters' `bootstrapHosts` when any is pinned
    */
   readonly bootstrapSize?: number;
   /** Units that pull in `weave-network.target`. */
@@ -194,7 +204,11 @@ export interface NetworkSpec {
    * @default 'cloud-config'
    */
   readonly bootFormat?: string;
-  /** The clusters in declaration order; order decides peers, IPAM roles and bridge addresses. */
+  /**
+   * The clusters in declaration order. Without an allocation record, order
+   * decides peers, IPAM roles and bridge addresses; with one, only new hosts'
+   * addresses follow it.
+   */
   readonly clusters: readonly ClusterSpec[];
 }
 
@@ -215,9 +229,14 @@ export interface HostPlan {
   readonly kind: ClusterKind;
   /** Position in global declaration order, from 0. */
   readonly index: number;
-  /** Position within its own cluster, from 0; host 0 is the one the cluster's other hosts dial. */
+  /** Position within its own cluster, from 0. */
   readonly indexInCluster: number;
-  /** What this host's `weave launch` dials. */
+  /**
+   * What this host's `weave launch` dials: nobody for the root cluster's
+   * anchor, the root cluster's DNS name for another cluster's anchor, and its
+   * own cluster's anchor for everyone else. The anchors are the first host
+   * and the first cluster unless the allocation record names others.
+   */
   readonly peers: readonly string[];
   /** The same peers with what they are and where they lead, one per entry of {@link peers}. */
   readonly dials: readonly PeerDial[];
@@ -272,6 +291,18 @@ export interface ClusterPlan {
   readonly kind: ClusterKind;
   /** The cluster's host plans, in declaration order (the same objects as in {@link NetworkPlan.hosts}). */
   readonly hosts: readonly HostPlan[];
+  /** Retired hosts last declared in this cluster: still in the record, address held. */
+  readonly retired: readonly RetiredHostPlan[];
+}
+
+/** The allocation part of a plan: the record to keep and how it differs from the one given. */
+export interface PlanAllocation {
+  /** The record after this plan; write it back (unless frozen) so the next plan reproduces this one. */
+  readonly record: AllocationRecord;
+  /** What changed compared with the record given; every value when none was given. */
+  readonly changes: readonly AllocationChange[];
+  /** True when no record was given, so the order-based rules made this one. */
+  readonly seeded: boolean;
 }
 
 /**
@@ -291,6 +322,12 @@ export interface NetworkPlan {
   readonly commonLaunchArgs: readonly string[];
   /** Non-secret lines of the shared env file; the password is added at render time. */
   readonly sharedEnv: readonly (readonly [string, string])[];
+  /** Name of the cluster every other cluster dials by DNS name. */
+  readonly rootCluster: string;
+  /** Every retired host of the record (also those whose cluster is gone), by name. */
+  readonly retired: readonly RetiredHostPlan[];
+  /** The allocation record after this plan, and what changed. */
+  readonly allocation: PlanAllocation;
 }
 
 /** Path of the env file every host shares; it holds the network password, so it is mode 0600. */

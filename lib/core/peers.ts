@@ -11,6 +11,18 @@ import { isToken } from './tokens';
 /** A value in a message: quoted, or "(not set)". */
 const shown = (v: string | undefined) => (v === undefined ? '(not set)' : JSON.stringify(v));
 
+/**
+ * Which cluster every other cluster dials (the root) and which host of each
+ * cluster its other hosts dial (the anchor, by position within the cluster).
+ * Without an allocation record: the first cluster and each first host.
+ */
+export interface PeerTopology {
+  /** Index of the root cluster. */
+  readonly root: number;
+  /** Per cluster, the position of its anchor host. */
+  readonly anchors: readonly number[];
+}
+
 /** A peer address plus the cluster and host (or load balancer) it leads to. */
 interface Target {
   readonly peer: PeerAddress;
@@ -84,7 +96,7 @@ function checkDeclaredAddresses(spec: NetworkSpec, problems: ProblemList): void 
  * order) and checks each against the reachability model. Problems go to
  * `problems`; the result is only meaningful when none were added.
  */
-export function planPeers(spec: NetworkSpec, problems: ProblemList): PeerDial[][] {
+export function planPeers(spec: NetworkSpec, problems: ProblemList, topology: PeerTopology = { root: 0, anchors: spec.clusters.map(() => 0) }): PeerDial[][] {
   checkDeclaredAddresses(spec, problems);
 
   const firstIndex: number[] = [];
@@ -93,33 +105,36 @@ export function planPeers(spec: NetworkSpec, problems: ProblemList): PeerDial[][
     firstIndex.push(n);
     n += c.hosts.length;
   }
+  const { root, anchors } = topology;
+  const anchorIndex = (ci: number) => firstIndex[ci] + anchors[ci];
 
-  const entry = spec.clusters.length > 1 ? firstClusterEntry(spec, problems) : undefined;
+  const entry = spec.clusters.length > 1 ? rootClusterEntry(spec, root, anchorIndex(root), problems) : undefined;
 
   const out: PeerDial[][] = [];
   spec.clusters.forEach((c, ci) => {
     let noTargetReported = false;
+    const anchor = anchors[ci];
     c.hosts.forEach((h, hi) => {
       let target: Target | undefined;
-      if (hi === 0) {
-        if (ci === 0) {
+      if (hi === anchor) {
+        if (ci === root) {
           out.push([]);
           return;
         }
         target = entry;
       } else if (c.kind === 'azure') {
-        target = { peer: { form: 'vm-name', text: c.hosts[0].name, cluster: ci }, cluster: ci, host: firstIndex[ci] };
+        target = { peer: { form: 'vm-name', text: c.hosts[anchor].name, cluster: ci }, cluster: ci, host: anchorIndex(ci) };
       } else {
-        // A dedicated cluster's later server: its first server if that has an
-        // address, else the cluster's own name (which resolves to the first
-        // server), else the way into the mesh every later cluster uses.
-        const own = hostDialAddress(c.hosts[0], ci) ?? clusterNameAddress(c, ci);
-        target = own ? { peer: own, cluster: ci, host: firstIndex[ci] } : ci > 0 ? entry : undefined;
+        // A dedicated cluster's other servers: its anchor (first) server if
+        // that has an address, else the cluster's own name (which resolves
+        // to that server), else the way into the mesh other clusters use.
+        const own = hostDialAddress(c.hosts[anchor], ci) ?? clusterNameAddress(c, ci);
+        target = own ? { peer: own, cluster: ci, host: anchorIndex(ci) } : ci !== root ? entry : undefined;
         if (!target && !noTargetReported) {
           noTargetReported = true;
           // addOnce: the same missing address may already have stopped the
-          // first cluster's entry.
-          const first = c.hosts[0];
+          // root cluster's entry.
+          const first = c.hosts[anchor];
           if (first.dialAddress !== undefined && isToken(first.dialAddress)) {
             problems.addOnce('dial-address-token', first.path, 'dialAddress', first.dialAddress,
               'is a Terraform expression, but the other servers\' peer lists are written at synth time, where it would stay unresolved text',
@@ -131,7 +146,7 @@ export function planPeers(spec: NetworkSpec, problems: ProblemList): PeerDial[][
           } else if (first.dialAddress === undefined && c.dnsName === undefined) {
             // (An invalid dialAddress or dnsName is reported by checkDeclaredAddresses.)
             problems.addOnce('dedicated-no-dial-address', first.path, 'dialAddress', undefined,
-              `is needed: the cluster's other servers (${c.hosts.slice(1, 4).map((x) => x.name).join(', ')}${c.hosts.length > 4 ? ', …' : ''}) dial ${first.name}, and a dedicated server resolves only public DNS names; ssh.host ${shown(first.sshHost)} and publicAddress ${shown(first.publicAddress)} give no public IPv4 address`,
+              `is needed: the cluster's other servers (${c.hosts.filter((x) => x !== first).slice(0, 3).map((x) => x.name).join(', ')}${c.hosts.length > 4 ? ', …' : ''}) dial ${first.name}, and a dedicated server resolves only public DNS names; ssh.host ${shown(first.sshHost)} and publicAddress ${shown(first.publicAddress)} give no public IPv4 address`,
               `set dialAddress on ${first.name} to its public IPv4 address or a public DNS name, or give the cluster a dnsName that resolves to ${first.name}`);
           }
         }
@@ -158,36 +173,37 @@ export function planPeers(spec: NetworkSpec, problems: ProblemList): PeerDial[][
  * to the first server), else, for a dedicated cluster, its first server's
  * dial address.
  */
-function firstClusterEntry(spec: NetworkSpec, problems: ProblemList): Target | undefined {
-  const first = spec.clusters[0];
+function rootClusterEntry(spec: NetworkSpec, root: number, anchorHost: number, problems: ProblemList): Target | undefined {
+  const first = spec.clusters[root];
+  const anchorServer = first.hosts[anchorHost - spec.clusters.slice(0, root).reduce((k, c) => k + c.hosts.length, 0)];
   if (first.dnsName !== undefined && isToken(first.dnsName)) {
     problems.addOnce('dns-name-token', first.path, 'dnsName', first.dnsName,
       'is a Terraform expression, but it is written into every later cluster\'s host settings at synth time, where it would stay unresolved text',
       'give the first cluster\'s DNS name as a literal string (Azure clusters derive it from a literal dnsLabel and location)');
     return undefined;
   }
-  const named = clusterNameAddress(first, 0);
-  if (named) return { peer: named, cluster: 0, host: first.kind === 'azure' ? undefined : 0 };
+  const named = clusterNameAddress(first, root);
+  if (named) return { peer: named, cluster: root, host: first.kind === 'azure' ? undefined : anchorHost };
   if (first.dnsName !== undefined) return undefined; // invalid: reported as dns-name-invalid
   if (first.hosts.length === 0) return undefined; // reported as cluster-empty
   if (first.kind === 'dedicated') {
-    const server = first.hosts[0];
+    const server = anchorServer;
     if (server.dialAddress !== undefined && isToken(server.dialAddress)) {
       problems.addOnce('dial-address-token', server.path, 'dialAddress', server.dialAddress,
         'is a Terraform expression, but every later cluster\'s first host has it written into its settings at synth time, where it would stay unresolved text',
         'give the dial address as a literal IPv4 address or public DNS name');
       return undefined;
     }
-    const address = hostDialAddress(server, 0);
-    if (address) return { peer: address, cluster: 0, host: 0 };
+    const address = hostDialAddress(server, root);
+    if (address) return { peer: address, cluster: root, host: anchorHost };
     if (server.dialAddress !== undefined) return undefined; // invalid: reported as dial-address-invalid
   }
   problems.addOnce('peer-target-no-dns', first.path, 'dnsName', first.dnsName,
     first.kind === 'dedicated'
-      ? `is needed: the first host of every later cluster dials the first cluster, and neither a dnsName nor a public address of its first server ${first.hosts[0].name} was given (ssh.host ${shown(first.hosts[0].sshHost)} is not a public IPv4 address)`
+      ? `is needed: the first host of every later cluster dials the first cluster, and neither a dnsName nor a public address of its first server ${anchorServer.name} was given (ssh.host ${shown(anchorServer.sshHost)} is not a public IPv4 address)`
       : 'is needed: the first host of every later cluster dials the first cluster by DNS name, and none was derived (the cluster needs a literal dnsLabel and location)',
     first.kind === 'dedicated'
-      ? `give the first cluster a dnsName that resolves to ${first.hosts[0].name}, or set dialAddress on ${first.hosts[0].name} to its public IPv4 address, or put an Azure cluster first`
+      ? `give the first cluster a dnsName that resolves to ${anchorServer.name}, or set dialAddress on ${anchorServer.name} to its public IPv4 address, or put an Azure cluster first`
       : 'give the cluster a literal location and dnsLabel, or put a cluster with a public name first');
   return undefined;
 }

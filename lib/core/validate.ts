@@ -85,7 +85,13 @@ export function suggestDnsLabel(label: string): string {
   return DNS_LABEL_RE.test(s) && s !== label ? s : 'weave-cluster-01';
 }
 
-export function validateSettings(spec: NetworkSpec, problems: ProblemList): void {
+/**
+ * Checks on the network's own settings.
+ * @param options - `recorded`: an allocation record decides the bootstrap
+ *   count, so `bootstrapSize` is compared with it instead of with the host
+ *   count (hosts may have been removed since bootstrap)
+ */
+export function validateSettings(spec: NetworkSpec, problems: ProblemList, options: { recorded?: boolean } = {}): void {
   const r = spec.release;
   const path = spec.path;
   if (r.version === 'latest' || !VERSION_RE.test(r.version)) {
@@ -135,7 +141,7 @@ export function validateSettings(spec: NetworkSpec, problems: ProblemList): void
       'declare no hosts, so there is no mesh to build', 'add a WeaveCluster with at least one WeaveHost');
   }
   const b = spec.bootstrapSize;
-  if (b !== undefined && (!Number.isInteger(b) || b < 1 || (hostCount > 0 && b > hostCount))) {
+  if (b !== undefined && (!Number.isInteger(b) || b < 1 || (!options.recorded && hostCount > 0 && b > hostCount))) {
     problems.add('bootstrap-size', path, 'bootstrapSize', b,
       `must be a whole number from 1 to the host count (${hostCount}); every bootstrap peer waits for that many peers before handing out addresses`,
       hostCount > 0 ? `set it to ${Math.min(Math.max(1, Math.trunc(b) || 1), hostCount)} or leave it out to use all ${hostCount} hosts` : 'declare hosts first');
