@@ -1,6 +1,7 @@
 // Plain data shapes shared by the planner, the boot-config builder and the
 // renderers. Nothing here knows about cdktf: strings that happen to be
 // Terraform tokens pass through untouched.
+import type { UserContent } from './user-content';
 
 /** Which Weave Net build to install, and how to trust it. */
 export interface WeaveRelease {
@@ -59,6 +60,11 @@ export interface HostSpec {
    * @default - none given
    */
   readonly given?: Readonly<Record<string, unknown>>;
+  /**
+   * The host's own files and units, merged after its cluster's and the network's.
+   * @default - none
+   */
+  readonly content?: UserContent;
 }
 
 /**
@@ -120,6 +126,11 @@ export interface ClusterSpec {
    * @default - none given
    */
   readonly given?: Readonly<Record<string, unknown>>;
+  /**
+   * Files and units for every host of the cluster, merged after the network's.
+   * @default - none
+   */
+  readonly content?: UserContent;
   /** The cluster's hosts, in declaration order; the first is the one the others dial. */
   readonly hosts: readonly HostSpec[];
 }
@@ -156,6 +167,12 @@ export interface NetworkSpec {
    * @default 'cloud-config'
    */
   readonly bootFormat?: string;
+  /**
+   * Files and units for every host of the network; clusters and hosts may
+   * add to them and replace entries by path or unit name.
+   * @default - none
+   */
+  readonly content?: UserContent;
   /** The clusters in declaration order; order decides peers, IPAM roles and bridge addresses. */
   readonly clusters: readonly ClusterSpec[];
 }
