@@ -1,6 +1,7 @@
 // Checks on settings and names that do not need address math. Each check adds
 // a Problem with the construct path, the value and the fix; the planner raises
 // them all at once.
+import { validateAzureOptions } from './azure-options';
 import { isAddressOrBlock } from './cidr';
 import { FLATCAR_CHANNELS, MAX_AZURE_CLUSTER_HOSTS, OUTBOUND_PORTS_PER_HOST } from './defaults';
 import { ClusterSpec, HostSpec, NetworkSpec } from './model';
@@ -177,8 +178,16 @@ export function validateNames(spec: NetworkSpec, problems: ProblemList): void {
 
 /** Boot formats an Azure VM can be given. */
 export const AZURE_BOOT_FORMATS = ['cloud-config', 'ignition'] as const;
-const AZURE_ONLY_CLUSTER_OPTIONS = ['provider', 'location', 'dnsLabel', 'vnetCidr', 'sshSourceCidr', 'resourceGroupName', 'bootFormat'] as const;
-const VM_ONLY_HOST_OPTIONS = ['vmSize', 'sshPublicKey', 'osDiskType', 'osDiskSizeGb', 'flatcarChannel', 'imageVersion'] as const;
+const AZURE_ONLY_CLUSTER_OPTIONS = [
+  'provider', 'location', 'dnsLabel', 'vnetCidr', 'sshSourceCidr', 'resourceGroupName', 'bootFormat',
+  // Placement in existing Azure networks and VM defaults (lib/core/azure-options.ts).
+  'existingResourceGroup', 'existingSubnet', 'existingSecurityGroup', 'nsgPriorities',
+  'adminUsername', 'availabilityZone', 'acceleratedNetworking', 'osDiskType', 'tags',
+] as const;
+const VM_ONLY_HOST_OPTIONS = [
+  'vmSize', 'sshPublicKey', 'osDiskType', 'osDiskSizeGb', 'flatcarChannel', 'imageVersion',
+  'adminUsername', 'availabilityZone', 'acceleratedNetworking', 'tags',
+] as const;
 
 /**
  * Checks on options that only make sense for one kind of cluster or host,
@@ -194,6 +203,7 @@ export function validateOptions(spec: NetworkSpec, problems: ProblemList): void 
     validateClusterOptions(c, problems);
     for (const h of c.hosts) validateHostOptions(c, h, problems);
   }
+  validateAzureOptions(spec, problems);
 }
 
 function validateClusterOptions(c: ClusterSpec, problems: ProblemList): void {
