@@ -4,7 +4,7 @@
 // `local` (base64 of the value) and the boot document refers to that local,
 // the way it refers to the password's local.
 import { createHash } from 'node:crypto';
-import { DefaultTokenResolver, Fn, StringConcat, TerraformLocal, TerraformStack, TerraformVariable, Token, Tokenization } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, TerraformLocal, TerraformStack, TerraformVariable, Token, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { NetworkSpec } from '../core/model';
 import { ExpressionContent, UserContent, UserFile, sensitiveReason } from '../core/user-content';
@@ -101,6 +101,55 @@ export function resolveText(scope: IConstruct, value: unknown): string {
   return typeof resolved === 'string' ? resolved : JSON.stringify(resolved);
 }
 
+/** How a cdktf string token looks inside a string. */
+const STRING_TOKEN = /\$\{TfToken\[TOKEN\.\d+\]\}/g;
+
+/**
+ * An HCL string literal holding `text` exactly: HCL's escapes only (no
+ * `\b`/`\f`), and `${` / `%{` doubled so Terraform reads them as text, not
+ * as template sequences (shell and systemd syntax stays as written).
+ */
+export function hclString(text: string): string {
+  const escaped = [...text].map((ch) => {
+    switch (ch) {
+      case '\\': return '\\\\';
+      case '"': return '\\"';
+      case '\n': return '\\n';
+      case '\r': return '\\r';
+      case '\t': return '\\t';
+      default: {
+        const code = ch.codePointAt(0)!;
+        return code < 0x20 || code === 0x7f ? `\\u${code.toString(16).padStart(4, '0')}` : ch;
+      }
+    }
+  }).join('');
+  // Function replacers: in a replacement string `$$` would mean one `$`.
+  return `"${escaped.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{')}"`;
+}
+
+/**
+ * A Terraform expression (without `${}`) for a string that mixes literal
+ * text and cdktf tokens: each token resolved to its expression, each piece
+ * of text an escaped literal, joined. cdktf's own functions refuse text with
+ * double quotes, which unit-like file content is full of.
+ */
+export function concatExpression(scope: IConstruct, value: string): string {
+  const parts: string[] = [];
+  let last = 0;
+  for (const m of value.matchAll(STRING_TOKEN)) {
+    if (m.index! > last) parts.push(hclString(value.slice(last, m.index)));
+    const resolved = resolveText(scope, m[0]);
+    // A plain reference (`${var.x}`) is used as is; anything else that holds
+    // an interpolation is a one-token template, quoted; the rest is text.
+    const simple = /^\$\{([^${}"]*)\}$/.exec(resolved);
+    parts.push(simple ? simple[1] : resolved.includes('${') ? `"${resolved}"` : hclString(resolved));
+    last = m.index! + m[0].length;
+  }
+  if (last < value.length) parts.push(hclString(value.slice(last)));
+  if (parts.length === 1) return parts[0];
+  return `join("", [${parts.join(', ')}])`;
+}
+
 /** Names of the stack's sensitive variables (looked up only for files whose content is an expression). */
 function sensitiveVariables(stack: TerraformStack): Set<string> {
   return new Set(stack.node.findAll().filter((c): c is TerraformVariable => c instanceof TerraformVariable && c.sensitive === true).map((v) => v.friendlyUniqueId));
@@ -156,7 +205,8 @@ export function createContentLocals(network: IConstruct, spec: NetworkSpec): voi
       const source = f.expression && expressionSources.get(f.expression);
       if (!source || made.has(source.local)) continue;
       made.add(source.local);
-      new TerraformLocal(network, `file-${source.local}`, source.base64 ? source.token : Fn.base64encode(source.token)).overrideLogicalId(source.local);
+      const value = source.base64 ? source.token : `\${base64encode(${concatExpression(network, source.token)})}`;
+      new TerraformLocal(network, `file-${source.local}`, value).overrideLogicalId(source.local);
     }
   }
 }
