@@ -37,24 +37,56 @@ export interface ExistingSecurityGroup {
   readonly resourceGroupName: string;
 }
 
-/** The placement props of a cluster (a subset of `WeaveClusterProps`). */
+/** The placement props of a cluster (the same-named `WeaveClusterProps`, documented there). */
 export interface PlacementProps {
+  /**
+   * Name of the group to create.
+   * @default '<id>-rg'
+   */
   readonly resourceGroupName?: string;
+  /**
+   * An existing group to use instead.
+   * @default - a new group
+   */
   readonly existingResourceGroup?: string | ExistingResourceGroup;
+  /**
+   * An existing subnet to use instead of a new VNet and subnet.
+   * @default - a new VNet and subnet
+   */
   readonly existingSubnet?: string | ExistingSubnet;
+  /**
+   * An existing NSG for the library's rules.
+   * @default - a new NSG
+   */
   readonly existingSecurityGroup?: ExistingSecurityGroup;
+  /**
+   * Address space of a new VNet and subnet.
+   * @default '172.16.1.0/24'
+   */
   readonly vnetCidr?: string;
 }
 
 /** What a cluster created, and how hosts and rules reach the rest. */
 export interface Placement {
-  /** Created when no existing group was given. */
+  /**
+   * The group, when it was created here.
+   * @default - unset with existingResourceGroup
+   */
   readonly resourceGroup?: ResourceGroup;
-  /** Created when no existing subnet was given. */
+  /**
+   * The VNet, when it was created here.
+   * @default - unset with existingSubnet
+   */
   readonly virtualNetwork?: VirtualNetwork;
-  /** Created when no existing subnet was given. */
+  /**
+   * The subnet, when it was created here.
+   * @default - unset with existingSubnet
+   */
   readonly subnet?: Subnet;
-  /** Created when no existing NSG was given. */
+  /**
+   * The NSG, when it was created here.
+   * @default - unset with existingSecurityGroup
+   */
   readonly securityGroup?: NetworkSecurityGroup;
   /** Name of the resource group everything the cluster creates goes into. */
   readonly resourceGroupName: string;
@@ -65,6 +97,7 @@ export interface Placement {
   /**
    * Set when the NSG the library created must be attached to each host's NIC
    * (an existing subnet keeps whatever NSG association it has).
+   * @default - unset: the NSG is on the subnet, or is the user's
    */
   readonly nicSecurityGroupId?: string;
 }

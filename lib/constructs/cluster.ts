@@ -279,7 +279,10 @@ export class WeaveCluster extends Construct {
     readonly loadBalancerId: string;
     readonly fqdn: string;
     readonly publicAddress: string;
-    /** Set when each host's NIC must carry the cluster's NSG (existing subnet, library NSG). */
+    /**
+     * Set when each host's NIC must carry the cluster's NSG (existing subnet, library NSG).
+     * @default - unset
+     */
     readonly nicSecurityGroupId?: string;
     /** The cluster's VM defaults, which each host may override. */
     readonly vm: Pick<WeaveClusterProps, 'adminUsername' | 'availabilityZone' | 'acceleratedNetworking' | 'osDiskType'>;

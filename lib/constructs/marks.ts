@@ -33,7 +33,10 @@ export interface HostBinding {
 export interface NsgRuleSlots {
   /** Name and group of the NSG the rules go into (tokens or literals, as given). */
   readonly nsg: { readonly name: string; readonly resourceGroupName: string };
-  /** The existing NSG construct (or object) the rules go into, if one was given. */
+  /**
+   * The existing NSG construct (or object) the rules go into.
+   * @default - none: the library created the NSG
+   */
   readonly existing?: object;
   /** The library's rules on it. */
   readonly rules: readonly { readonly name: string; readonly priority: number; readonly direction: 'Inbound' | 'Outbound' }[];

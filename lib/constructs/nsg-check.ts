@@ -11,11 +11,16 @@ import { resolveText } from './user-content';
 
 const RULE_TYPE = 'azurerm_network_security_rule';
 
+/** A user's NSG rule, with its inputs as given (tokens or literals). */
 interface Rule {
   readonly construct: IConstruct;
+  /** @default - not given */
   readonly nsgName?: unknown;
+  /** @default - not given */
   readonly resourceGroupName?: unknown;
+  /** @default - not given */
   readonly priority?: unknown;
+  /** @default - not given */
   readonly direction?: unknown;
 }
 
