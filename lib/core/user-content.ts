@@ -218,7 +218,9 @@ export function mergeUserContent(levels: readonly (UserContent | undefined)[]): 
  * @returns a function giving each host's merged content, or undefined when it has none
  */
 export function userContentResolver(spec: NetworkSpec): (clusterIndex: number, host: HostSpec) => MergedUserContent | undefined {
-  const perCluster = spec.clusters.map((c) => (isEmpty(spec.content) && isEmpty(c.content) ? undefined : mergeUserContent([spec.content, c.content])));
+  // Clusters without their own content share the network's merged object.
+  const networkOnly = isEmpty(spec.content) ? undefined : mergeUserContent([spec.content]);
+  const perCluster = spec.clusters.map((c) => (isEmpty(c.content) ? networkOnly : mergeUserContent([spec.content, c.content])));
   return (clusterIndex, host) => {
     if (isEmpty(host.content)) return perCluster[clusterIndex];
     return mergeUserContent([spec.content, spec.clusters[clusterIndex].content, host.content]);
