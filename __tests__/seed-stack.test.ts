@@ -240,20 +240,25 @@ describe('cdktf matchers and snapshots', () => {
 
   it('ignition boot format keeps user data empty, ignores growth, and is replaced on a new password', () => {
     const tf = synthSeed({ network: { bootFormat: 'ignition' } });
-    const generations = Object.entries((tf.resource as Record<string, Record<string, Record<string, any>>>).terraform_data ?? {});
-    expect(generations).toHaveLength(1);
-    const [genName, gen] = generations[0];
-    expect(gen.triggers_replace.settings).toMatch(/^\$\{sha256\(join\("\|", \["[0-9a-f]{64}", local\.weave_shared_env_b64\]\)\)\}$/);
+    const generations = (tf.resource as Record<string, Record<string, Record<string, any>>>).terraform_data ?? {};
+    // One network-wide generation, and one per VM for its users' content.
+    expect(Object.keys(generations).sort()).toEqual([
+      'weave_azure-prd-01_user_content', 'weave_azure-prd-02_user_content', 'weave_azure-prd-03_user_content', 'weave_azure-prd-04_user_content',
+      'weave_boot_generation',
+    ]);
+    expect(generations.weave_boot_generation.triggers_replace.settings).toMatch(/^\$\{sha256\(join\("\|", \["[0-9a-f]{64}", local\.weave_shared_env_b64\]\)\)\}$/);
     for (const vm of Object.values(byName(tf, VM))) {
       expect(vm.user_data).toBeUndefined();
-      expect(genName).toBe('weave_boot_generation');
-      // A plain address: Terraform rejects an interpolation here.
-      expect(vm.lifecycle).toEqual({ ignore_changes: ['custom_data'], replace_triggered_by: ['terraform_data.weave_boot_generation'] });
+      // Plain addresses: Terraform rejects an interpolation here.
+      expect(vm.lifecycle).toEqual({
+        ignore_changes: ['custom_data'],
+        replace_triggered_by: ['terraform_data.weave_boot_generation', `terraform_data.weave_${vm.name}_user_content`],
+      });
       const ign = JSON.parse(decodeBootDocument(vm.custom_data as string));
       expect(ign.ignition.version).toBe('3.3.0');
     }
     // Growth leaves the generation alone; a network-wide change moves it.
-    const generationOf = (t: TfJson) => Object.values((t.resource as Record<string, Record<string, Record<string, any>>>).terraform_data)[0].triggers_replace.settings;
+    const generationOf = (t: TfJson) => (t.resource as Record<string, Record<string, Record<string, any>>>).terraform_data.weave_boot_generation.triggers_replace.settings;
     expect(generationOf(synthSeed({ network: { bootFormat: 'ignition' }, extraCluster01Hosts: ['azure-prd-05'] }))).toBe(generationOf(tf));
     expect(generationOf(synthSeed({ network: { bootFormat: 'ignition', release: { version: '2.9.1' } } }))).not.toBe(generationOf(tf));
   });

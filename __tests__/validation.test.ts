@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { Fn, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { WeaveCluster, WeaveClusterProps, WeaveConfigError, WeaveHost, WeaveNetwork, WeaveNetworkProps, formatProblem } from '../lib';
@@ -98,6 +98,38 @@ const cases: Case[] = [
   { name: 'more Azure hosts in one cluster than its outbound IP can serve', decl: { clusters: [{ id: 'c1', hosts: Array.from({ length: 63 }, (_, i) => `h${i}`) }] }, code: 'cluster-too-large', path: 'stack/net/c1', value: '"63 hosts"', fix: /at most 62/ },
   { name: 'SSH source that is not an address', decl: { clusters: [{ id: 'c1', props: { sshSourceCidr: '999.1.1.1/99' }, hosts: ['h1'] }] }, code: 'ssh-source-invalid', path: 'stack/net/c1', value: '"999.1.1.1/99"', fix: /198\.51\.100\.0\/24/ },
   { name: 'unknown cluster kind', decl: { clusters: [{ id: 'c1', props: { kind: 'onprem' as never }, hosts: [] }] }, code: 'cluster-kind-unknown', path: 'stack/net/c1', value: '"onprem"', fix: /"azure" or "dedicated"/ },
+  // Users' own files and units (lib/core/user-content.ts).
+  { name: 'user file with a relative path', decl: { network: { files: [{ path: 'etc/kubernetes/kubelet.yaml', content: 'x' }] } }, code: 'user-file-path', path: 'stack/net', value: '"etc/kubernetes/kubelet.yaml"', fix: /write "\/etc\/kubernetes\/kubelet\.yaml"/ },
+  { name: 'user file path with ".."', decl: { clusters: [{ id: 'c1', props: { files: [{ path: '/etc/../root/x', content: 'x' }] }, hosts: ['h1'] }] }, code: 'user-file-path', path: 'stack/net/c1', value: '"/etc/../root/x"', fix: /without "\.\."/ },
+  { name: 'user file under read-only /usr on Flatcar', decl: { clusters: [{ id: 'c1', hosts: [['h1', { files: [{ path: '/usr/local/bin/kubelet', content: 'x' }] }]] }] }, code: 'user-file-path', path: 'stack/net/c1/h1', value: '"/usr/local/bin/kubelet"', fix: /\/opt\/bin/ },
+  { name: 'user file mode written as decimal 644', decl: { network: { files: [{ path: '/etc/x', content: 'x', mode: 644 }] } }, code: 'user-file-mode', path: 'stack/net', value: '"0o1204"', fix: /write 0o644/ },
+  { name: 'user file owner with two colons', decl: { network: { files: [{ path: '/etc/x', content: 'x', owner: 'core:core:core' }] } }, code: 'user-file-owner', path: 'stack/net', value: '"core:core:core"', fix: /"core:core"/ },
+  { name: 'user file with both content and contentBase64', decl: { network: { files: [{ path: '/etc/x', content: 'x', contentBase64: 'eA==' }] } }, code: 'user-file-content', path: 'stack/net', value: '"/etc/x"', fix: /one way/ },
+  { name: 'user file with invalid base64', decl: { network: { files: [{ path: '/etc/x', contentBase64: 'not base64!' }] } }, code: 'user-file-content', path: 'stack/net', value: '"not base64!"', fix: /toString\("base64"\)/ },
+  { name: 'user file over the shared env file', decl: { network: { files: [{ path: '/etc/weave.env', content: 'WEAVE_PASSWORD=x' }] } }, code: 'user-file-reserved', path: 'stack/net', value: '"/etc/weave.env"', fix: /choose another path/ },
+  { name: 'user file over a library unit file', decl: { clusters: [{ id: 'c1', hosts: [['h1', { files: [{ path: '/etc/systemd/system/weave.service', content: 'x' }] }]] }] }, code: 'user-file-reserved', path: 'stack/net/c1/h1', value: '"/etc/systemd/system/weave.service"', fix: /network, cluster and host props/ },
+  { name: 'two user files with one path at one level', decl: { network: { files: [{ path: '/etc/x', content: '1' }, { path: '/etc/x', content: '2' }] } }, code: 'user-file-duplicate', path: 'stack/net', value: '"/etc/x"', fix: /move the override to the cluster or host/ },
+  { name: 'user file content from a sensitive() expression', decl: { network: { files: [{ path: '/etc/token', content: Fn.sensitive('s3cr3t') }] } }, code: 'user-file-sensitive', path: 'stack/net', value: /sensitive\(/, fix: /Key Vault/ },
+  { name: 'user unit without a type suffix', decl: { network: { units: [{ name: 'kubelet', contents: '[Service]\nExecStart=/opt/bin/kubelet\n' }] } }, code: 'user-unit-name', path: 'stack/net', value: '"kubelet"', fix: /"kubelet\.service"/ },
+  { name: 'user drop-in not ending in .conf', decl: { network: { units: [{ name: 'docker.service', dropIns: [{ name: 'mirror', contents: '[Service]\n' }] }] } }, code: 'user-unit-name', path: 'stack/net', value: '"mirror"', fix: /20-registry-mirror\.conf/ },
+  { name: 'user unit named like a library unit', decl: { clusters: [{ id: 'c1', props: { units: [{ name: 'weave.service', dropIns: [{ name: 'x.conf', contents: '[Service]\n' }] }] }, hosts: ['h1'] }] }, code: 'user-unit-reserved', path: 'stack/net/c1', value: '"weave.service"', fix: /After=weave-network\.target/ },
+  { name: 'user docker drop-in named like the library\'s', decl: { network: { units: [{ name: 'docker.service', dropIns: [{ name: '10-weave-min-api.conf', contents: '[Service]\n' }] }] } }, code: 'user-unit-reserved', path: 'stack/net', value: '"10-weave-min-api.conf"', fix: /20-docker-opts\.conf/ },
+  { name: 'two user units with one name at one level', decl: { network: { units: [{ name: 'a.service', contents: '[Service]\nExecStart=/usr/bin/true\n' }, { name: 'a.service', dropIns: [{ name: 'x.conf', contents: '[Service]\n' }] }] } }, code: 'user-unit-duplicate', path: 'stack/net', value: '"a.service"', fix: /one entry/ },
+  { name: 'user unit with neither contents nor drop-ins', decl: { network: { units: [{ name: 'a.service' }] } }, code: 'user-unit-empty', path: 'stack/net', value: '"a.service"', fix: /unit text, or drop-ins/ },
+  { name: 'user unit text holding a Terraform expression', decl: { network: { units: [{ name: 'a.service', contents: `[Service]\nEnvironment=V=${Fn.upper('x')}\nExecStart=/usr/bin/true\n` }] } }, code: 'user-unit-token', path: 'stack/net', value: '"a.service"', fix: /EnvironmentFile=/ },
+  { name: 'user unit enabled without an [Install] section', decl: { network: { units: [{ name: 'a.service', contents: '[Service]\nExecStart=/usr/bin/true\n', enable: true }] } }, code: 'user-unit-enable-no-install', path: 'stack/net', value: '"a.service"', fix: /WantedBy=multi-user\.target/ },
+  { name: 'user unit to start on an Ignition host without being enabled', decl: { clusters: [{ id: 'c1', props: { bootFormat: 'ignition', units: [{ name: 'a.service', contents: '[Service]\nExecStart=/usr/bin/true\n', start: true }] }, hosts: ['h1'] }] }, code: 'user-unit-start-ignition', path: 'stack/net/c1/h1', value: '"a.service"', fix: /\[Install\] section/ },
+  { name: 'custom data over 64 KB once user files are added', decl: { clusters: [{ id: 'c1', hosts: [['h1', { files: [{ path: '/etc/big', content: 'x'.repeat(66_000) }] }]] }] }, code: 'custom-data-too-large', path: 'stack/net/c1/h1', value: 'bytes"', fix: /move large files out of the boot config/ },
+  // Existing Azure networks, NSG priorities and VM options (lib/core/azure-options.ts).
+  { name: 'both a resource group to create and an existing one', decl: { clusters: [{ id: 'c1', props: { resourceGroupName: 'mine', existingResourceGroup: 'theirs' }, hosts: ['h1'] }] }, code: 'resource-group-conflict', path: 'stack/net/c1', value: '"mine"', fix: /one of resourceGroupName and existingResourceGroup/ },
+  { name: 'existing subnet that is not a subnet id', decl: { clusters: [{ id: 'c1', props: { existingSubnet: 'hosts' }, hosts: ['h1'] }] }, code: 'existing-subnet-invalid', path: 'stack/net/c1', value: '"hosts"', fix: /DataAzurermSubnet/ },
+  { name: 'NSG priority outside Azure\'s range', decl: { clusters: [{ id: 'c1', props: { nsgPriorities: { weaveTcp: 50 } }, hosts: ['h1'] }] }, code: 'nsg-priority-invalid', path: 'stack/net/c1', value: '50', fix: /e\.g\. 100/ },
+  { name: 'two library NSG rules on one priority', decl: { clusters: [{ id: 'c1', props: { nsgPriorities: { weaveUdp: 100 } }, hosts: ['h1'] }] }, code: 'nsg-priority-duplicate', path: 'stack/net/c1', value: '100', fix: /its own priority/ },
+  { name: 'admin user Azure refuses', decl: { clusters: [{ id: 'c1', props: { adminUsername: 'admin' }, hosts: ['h1'] }] }, code: 'admin-user-invalid', path: 'stack/net/c1', value: '"admin"', fix: /"core"/ },
+  { name: 'admin user that is not a login name', decl: { clusters: [{ id: 'c1', hosts: [['h1', { adminUsername: 'Ops Team' }]] }] }, code: 'admin-user-invalid', path: 'stack/net/c1/h1', value: '"Ops Team"', fix: /"ops"/ },
+  { name: 'availability zone 4', decl: { clusters: [{ id: 'c1', hosts: [['h1', { availabilityZone: '4' }]] }] }, code: 'availability-zone-invalid', path: 'stack/net/c1/h1', value: '"4"', fix: /"1", "2", "3"/ },
+  { name: 'OS disk type azurerm does not accept', decl: { clusters: [{ id: 'c1', props: { osDiskType: 'PremiumV2_LRS' }, hosts: ['h1'] }] }, code: 'os-disk-type-unknown', path: 'stack/net/c1', value: '"PremiumV2_LRS"', fix: /StandardSSD_ZRS/ },
+  { name: 'a tag that would replace the library\'s', decl: { clusters: [{ id: 'c1', props: { tags: { 'weave-cluster': 'other' } }, hosts: ['h1'] }] }, code: 'tags-reserved', path: 'stack/net/c1', value: '"other"', fix: /remove weave-cluster/ },
 ];
 
 describe('synth-time validation', () => {
@@ -121,6 +153,12 @@ describe('synth-time validation', () => {
     else expect(line).toMatch(c.value);
     expect(line).toMatch(/ Fix: /);
     expect(error.message).toMatch(/nothing was synthesized/);
+  });
+
+  it('does not echo a value wrapped in sensitive()', () => {
+    const { error } = problemsOf({ network: { files: [{ path: '/etc/token', content: Fn.sensitive('s3cr3t-value') }] } });
+    expect(error.message).toContain('[user-file-sensitive]');
+    expect(error.message).not.toContain('s3cr3t-value');
   });
 
   it('reports every problem at once, not just the first', () => {
@@ -364,7 +402,8 @@ describe('the validation table in docs/validation.md', () => {
     // Cases here, plus the case tables of the other test files (e.g. the
     // allocation record's in allocation.test.ts): an expected `code: '…'`.
     const elsewhere = readdirSync(__dirname).filter((f) => f.endsWith('.test.ts') && f !== 'validation.test.ts')
-      .flatMap((f) => [...readFileSync(join(__dirname, f), 'utf8').matchAll(/\bcode: '([a-z0-9]+(?:-[a-z0-9]+)+)'/g)].map((m) => m[1]));
+      // An expected `code: '…'`, a row `['code', path, …]`, or `.code === '…'`.
+      .flatMap((f) => [...readFileSync(join(__dirname, f), 'utf8').matchAll(/(?:\bcode: |\[\[?|\.code === )'([a-z0-9]+(?:-[a-z0-9]+)+)'/g)].map((m) => m[1]));
     const tested = new Set([...[...cases, ...pureCases, ...treeCases].map((c) => c.code), ...elsewhere]);
     expect([...documented].filter((c) => !tested.has(c)).sort()).toEqual([]);
   });

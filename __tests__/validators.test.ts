@@ -3,7 +3,7 @@
 // A missing validator skips its suite with one line saying how to install it,
 // or fails it under CI=true (.ci/run installs both); the negative controls
 // show each check can fail.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,11 +11,15 @@ import {
   DEFAULT_RELEASE,
   HostEnvSource,
   NetworkPlan,
+  RenderedBoot,
   buildBootConfig,
   fillSecrets,
+  mergeUserContent,
   planNetwork,
   renderIgnition,
+  withUserContent,
 } from '../lib/core';
+import { SEED_NODE_UNIT } from '../stacks/seed';
 import { seedSpec } from './fixtures/seed-spec';
 import { findTool, toolSuite } from './support/tools';
 import {
@@ -44,6 +48,49 @@ const seed = planNetwork(seedSpec());
 // The seed pins no sha256; this plan covers the checksum ExecStart line too.
 const pinned = planNetwork(seedSpec({ release: { ...DEFAULT_RELEASE, sha256: 'ab'.repeat(32) } }));
 
+/**
+ * What a Kubernetes node puts beside Weave: a kubelet-like unit ordered after
+ * the mesh, a docker.service drop-in, the seed's example unit, and files
+ * (text, bytes, and content Terraform fills in).
+ */
+const KUBELET_UNIT = [
+  '[Unit]',
+  'Description=Kubernetes node agent',
+  'Documentation=https://kubernetes.io/docs/reference/command-line-tools-reference/kubelet/',
+  'After=weave-network.target docker.service',
+  'Requires=weave-network.target',
+  'Wants=docker.service',
+  'StartLimitIntervalSec=0',
+  '',
+  '[Service]',
+  'EnvironmentFile=-/etc/kubernetes/kubelet.env',
+  'ExecStartPre=/usr/bin/mkdir -p /etc/kubernetes/manifests /var/lib/kubelet',
+  'ExecStart=/opt/bin/kubelet --config=/etc/kubernetes/kubelet.yaml --kubeconfig=/etc/kubernetes/kubelet.conf $KUBELET_EXTRA_ARGS',
+  'Restart=always',
+  'RestartSec=10',
+  '',
+  '[Install]',
+  'WantedBy=kubernetes.node.target',
+  '',
+].join('\n');
+const DOCKER_MIRROR = { name: '20-registry-mirror.conf', contents: '[Service]\nEnvironment="DOCKER_OPTS=--registry-mirror=https://mirror.example.com"\n' };
+const USER_CONTENT = mergeUserContent([{
+  files: [
+    { path: '/etc/kubernetes/kubelet.yaml', content: 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n' },
+    { path: '/etc/kubernetes/kubelet.env', content: 'KUBELET_EXTRA_ARGS=--node-labels=mesh=weave\n', mode: 0o600, owner: 'core:core' },
+    { path: '/opt/bin/kubelet-helper', contentBase64: Buffer.from('#!/bin/sh\nexit 0\n').toString('base64'), mode: 0o755, owner: '0' },
+    { path: '/etc/kubernetes/pki/ca.crt', expression: { ref: 'local.ca_b64', display: '${var.ca_pem}' } },
+  ],
+  units: [
+    { name: 'kubelet.service', contents: KUBELET_UNIT },
+    { name: 'docker.service', dropIns: [DOCKER_MIRROR] },
+    { name: SEED_NODE_UNIT.name, contents: SEED_NODE_UNIT.contents },
+  ],
+}]);
+/** Fills Terraform's slots the way Terraform would (base64 of a value). */
+const fillExpressions = (r: RenderedBoot, text: string): string =>
+  (r.expressions ?? []).reduce((t, e) => t.split(e.placeholder).join(Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64')), text);
+
 const cases: Case[] = [
   ...SOURCES.flatMap((hostEnvSource) =>
     seed.hosts.map((h) => ({
@@ -57,6 +104,11 @@ const cases: Case[] = [
     plan: pinned,
     boot: buildBootConfig(pinned, pinned.hosts[0], { hostEnvSource }),
   })),
+  ...SOURCES.flatMap((hostEnvSource) => [seed.hosts[0], seed.hosts[4]].map((h) => ({
+    label: `${h.name} (${hostEnvSource}, with a kubelet unit, a docker drop-in and user files)`,
+    plan: seed,
+    boot: withUserContent(buildBootConfig(seed, h, { hostEnvSource }), USER_CONTENT),
+  }))),
 ];
 
 /** The first seed host's config, the base for the negative controls. */
@@ -88,9 +140,16 @@ afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-test('covers every seed host with both host env sources', () => {
+test('covers every seed host with both host env sources, and user content on an Azure and a dedicated host', () => {
   expect(seed.hosts).toHaveLength(5);
-  expect(cases.filter((c) => c.plan === seed)).toHaveLength(seed.hosts.length * SOURCES.length);
+  expect(cases.filter((c) => c.plan === seed && !c.label.includes('kubelet'))).toHaveLength(seed.hosts.length * SOURCES.length);
+  const withUser = cases.filter((c) => c.label.includes('kubelet'));
+  expect(withUser).toHaveLength(4);
+  for (const c of withUser) {
+    expect(c.boot.units.map((u) => u.name)).toEqual(expect.arrayContaining(['kubelet.service', 'node-mesh-ready.service']));
+    expect(c.boot.units.find((u) => u.name === 'docker.service')!.dropIns).toHaveLength(2);
+    expect(c.boot.files.map((f) => f.path)).toEqual(expect.arrayContaining(['/etc/kubernetes/kubelet.yaml', '/etc/kubernetes/pki/ca.crt']));
+  }
 });
 
 withValidator('ignition-validate')('ignition-validate', () => {
@@ -104,8 +163,8 @@ withValidator('ignition-validate')('ignition-validate', () => {
   beforeAll(() => {
     mkdirSync(join(tmp, 'ignition'), { recursive: true });
     cases.forEach((c, i) => {
-      const text = fillSecrets(renderIgnition(c.boot), PASSWORD);
-      files.set(c.label, writeIgnition(`case-${i}`, text));
+      const r = renderIgnition(c.boot);
+      files.set(c.label, writeIgnition(`case-${i}`, fillExpressions(r, fillSecrets(r, PASSWORD))));
     });
   });
 
@@ -117,6 +176,8 @@ withValidator('ignition-validate')('ignition-validate', () => {
     const rendered = renderIgnition(boot);
     expect(rendered.slots.length).toBeGreaterThan(0);
     expect(fillSecrets(rendered, PASSWORD)).not.toMatch(/__WEAVE_SECRET_/);
+    // What the validator reads has every slot filled, users' Terraform-filled files included.
+    expect(readFileSync(files.get(label)!, 'utf8')).not.toMatch(/__WEAVE_(SECRET|FILE)_/);
     expect(ignitionValidate(files.get(label)!)).toEqual(PASS);
   });
 
@@ -204,6 +265,20 @@ withValidator('systemd-analyze')('systemd-analyze verify', () => {
       const result = verify(broken);
       expect(result).not.toEqual(PASS);
       expect(result.output).toMatch(/docker\.service\.d\/10-weave-min-api\.conf:\d+: Unknown key 'Environmnet'/);
+    });
+
+    test('rejects an unknown key in a user\'s unit', () => {
+      const user = withUserContent(base(), mergeUserContent([{ units: [{ name: 'kubelet.service', contents: KUBELET_UNIT.replace('RestartSec=10', 'RestartSecs=10') }] }]));
+      const result = verify(user);
+      expect(result).not.toEqual(PASS);
+      expect(result.output).toMatch(/kubelet\.service:\d+: Unknown key 'RestartSecs' in section \[Service\]/);
+    });
+
+    test('rejects a user\'s docker.service drop-in with a misspelt key', () => {
+      const user = withUserContent(base(), mergeUserContent([{ units: [{ name: 'docker.service', dropIns: [{ ...DOCKER_MIRROR, contents: DOCKER_MIRROR.contents.replace('Environment=', 'Enviroment=') }] }] }]));
+      const result = verify(user);
+      expect(result).not.toEqual(PASS);
+      expect(result.output).toMatch(/docker\.service\.d\/20-registry-mirror\.conf:\d+: Unknown key 'Enviroment'/);
     });
 
     test('rejects an invalid combination of settings', () => {

@@ -2,7 +2,7 @@ import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
-import { WeaveCluster, WeaveHost, WeaveNetwork, WeaveNetworkProps } from '../lib';
+import { WeaveCluster, WeaveHost, WeaveNetwork, WeaveNetworkProps, WeaveUnit } from '../lib';
 import { StateBackendConfig, useAzureStateBackend } from './backend';
 
 export interface SeedStackProps {
@@ -33,6 +33,30 @@ export interface SeedStackProps {
    */
   readonly stateBackend?: StateBackendConfig;
 }
+
+/**
+ * The seed's example of a user unit beside Weave: a node service wanted by
+ * `kubernetes.node.target` that starts once the mesh is up (and is
+ * restarted with it: `Requires=`). A real stack would put kubelet here.
+ */
+export const SEED_NODE_UNIT: WeaveUnit = {
+  name: 'node-mesh-ready.service',
+  contents: [
+    '[Unit]',
+    'Description=Kubernetes node prerequisite: the Weave bridge is up on this host',
+    'After=weave-network.target',
+    'Requires=weave-network.target',
+    '',
+    '[Service]',
+    'Type=oneshot',
+    'RemainAfterExit=yes',
+    'ExecStart=/usr/bin/ip -brief address show dev weave',
+    '',
+    '[Install]',
+    'WantedBy=kubernetes.node.target',
+    '',
+  ].join('\n'),
+};
 
 /**
  * The seed write-up's topology: cluster-01 (azure-prd-01, azure-prd-02) in
@@ -68,6 +92,9 @@ export class SeedStack extends TerraformStack {
       // hosts added anywhere later join as observers and change nobody else.
       wantedBy: ['multi-user.target', 'kubernetes.master.target', 'kubernetes.node.target'],
       sshPublicKey: sshKey.stringValue,
+      // The seed's hosts were Kubernetes nodes: their own units rode in the
+      // same boot config as Weave's. This one stands in for them.
+      units: [SEED_NODE_UNIT],
       ...props.network,
     });
 

@@ -19,5 +19,7 @@ import { RenderedBoot } from '../core/render/rendered';
 export function bootExpression(rendered: RenderedBoot, sharedEnvRef: string): string {
   let expr = `base64decode("${Buffer.from(rendered.text, 'utf8').toString('base64')}")`;
   for (const slot of rendered.slots) expr = `replace(${expr}, "${slot.placeholder}", ${sharedEnvRef})`;
+  // Users' files whose content Terraform supplies: each slot takes its local (base64 of the value).
+  for (const slot of rendered.expressions ?? []) expr = `replace(${expr}, "${slot.placeholder}", ${slot.content.ref})`;
   return expr;
 }

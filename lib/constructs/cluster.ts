@@ -11,12 +11,11 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
-import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
+import { nsgPriorities } from '../core/azure-options';
 import {
   CLOUDAPP_ZONE,
   DEFAULT_VNET_CIDR,
-  NSG_PRIORITIES,
   OUTBOUND_PORTS_PER_HOST,
   SSH_NAT_BASE_PORT,
   WEAVE_CONTROL_PORT,
@@ -26,9 +25,11 @@ import {
 import { ClusterKind, ClusterSpec, HostSpec } from '../core/model';
 import { isToken } from '../core/tokens';
 import { regionName } from '../core/validate';
-import { CLUSTER_MARK, ClusterBinding, NETWORK_MARK, hasMark } from './marks';
+import { ExistingResourceGroup, ExistingSecurityGroup, ExistingSubnet, placeCluster } from './azure-placement';
+import { CLUSTER_MARK, ClusterBinding, NETWORK_MARK, NsgRuleSlots, hasMark } from './marks';
 import { outputId } from './names';
 import type { AzureBootFormat, WeaveNetwork } from './network';
+import { WeaveFile, WeaveUnit, userContentSpec } from './user-content';
 
 /** Settings of a {@link WeaveCluster}. Azure clusters need `provider` and `location`. */
 export interface WeaveClusterProps {
@@ -103,8 +104,10 @@ export interface WeaveClusterProps {
    */
   readonly bootstrapHosts?: number;
   /**
-   * Tags for every Azure resource of the cluster.
-   * @default - { 'weave-network': <network path>, 'weave-cluster': <id> }
+   * Tags for every Azure resource of the cluster (its hosts may add their
+   * own). They are merged with the library's `weave-network` and
+   * `weave-cluster` tags, which you cannot replace.
+   * @default - only the library's tags
    */
   readonly tags?: Record<string, string>;
   /**
@@ -112,18 +115,122 @@ export interface WeaveClusterProps {
    * @default - the network's bootFormat
    */
   readonly bootFormat?: AzureBootFormat;
+
+  // --- users' own boot content ---
+  /**
+   * Files for every host of this cluster, after the network's; an entry with
+   * the same path replaces the network's.
+   * @default - none
+   */
+  readonly files?: WeaveFile[];
+  /**
+   * systemd units (or drop-ins) for every host of this cluster, after the
+   * network's; an entry with the same name replaces the network's whole.
+   * @default - none
+   */
+  readonly units?: WeaveUnit[];
+
+  // --- existing Azure networks ---
+  /**
+   * An existing resource group to put the cluster's resources in (its name,
+   * or a `ResourceGroup` / `DataAzurermResourceGroup` construct), instead of
+   * creating `<id>-rg`.
+   * @default - a new resource group `<id>-rg` (or `resourceGroupName`)
+   */
+  readonly existingResourceGroup?: string | ExistingResourceGroup;
+  /**
+   * An existing subnet for the hosts' NICs (its resource id, or a `Subnet` /
+   * `DataAzurermSubnet` construct), instead of a new VNet and subnet. It must
+   * be in the cluster's region and subscription. Set `vnetCidr` to its range
+   * to keep the overlap check with Weave's ranges.
+   * @default - a new VNet `<id>-vnet` with one subnet spanning vnetCidr
+   */
+  readonly existingSubnet?: string | ExistingSubnet;
+  /**
+   * An existing NSG to add the library's rules to (a `NetworkSecurityGroup`
+   * or `DataAzurermNetworkSecurityGroup` construct, without inline rules).
+   * The library associates it only with a subnet it creates itself.
+   * @default - a new NSG `<id>-nsg`, associated with the new subnet, or
+   *   with every host's NIC when existingSubnet is given
+   */
+  readonly existingSecurityGroup?: ExistingSecurityGroup;
+  /**
+   * Priorities of the inbound NSG rules the library creates; your own rules
+   * on the same NSG must use others (a clash is reported at synth).
+   * @default - { weaveTcp: 100, weaveUdp: 110, weaveEsp: 120, ssh: 200 }
+   */
+  readonly nsgPriorities?: WeaveNsgPriorities;
+
+  // --- VM defaults for the cluster's hosts (each host may override) ---
+  /**
+   * Admin (SSH login) user of the cluster's VMs.
+   * @default 'core'
+   */
+  readonly adminUsername?: string;
+  /**
+   * Availability zone of the cluster's VMs (`'1'`, `'2'` or `'3'`).
+   * @default - no zone (regional placement)
+   */
+  readonly availabilityZone?: string;
+  /**
+   * Accelerated networking on the VMs' NICs (the VM size must support it).
+   * @default false
+   */
+  readonly acceleratedNetworking?: boolean;
+  /**
+   * OS disk storage type of the cluster's VMs.
+   * @default 'StandardSSD_LRS'
+   */
+  readonly osDiskType?: string;
+}
+
+/** Priorities of the NSG rules the library creates on a cluster's NSG. */
+export interface WeaveNsgPriorities {
+  /**
+   * Weave control plane, TCP 6783, from the other clusters.
+   * @default 100
+   */
+  readonly weaveTcp?: number;
+  /**
+   * Weave sleeve and fast datapath, UDP 6783-6784, from the other clusters.
+   * @default 110
+   */
+  readonly weaveUdp?: number;
+  /**
+   * Encrypted fast datapath (ESP) from the other clusters.
+   * @default 120
+   */
+  readonly weaveEsp?: number;
+  /**
+   * SSH from `sshSourceCidr` (only when it is set).
+   * @default 200
+   */
+  readonly ssh?: number;
 }
 
 /** Azure resources of one cluster, for hosts and users to build on. */
 export interface AzureClusterResources {
-  /** The resource group every resource of the cluster lives in. */
-  readonly resourceGroup: ResourceGroup;
-  /** The cluster's VNet, spanning `vnetCidr`. */
-  readonly virtualNetwork: VirtualNetwork;
-  /** The one subnet the hosts' NICs join; it has no default outbound access. */
-  readonly subnet: Subnet;
-  /** NSG of the subnet: admits Weave traffic from the other clusters, and SSH when `sshSourceCidr` is set. */
-  readonly securityGroup: NetworkSecurityGroup;
+  /**
+   * The resource group every resource of the cluster lives in.
+   * @default - unset when existingResourceGroup was given
+   */
+  readonly resourceGroup?: ResourceGroup;
+  /**
+   * The cluster's VNet, spanning `vnetCidr`.
+   * @default - unset when existingSubnet was given
+   */
+  readonly virtualNetwork?: VirtualNetwork;
+  /**
+   * The one subnet the hosts' NICs join; it has no default outbound access.
+   * @default - unset when existingSubnet was given
+   */
+  readonly subnet?: Subnet;
+  /**
+   * NSG the library created: admits Weave traffic from the other clusters,
+   * and SSH when `sshSourceCidr` is set.
+   * @default - unset when existingSecurityGroup was given
+   */
+  readonly securityGroup?: NetworkSecurityGroup;
   /** Static public IP: the cluster's DNS name, and the address its hosts' traffic leaves from. */
   readonly publicIp: PublicIp;
   /** Load balancer that forwards Weave's ports to the hosts and gives them outbound access. */
@@ -157,7 +264,7 @@ export class WeaveCluster extends Construct {
   readonly sshSourceCidr?: string;
   /** The azurerm provider the cluster's resources are created with, as given. */
   readonly provider?: AzurermProvider;
-  /** Tags applied to every Azure resource of the cluster, and of its hosts. */
+  /** Tags applied to every Azure resource of the cluster, and of its hosts: the user's merged with the library's. */
   readonly tags: Record<string, string>;
   /** Boot format of the cluster's VMs: its own, else the network's. */
   readonly bootFormat: AzureBootFormat;
@@ -167,6 +274,7 @@ export class WeaveCluster extends Construct {
   readonly dnsName?: string;
   private readonly props: WeaveClusterProps;
   private weaveRules: NetworkSecurityRule[] = [];
+  private nsgSlots?: NsgRuleSlots;
   /**
    * @internal Attribute references hosts read, taken once: each read of a
    * resource attribute makes a new cdktf token.
@@ -179,6 +287,13 @@ export class WeaveCluster extends Construct {
     readonly loadBalancerId: string;
     readonly fqdn: string;
     readonly publicAddress: string;
+    /**
+     * Set when each host's NIC must carry the cluster's NSG (existing subnet, library NSG).
+     * @default - unset
+     */
+    readonly nicSecurityGroupId?: string;
+    /** The cluster's VM defaults, which each host may override. */
+    readonly vm: Pick<WeaveClusterProps, 'adminUsername' | 'availabilityZone' | 'acceleratedNetworking' | 'osDiskType'>;
   };
 
   constructor(scope: WeaveNetwork, id: string, props: WeaveClusterProps = {}) {
@@ -197,7 +312,8 @@ export class WeaveCluster extends Construct {
     this.sshPublicKey = props.sshPublicKey ?? scope.sshPublicKey;
     this.sshSourceCidr = props.sshSourceCidr;
     this.bootFormat = props.bootFormat ?? scope.bootFormat;
-    this.tags = props.tags ?? { 'weave-network': scope.node.path, 'weave-cluster': id };
+    // The library's tags last: they identify its resources and cannot be replaced.
+    this.tags = { ...props.tags, 'weave-network': scope.node.path, 'weave-cluster': id };
 
     if (this.kind === 'azure') {
       this.dnsLabel = props.dnsLabel ?? id;
@@ -232,6 +348,11 @@ export class WeaveCluster extends Construct {
   /** @internal The cluster as the pure core sees it. */
   _spec(hosts: HostSpec[]): ClusterSpec {
     const { provider, ...given } = this.props;
+    // Constructs given as existing resources: their presence is what the checks judge.
+    for (const key of ['existingResourceGroup', 'existingSubnet', 'existingSecurityGroup'] as const) {
+      const v = given[key];
+      if (typeof v === 'object' && v !== null) (given as Record<string, unknown>)[key] = { construct: (v as { node?: { path: string } }).node?.path ?? '(object)' };
+    }
     return {
       path: this.node.path,
       name: this.clusterName,
@@ -245,6 +366,7 @@ export class WeaveCluster extends Construct {
       bootstrapHosts: this.props.bootstrapHosts,
       bootFormat: this.kind === 'azure' ? this.bootFormat : undefined,
       given: { ...given, ...(provider !== undefined ? { provider: '(provider)' } : {}) },
+      content: userContentSpec(this, this.network.node.id, this.props.files, this.props.units),
       hosts,
     };
   }
@@ -265,6 +387,11 @@ export class WeaveCluster extends Construct {
     }
   }
 
+  /** @internal The NSG the library's rules go into and the priorities they take, for the clash check. */
+  _nsgRuleSlots(): NsgRuleSlots | undefined {
+    return this.nsgSlots;
+  }
+
   /** @internal The SSH NAT port of the n-th host. */
   _sshPort(indexInCluster: number): number {
     return SSH_NAT_BASE_PORT + indexInCluster;
@@ -279,35 +406,18 @@ export class WeaveCluster extends Construct {
     const name = this.clusterName;
     const tags = this.tags;
     const base = { provider, location, tags };
-    const resourceGroup = new ResourceGroup(this, 'resource-group', {
-      ...base,
-      name: this.props.resourceGroupName ?? `${name}-rg`,
-    });
-    const rg = { resourceGroupName: resourceGroup.name };
-    const vnetCidr = this.props.vnetCidr ?? DEFAULT_VNET_CIDR;
-    const virtualNetwork = new VirtualNetwork(this, 'vnet', { ...base, ...rg, name: `${name}-vnet`, addressSpace: [vnetCidr] });
-    const subnet = new Subnet(this, 'subnet', {
-      provider,
-      ...rg,
-      name: 'hosts',
-      virtualNetworkName: virtualNetwork.name,
-      addressPrefixes: [vnetCidr],
-      // Outbound goes through the load balancer's outbound rule, on purpose.
-      defaultOutboundAccessEnabled: false,
-    });
-    const securityGroup = new NetworkSecurityGroup(this, 'nsg', { ...base, ...rg, name: `${name}-nsg` });
-    const securityGroupName = securityGroup.name;
-    new SubnetNetworkSecurityGroupAssociation(this, 'subnet-nsg', {
-      provider,
-      subnetId: subnet.id,
-      networkSecurityGroupId: securityGroup.id,
-    });
+    const placed = placeCluster(this, name, this.props, base);
+    const { resourceGroup, virtualNetwork, subnet, securityGroup } = placed;
+    const rg = { resourceGroupName: placed.resourceGroupName };
+    const priorities = nsgPriorities(this.props.nsgPriorities);
+    const ruleSlots: { name: string; priority: number; direction: 'Inbound' }[] = [];
 
-    const rule = (id: string, priority: number, protocol: string, port: string, sources: string[], description: string) =>
-      new NetworkSecurityRule(this, id, {
+    const rule = (id: string, priority: number, protocol: string, port: string, sources: string[], description: string) => {
+      ruleSlots.push({ name: id, priority, direction: 'Inbound' });
+      return new NetworkSecurityRule(this, id, {
         provider,
-        ...rg,
-        networkSecurityGroupName: securityGroupName,
+        resourceGroupName: placed.ruleTarget.resourceGroupName,
+        networkSecurityGroupName: placed.ruleTarget.name,
         name: id,
         description,
         priority,
@@ -319,16 +429,18 @@ export class WeaveCluster extends Construct {
         sourceAddressPrefixes: sources,
         destinationAddressPrefix: '*',
       });
+    };
     // Sources (other clusters' egress addresses, dedicated servers) are only
     // known once every cluster is declared; the network binds them.
     this.weaveRules = [
-      rule('weave-tcp', NSG_PRIORITIES.weaveTcp, 'Tcp', `${WEAVE_CONTROL_PORT}`, [], 'Weave control plane from other clusters'),
-      rule('weave-udp', NSG_PRIORITIES.weaveUdp, 'Udp', `${WEAVE_CONTROL_PORT}-${WEAVE_FASTDP_PORT}`, [], 'Weave sleeve and fast datapath from other clusters'),
-      rule('weave-esp', NSG_PRIORITIES.weaveEsp, 'Esp', '*', [], 'Encrypted fast datapath (ESP) from other clusters'),
+      rule('weave-tcp', priorities.weaveTcp, 'Tcp', `${WEAVE_CONTROL_PORT}`, [], 'Weave control plane from other clusters'),
+      rule('weave-udp', priorities.weaveUdp, 'Udp', `${WEAVE_CONTROL_PORT}-${WEAVE_FASTDP_PORT}`, [], 'Weave sleeve and fast datapath from other clusters'),
+      rule('weave-esp', priorities.weaveEsp, 'Esp', '*', [], 'Encrypted fast datapath (ESP) from other clusters'),
     ];
     if (this.sshSourceCidr !== undefined) {
-      rule('ssh', NSG_PRIORITIES.ssh, 'Tcp', '22', [this.sshSourceCidr], 'SSH from the administrators\' range');
+      rule('ssh', priorities.ssh, 'Tcp', '22', [this.sshSourceCidr], 'SSH from the administrators\' range');
     }
+    this.nsgSlots = { nsg: placed.ruleTarget, existing: this.props.existingSecurityGroup, rules: ruleSlots };
 
     const publicIp = new PublicIp(this, 'public-ip', {
       ...base,
@@ -400,9 +512,17 @@ export class WeaveCluster extends Construct {
     return {
       resources: { resourceGroup, virtualNetwork, subnet, securityGroup, publicIp, loadBalancer, backendPool },
       refs: {
-        resourceGroupName: resourceGroup.name,
-        location: resourceGroup.location,
-        subnetId: subnet.id,
+        resourceGroupName: placed.resourceGroupName,
+        // The resources' region is the cluster's, whether or not the group was created here.
+        location: resourceGroup ? resourceGroup.location : location,
+        subnetId: placed.subnetId,
+        ...(placed.nicSecurityGroupId ? { nicSecurityGroupId: placed.nicSecurityGroupId } : {}),
+        vm: {
+          adminUsername: this.props.adminUsername,
+          availabilityZone: this.props.availabilityZone,
+          acceleratedNetworking: this.props.acceleratedNetworking,
+          osDiskType: this.props.osDiskType,
+        },
         backendPoolId,
         loadBalancerId,
         fqdn,

@@ -20,6 +20,8 @@ import { bootExpression } from './boot-data';
 import { CLUSTER_MARK, HOST_MARK, HostBinding, hasMark } from './marks';
 import { outputId } from './names';
 import type { WeaveCluster } from './cluster';
+import { WeaveFile, WeaveUnit, userContentSpec } from './user-content';
+import { userContentLifecycle } from './user-content-host';
 
 /** Flatcar channels published in the no-plan `corevm` offer. */
 export type FlatcarChannel = (typeof FLATCAR_CHANNELS)[number];
@@ -71,7 +73,7 @@ export interface WeaveHostProps {
   readonly sshPublicKey?: string;
   /**
    * OS disk storage type.
-   * @default 'StandardSSD_LRS'
+   * @default - the cluster's osDiskType, else 'StandardSSD_LRS'
    */
   readonly osDiskType?: string;
   /**
@@ -109,6 +111,43 @@ export interface WeaveHostProps {
    * @default - publicAddress, else ssh.host, when it is one public IPv4 address
    */
   readonly dialAddress?: string;
+
+  // --- users' own boot content ---
+  /**
+   * Files for this host only, after its cluster's and the network's; an
+   * entry with the same path replaces theirs.
+   * @default - none
+   */
+  readonly files?: WeaveFile[];
+  /**
+   * systemd units (or drop-ins) for this host only, after its cluster's and
+   * the network's; an entry with the same name replaces theirs whole.
+   * @default - none
+   */
+  readonly units?: WeaveUnit[];
+
+  // --- VM options overriding the cluster's ---
+  /**
+   * Admin (SSH login) user of the VM.
+   * @default - the cluster's adminUsername, else 'core'
+   */
+  readonly adminUsername?: string;
+  /**
+   * Availability zone of the VM (`'1'`, `'2'` or `'3'`).
+   * @default - the cluster's availabilityZone, else none
+   */
+  readonly availabilityZone?: string;
+  /**
+   * Accelerated networking on the VM's NIC (the VM size must support it).
+   * @default - the cluster's acceleratedNetworking, else false
+   */
+  readonly acceleratedNetworking?: boolean;
+  /**
+   * Tags for the VM and its NIC, merged over the cluster's tags (the
+   * library's `weave-network` and `weave-cluster` tags cannot be replaced).
+   * @default - the cluster's tags
+   */
+  readonly tags?: Record<string, string>;
 }
 
 /** Azure resources of one host. */
@@ -203,6 +242,7 @@ export class WeaveHost extends Construct {
       vmSize: p.vmSize,
       hasSshPublicKey: !!(p.sshPublicKey ?? this.cluster.sshPublicKey),
       given: p as Record<string, unknown>,
+      content: userContentSpec(this, this.cluster.network.node.id, p.files, p.units),
     };
   }
 
@@ -228,6 +268,9 @@ export class WeaveHost extends Construct {
         // a network-wide setting changes.
         vm.lifecycle = { ignoreChanges: ['custom_data'], replaceTriggeredBy: [binding.bootGeneration!] };
       }
+      // Users' content: first-boot-only VMs are replaced when it changes;
+      // content Terraform fills in is size-checked at plan time.
+      userContentLifecycle(this, vm, host);
     }
     const res = this.provisioner;
     if (res) {
@@ -252,18 +295,28 @@ export class WeaveHost extends Construct {
     const p = this.props;
     const provider = cluster.provider;
     const network = cluster.network;
+    const adminUser = p.adminUsername ?? az.vm.adminUsername ?? DEFAULT_ADMIN_USER;
+    const accelerated = p.acceleratedNetworking ?? az.vm.acceleratedNetworking;
+    const zone = p.availabilityZone ?? az.vm.availabilityZone;
     const common = {
       provider,
       location: az.location,
       resourceGroupName: az.resourceGroupName,
-      tags: cluster.tags,
+      // A host's tags go over its cluster's, and the library's stay on top.
+      tags: p.tags ? { ...cluster.tags, ...p.tags, 'weave-network': cluster.tags['weave-network'], 'weave-cluster': cluster.tags['weave-cluster'] } : cluster.tags,
     };
     const networkInterface = new NetworkInterface(this, 'nic', {
       ...common,
       name: `${this.hostName}-nic`,
       ipConfiguration: [{ name: IP_CONFIG, subnetId: az.subnetId, privateIpAddressAllocation: 'Dynamic' }],
+      ...(accelerated !== undefined ? { acceleratedNetworkingEnabled: accelerated } : {}),
     });
     const nicId = networkInterface.id;
+    if (az.nicSecurityGroupId) {
+      // An existing subnet keeps its own NSG association; Weave's rules reach this VM through its NIC.
+      const { NetworkInterfaceSecurityGroupAssociation } = require('@cdktf/provider-azurerm/lib/network-interface-security-group-association') as typeof import('@cdktf/provider-azurerm/lib/network-interface-security-group-association');
+      new NetworkInterfaceSecurityGroupAssociation(this, 'nic-nsg', { provider, networkInterfaceId: nicId, networkSecurityGroupId: az.nicSecurityGroupId });
+    }
     const poolMembership = new NetworkInterfaceBackendAddressPoolAssociation(this, 'lb-pool-assoc', {
       provider,
       networkInterfaceId: nicId,
@@ -293,7 +346,7 @@ export class WeaveHost extends Construct {
         natRuleId: nat.id,
       });
       new TerraformOutput(this, 'ssh', {
-        value: `ssh -p ${cluster._sshPort(index)} ${DEFAULT_ADMIN_USER}@${az.fqdn}`,
+        value: `ssh -p ${cluster._sshPort(index)} ${adminUser}@${az.fqdn}`,
         description: `SSH command for host ${this.hostName}`,
       }).overrideLogicalId(outputId(network, this.hostName, 'ssh'));
     }
@@ -302,13 +355,14 @@ export class WeaveHost extends Construct {
       name: this.hostName,
       computerName: this.hostName,
       size: p.vmSize ?? DEFAULT_VM_SIZE,
-      adminUsername: DEFAULT_ADMIN_USER,
+      adminUsername: adminUser,
       disablePasswordAuthentication: true,
-      adminSshKey: [{ username: DEFAULT_ADMIN_USER, publicKey: (p.sshPublicKey ?? cluster.sshPublicKey)! }],
+      adminSshKey: [{ username: adminUser, publicKey: (p.sshPublicKey ?? cluster.sshPublicKey)! }],
+      ...(zone !== undefined ? { zone } : {}),
       networkInterfaceIds: [nicId],
       osDisk: {
         caching: 'ReadWrite',
-        storageAccountType: p.osDiskType ?? DEFAULT_OS_DISK_TYPE,
+        storageAccountType: p.osDiskType ?? az.vm.osDiskType ?? DEFAULT_OS_DISK_TYPE,
         diskSizeGb: p.osDiskSizeGb,
       },
       sourceImageReference: {

@@ -29,11 +29,26 @@ export interface HostBinding {
   readonly bootGeneration?: string;
 }
 
+/** The NSG rules a cluster creates, for the check against users' rules on the same NSG. */
+export interface NsgRuleSlots {
+  /** Name and group of the NSG the rules go into (tokens or literals, as given). */
+  readonly nsg: { readonly name: string; readonly resourceGroupName: string };
+  /**
+   * The existing NSG construct (or object) the rules go into.
+   * @default - none: the library created the NSG
+   */
+  readonly existing?: object;
+  /** The library's rules on it. */
+  readonly rules: readonly { readonly name: string; readonly priority: number; readonly direction: 'Inbound' | 'Outbound' }[];
+}
+
 /** The network's view of a cluster. */
 export interface NetworkCluster extends IConstruct {
   _spec(hosts: HostSpec[]): ClusterSpec;
   _publicAddressRef(): string | undefined;
   _bind(binding: ClusterBinding): void;
+  /** Azure clusters: the NSG rules the library created. */
+  _nsgRuleSlots?(): NsgRuleSlots | undefined;
 }
 
 /** The network's view of a host. */

@@ -22,6 +22,8 @@ import { renderMermaid, topologyView } from '../core/diagram';
 import { renderTopologySvg } from '../core/diagram-svg';
 import { ClusterMember, NETWORK_MARK, clusterMembers } from './marks';
 import { tfName } from './names';
+import { nsgProblems } from './nsg-check';
+import { WeaveFile, WeaveUnit, createContentLocals, userContentSpec } from './user-content';
 
 /** Which Weave Net build the hosts install. */
 export interface WeaveReleaseOptions {
@@ -139,6 +141,22 @@ export interface WeaveNetworkProps {
    *   working directory (beside `cdktf.json` under `cdktf synth`)
    */
   readonly allocationFile?: string;
+  /**
+   * Your own files for every host of the network (Azure VMs and dedicated
+   * servers), written beside Weave's in the same boot document. Clusters and
+   * hosts may add files; an entry with the same path at a more specific
+   * level replaces this one.
+   * @default - none
+   */
+  readonly files?: WeaveFile[];
+  /**
+   * Your own systemd units (or drop-ins for existing units such as
+   * `docker.service`) for every host. Order them after the mesh with
+   * `After=weave-network.target`. Clusters and hosts may add units; an entry
+   * with the same name at a more specific level replaces this one whole.
+   * @default - none
+   */
+  readonly units?: WeaveUnit[];
 }
 
 /**
@@ -264,6 +282,13 @@ export class WeaveNetwork extends Construct {
       // as `${...}`, which Terraform rejects there (hashicorp/terraform-cdk#3196).
       bootGeneration = `terraform_data.${name}`;
     }
+    // Users' files whose content is a Terraform expression: one local each.
+    createContentLocals(this, build.plan.spec);
+    const clash = nsgProblems(this, members.flatMap((m) => {
+      const slots = m.cluster._nsgRuleSlots?.();
+      return slots ? [{ path: m.cluster.node.path, slots }] : [];
+    }));
+    if (clash.length) throw new WeaveConfigError(clash);
     const publicAddresses = members.map((m) => m.cluster._publicAddressRef());
     build.clusters.forEach((cb, i) => {
       const { cluster, hosts } = members[i];
@@ -315,6 +340,7 @@ export class WeaveNetwork extends Construct {
       proxy: p.proxy ?? true,
       plugin: p.plugin ?? true,
       bootFormat: p.bootFormat,
+      content: userContentSpec(this, this.node.id, p.files, p.units),
       clusters: members.map((m) => m.cluster._spec(m.hosts.map((h) => h._spec()))),
     };
   }

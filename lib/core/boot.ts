@@ -4,6 +4,7 @@
 import { IMDS_USER_DATA_URL, WEAVE_BIN, WEAVE_DOCS_URL } from './defaults';
 import { launchArgs } from './launch';
 import { HostPlan, NetworkPlan } from './model';
+import type { ExpressionContent, FileBytes } from './user-content';
 
 /** File content that embeds the network password: `before + password + after`. */
 export interface SecretContent {
@@ -18,14 +19,22 @@ export interface SecretContent {
   readonly after: string;
 }
 
-/** A file the boot config writes on the host, owned by root. */
+/** A file the boot config writes on the host. */
 export interface BootFile {
   /** Absolute path on the host. */
   readonly path: string;
   /** Octal mode as a number, e.g. 0o600. */
   readonly mode: number;
-  /** Plain text, or a {@link SecretContent} that the renderers turn into a placeholder. */
-  readonly content: string | SecretContent;
+  /**
+   * Owner as `user` or `user:group` (users' files only).
+   * @default 'root' (group root)
+   */
+  readonly owner?: string;
+  /**
+   * Plain text; bytes as base64; or a {@link SecretContent} or
+   * {@link ExpressionContent} that the renderers turn into a placeholder.
+   */
+  readonly content: string | SecretContent | FileBytes | ExpressionContent;
 }
 
 /** A systemd drop-in: a snippet that amends a unit without replacing it. */

@@ -7,7 +7,8 @@ import { CUSTOM_DATA_LIMIT, MAX_PASSWORD_LENGTH } from './defaults';
 import { ClusterKind, HostPlan, NetworkPlan, NetworkSpec } from './model';
 import { PlanOptions, planNetwork } from './plan';
 import { ProblemList, WeaveConfigError } from './problems';
-import { BootFormat, RenderedBoot, cloudConfigByName, filledSize, renderBoot } from './render';
+import { BootFormat, RenderedBoot, cloudConfigByName, knownSize, renderBoot } from './render';
+import { MergedUserContent, userContentResolver, validateUserContent, validateUserUnitsForFormat, withUserContent } from './user-content';
 import { nsgAddress, validateOptions } from './validate';
 
 /** Everything rendered for one host. */
@@ -24,7 +25,22 @@ export interface HostBuild {
    * @default - none: dedicated servers and Ignition VMs carry the env file in `boot`
    */
   readonly userData?: string;
+  /**
+   * Digest of the host's merged user content (files and units from network,
+   * cluster and host), for first-boot-only hosts' replacement trigger.
+   */
+  readonly userContentDigest: string;
+  /**
+   * Bytes of the decoded boot document known at synth (password slots at
+   * the longest password, Terraform-supplied file content not counted);
+   * Azure VMs only.
+   * @default - not computed (dedicated servers)
+   */
+  readonly knownBytes?: number;
 }
+
+/** Digest of "no user content", shared by every host without any. */
+const NO_USER_CONTENT = createHash('sha256').update('[]').digest('hex');
 
 /** What one cluster needs beyond its hosts. */
 export interface ClusterBuild {
@@ -66,6 +82,7 @@ export interface NetworkBuild {
 export function buildNetwork(spec: NetworkSpec, options: PlanOptions = {}): NetworkBuild {
   const problems = new ProblemList();
   validateOptions(spec, problems);
+  validateUserContent(spec, problems);
   let plan: NetworkPlan;
   try {
     plan = planNetwork(spec, options);
@@ -84,19 +101,36 @@ export function buildNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netw
       j !== i && o.kind === 'dedicated' ? o.hosts.flatMap((h) => { const a = nsgAddress(h); return a ? [a] : []; }) : []),
   }));
 
-  const cloudConfigFor = cloudConfigByName(plan);
+  // Users' files and units, merged network → cluster → host; hosts without
+  // their own share their cluster's object, so cloud-config renders once per cluster.
+  const resolveContent = userContentResolver(spec);
+  const contents = plan.hosts.map((hp) => resolveContent(hp.clusterIndex, spec.clusters[hp.clusterIndex].hosts[hp.indexInCluster]));
+  const contentFor = (hp: HostPlan): MergedUserContent | undefined => contents[hp.index];
+  const cloudConfigFor = cloudConfigByName(plan, contentFor);
+  const weaveOnlyCloudConfig = cloudConfigByName(plan);
+  const startChecks = new Set<string>();
   const hosts = plan.hosts.map((hp): HostBuild => {
     const format = clusters[hp.clusterIndex].format;
     const source: HostEnvSource = format === 'cloud-config' ? 'azure-imds' : 'file';
-    const boot = source === 'azure-imds'
-      ? cloudConfigFor(hp)
-      : renderBoot(buildBootConfig(plan, hp, { hostEnvSource: source }), format);
+    const content = contentFor(hp);
+    const cluster = spec.clusters[hp.clusterIndex];
+    validateUserUnitsForFormat(cluster.hosts[hp.indexInCluster], cluster, content, format, problems, startChecks);
+    const render = (c: MergedUserContent | undefined) => (source === 'azure-imds'
+      ? (c ? cloudConfigFor : weaveOnlyCloudConfig)(hp)
+      : renderBoot(withUserContent(buildBootConfig(plan, hp, { hostEnvSource: source }), c), format));
+    const boot = render(content);
+    let knownBytes: number | undefined;
     if (hp.kind === 'azure') {
-      const bytes = filledSize(boot, MAX_PASSWORD_LENGTH);
-      if (bytes > CUSTOM_DATA_LIMIT) {
-        problems.add('custom-data-too-large', hp.path, 'customData', `${bytes} bytes`,
-          `exceeds Azure's custom data limit of ${CUSTOM_DATA_LIMIT} bytes`,
-          'shorten wantedBy and other lists that are copied into every unit, or split the boot config');
+      knownBytes = knownSize(boot, MAX_PASSWORD_LENGTH);
+      if (knownBytes > CUSTOM_DATA_LIMIT) {
+        // Rendered again only on this error path: the split tells the user whose bytes to cut.
+        const weave = content ? knownSize(render(undefined), MAX_PASSWORD_LENGTH) : knownBytes;
+        const user = knownBytes - weave;
+        problems.add('custom-data-too-large', hp.path, 'customData', `${knownBytes} bytes`,
+          `exceeds Azure's custom data limit of ${CUSTOM_DATA_LIMIT} bytes (Weave's part ${weave} bytes, your files and units ${user} bytes${content?.files.some((f) => f.expression) ? ', plus what Terraform fills in' : ''})`,
+          user > 0
+            ? `cut ${knownBytes - CUSTOM_DATA_LIMIT} bytes: move large files out of the boot config (e.g. download them in a unit at boot) or put them only on the hosts that need them`
+            : 'shorten wantedBy and other lists that are copied into every unit, or split the boot config');
       }
     }
     return {
@@ -104,6 +138,8 @@ export function buildNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netw
       format,
       boot,
       userData: source === 'azure-imds' ? Buffer.from(renderUserData(hp), 'utf8').toString('base64') : undefined,
+      userContentDigest: content?.digest ?? NO_USER_CONTENT,
+      ...(knownBytes !== undefined ? { knownBytes } : {}),
     };
   });
   problems.throwIfAny();

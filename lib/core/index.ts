@@ -42,3 +42,5 @@ export * from './build';
 export { renderMermaid, topologyView, shown } from './diagram';
 export type { TopologyView, TopologyCluster, TopologyHost, TopologyRole, TopologyExtras, RetiredHost } from './diagram';
 export { renderTopologySvg } from './diagram-svg';
+export * from './user-content';
+export * from './azure-options';

@@ -2,6 +2,7 @@
 // renderers. Nothing here knows about cdktf: strings that happen to be
 // Terraform tokens pass through untouched.
 import type { AllocationChange, AllocationRecord, RetiredHostPlan } from './allocation';
+import type { UserContent } from './user-content';
 
 /** Which Weave Net build to install, and how to trust it. */
 export interface WeaveRelease {
@@ -88,6 +89,11 @@ export interface HostSpec {
    * @default - not checked (the construct's default, `Standard_D2s_v5`, is valid)
    */
   readonly vmSize?: string;
+  /**
+   * The host's own files and units, merged after its cluster's and the network's.
+   * @default - none
+   */
+  readonly content?: UserContent;
 }
 
 /**
@@ -164,6 +170,11 @@ export interface ClusterSpec {
    */
   readonly given?: Readonly<Record<string, unknown>>;
   /**
+   * Files and units for every host of the cluster, merged after the network's.
+   * @default - none
+   */
+  readonly content?: UserContent;
+  /**
    * The cluster's hosts, in declaration order. Without a record the first is
    * the one the others dial; with one, the recorded anchor keeps that role.
    */
@@ -204,6 +215,12 @@ export interface NetworkSpec {
    * @default 'cloud-config'
    */
   readonly bootFormat?: string;
+  /**
+   * Files and units for every host of the network; clusters and hosts may
+   * add to them and replace entries by path or unit name.
+   * @default - none
+   */
+  readonly content?: UserContent;
   /**
    * The clusters in declaration order. Without an allocation record, order
    * decides peers, IPAM roles and bridge addresses; with one, only new hosts'

@@ -3,6 +3,7 @@
 // them all at once.
 import * as ipaddr from 'ipaddr.js';
 import { VM_SIZE_RE, isAzureRegion, nearestRegion, regionName, suggestVmSize } from './azure';
+import { validateAzureOptions } from './azure-options';
 import { isAddressOrBlock } from './cidr';
 import { FLATCAR_CHANNELS, MAX_AZURE_CLUSTER_HOSTS, OUTBOUND_PORTS_PER_HOST } from './defaults';
 import { ClusterSpec, HostSpec, NetworkSpec } from './model';
@@ -229,8 +230,16 @@ export function validateNames(spec: NetworkSpec, problems: ProblemList): void {
 
 /** Boot formats an Azure VM can be given. */
 export const AZURE_BOOT_FORMATS = ['cloud-config', 'ignition'] as const;
-const AZURE_ONLY_CLUSTER_OPTIONS = ['provider', 'location', 'locationUnchecked', 'dnsLabel', 'vnetCidr', 'sshSourceCidr', 'resourceGroupName', 'bootFormat'] as const;
-const VM_ONLY_HOST_OPTIONS = ['vmSize', 'sshPublicKey', 'osDiskType', 'osDiskSizeGb', 'flatcarChannel', 'imageVersion'] as const;
+const AZURE_ONLY_CLUSTER_OPTIONS = [
+  'provider', 'location', 'locationUnchecked', 'dnsLabel', 'vnetCidr', 'sshSourceCidr', 'resourceGroupName', 'bootFormat',
+  // Placement in existing Azure networks and VM defaults (lib/core/azure-options.ts).
+  'existingResourceGroup', 'existingSubnet', 'existingSecurityGroup', 'nsgPriorities',
+  'adminUsername', 'availabilityZone', 'acceleratedNetworking', 'osDiskType', 'tags',
+] as const;
+const VM_ONLY_HOST_OPTIONS = [
+  'vmSize', 'sshPublicKey', 'osDiskType', 'osDiskSizeGb', 'flatcarChannel', 'imageVersion',
+  'adminUsername', 'availabilityZone', 'acceleratedNetworking', 'tags',
+] as const;
 
 /**
  * Checks on options that only make sense for one kind of cluster or host,
@@ -247,6 +256,7 @@ export function validateOptions(spec: NetworkSpec, problems: ProblemList): void 
     validateClusterOptions(c, problems);
     for (const h of c.hosts) validateHostOptions(c, h, hasAzure, problems);
   }
+  validateAzureOptions(spec, problems);
 }
 
 function validateClusterOptions(c: ClusterSpec, problems: ProblemList): void {

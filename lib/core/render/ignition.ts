@@ -18,8 +18,7 @@ export function renderIgnition(boot: BootConfig): RenderedBoot {
         path: f.path,
         mode: f.mode,
         overwrite: true,
-        user: { name: 'root' },
-        group: { name: 'root' },
+        ...ownership(f.owner),
         contents: { source: `data:;base64,${table.base64(f)}` },
       })),
     },
@@ -32,5 +31,12 @@ export function renderIgnition(boot: BootConfig): RenderedBoot {
       })),
     },
   };
-  return { format: 'ignition', text: JSON.stringify(config), slots: table.slots };
+  return { format: 'ignition', text: JSON.stringify(config), slots: table.slots, ...table.expressionSlots() };
+}
+
+/** Ignition's user and group objects for `user[:group]`; numeric parts are ids. */
+function ownership(owner = 'root'): { user: { id: number } | { name: string }; group: { id: number } | { name: string } } {
+  const [user, group = 'root'] = owner.split(':');
+  const part = (p: string) => (/^\d+$/.test(p) ? { id: Number(p) } : { name: p });
+  return { user: part(user), group: part(group) };
 }

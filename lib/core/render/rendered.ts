@@ -1,4 +1,5 @@
 import { BootFile, SecretContent } from '../boot';
+import type { ExpressionContent } from '../user-content';
 
 /**
  * A rendered boot document plus the places where secret file contents go.
@@ -13,6 +14,20 @@ export interface RenderedBoot {
   readonly text: string;
   /** The placeholders in `text` and what each stands for; empty when nothing is secret. */
   readonly slots: readonly SecretSlot[];
+  /**
+   * Placeholders for file content Terraform supplies (users' files whose
+   * content is a Terraform expression); each is replaced by its `ref`.
+   * @default - none
+   */
+  readonly expressions?: readonly ExpressionSlot[];
+}
+
+/** One placeholder in a {@link RenderedBoot}'s text for content Terraform fills in. */
+export interface ExpressionSlot {
+  /** The literal token in the text, e.g. `__WEAVE_FILE_0__`. */
+  readonly placeholder: string;
+  /** The content it stands for; `content.ref` yields its base64. */
+  readonly content: ExpressionContent;
 }
 
 /**
@@ -37,14 +52,38 @@ export type BootFormat = 'cloud-config' | 'ignition' | 'script';
 /** Hands out placeholders; letters and underscores only, so every format keeps them verbatim. */
 export class SlotTable {
   readonly slots: SecretSlot[] = [];
+  readonly expressions: ExpressionSlot[] = [];
 
-  /** base64 of a file's content, or a placeholder for it when it is secret. */
+  /** base64 of a file's content, or a placeholder for it when it is secret or Terraform supplies it. */
   base64(file: BootFile): string {
-    if (typeof file.content === 'string') return Buffer.from(file.content, 'utf8').toString('base64');
+    const c = file.content;
+    if (typeof c === 'string') return Buffer.from(c, 'utf8').toString('base64');
+    if ('base64' in c) return c.base64;
+    if ('ref' in c) {
+      const placeholder = `__WEAVE_FILE_${this.expressions.length}__`;
+      this.expressions.push({ placeholder, content: c });
+      return placeholder;
+    }
     const placeholder = `__WEAVE_SECRET_${this.slots.length}__`;
-    this.slots.push({ placeholder, content: file.content });
+    this.slots.push({ placeholder, content: c });
     return placeholder;
   }
+
+  /** The expression slots, when there are any (kept off documents without them). */
+  expressionSlots(): { expressions?: readonly ExpressionSlot[] } {
+    return this.expressions.length ? { expressions: this.expressions } : {};
+  }
+}
+
+/**
+ * Bytes of the document that are known at synth: the text without the
+ * expression placeholders (Terraform fills those at apply time) and with
+ * every secret slot holding a password of `passwordLength` characters.
+ */
+export function knownSize(rendered: RenderedBoot, passwordLength: number): number {
+  let bytes = filledSize(rendered, passwordLength);
+  for (const e of rendered.expressions ?? []) bytes -= e.placeholder.length * (rendered.text.split(e.placeholder).length - 1);
+  return bytes;
 }
 
 /**

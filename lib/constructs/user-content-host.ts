@@ -1,0 +1,53 @@
+// What users' own boot content asks of a host's VM beyond its custom data:
+// Ignition VMs (first boot only, custom data changes ignored) must be
+// replaced when their content changes, and content Terraform fills in must
+// keep custom data under Azure's limit, which only plan time can tell.
+import { DataResource } from 'cdktf';
+import { Construct } from 'constructs';
+import type { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
+import type { HostBuild } from '../core/build';
+import { CUSTOM_DATA_LIMIT } from '../core/defaults';
+import { tfName } from './names';
+
+/**
+ * Adds the user-content parts of a VM's lifecycle.
+ *
+ * - Ignition VMs get a `terraform_data` per host whose trigger is the digest
+ *   of the host's merged user content (and the values of its
+ *   Terraform-filled files); the VM is replaced when it is replaced. Every
+ *   Ignition VM has one, content or not: `replace_triggered_by` reacts to
+ *   updates and replacements of what it names, not to its creation, so the
+ *   address must exist before the content first changes.
+ * - A VM whose document has Terraform-filled file content gets a
+ *   precondition that the decoded custom data stays within 64 KiB.
+ *
+ * @param host - the host construct (scope of the trigger resource)
+ * @param vm - its VM
+ * @param build - its build
+ */
+export function userContentLifecycle(host: Construct & { readonly hostName: string; readonly cluster: { readonly network: Construct } }, vm: LinuxVirtualMachine, build: HostBuild): void {
+  const refs = (build.boot.expressions ?? []).map((e) => e.content.ref);
+  const lifecycle = { ...(vm.lifecycle ?? {}) };
+  if (build.format === 'ignition') {
+    const name = `${tfName(host.cluster.network.node.id)}_${tfName(host.hostName)}_user_content`;
+    new DataResource(host, 'user-content-generation', {
+      triggersReplace: {
+        content: refs.length ? `\${sha256(join("|", ["${build.userContentDigest}", ${[...new Set(refs)].join(', ')}]))}` : build.userContentDigest,
+      },
+    }).overrideLogicalId(name);
+    // A plain address, as for the boot generation (hashicorp/terraform-cdk#3196).
+    lifecycle.replaceTriggeredBy = [...(lifecycle.replaceTriggeredBy ?? []), `terraform_data.${name}`];
+  }
+  if (refs.length && build.knownBytes !== undefined) {
+    // Each slot's fill is base64 (ASCII), so its length is its size in bytes.
+    const lengths = refs.map((r) => `length(${r})`).join(' + ');
+    lifecycle.precondition = [
+      ...(lifecycle.precondition ?? []),
+      {
+        condition: `\${${build.knownBytes} + ${lengths} <= ${CUSTOM_DATA_LIMIT}}`,
+        errorMessage: `Custom data of ${host.hostName} would exceed Azure's ${CUSTOM_DATA_LIMIT} bytes: ${build.knownBytes} bytes are known at synth (Weave's and your literal files and units), and your files filled in by Terraform add the rest. Make those files smaller or deliver them another way.`,
+      },
+    ];
+  }
+  if (lifecycle.replaceTriggeredBy || lifecycle.precondition) vm.lifecycle = lifecycle;
+}
