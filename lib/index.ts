@@ -5,6 +5,10 @@
 // per-host build records) stay unexported so they can change.
 export { WeaveNetwork } from './constructs/network';
 export type { AzureBootFormat, WeaveNetworkProps, WeaveReleaseOptions } from './constructs/network';
+export type { WeaveKeyVaultCreateOptions, WeaveKeyVaultOptions } from './constructs/key-vault';
+export { KEY_VAULT_UNIT, withKeyVaultFetch, withoutSharedEnvFile } from './core/secret-fetch';
+export type { KeyVaultFetchOptions } from './core/secret-fetch';
+export { MIN_TERRAFORM_VERSION } from './core/key-vault';
 export { WeaveCluster } from './constructs/cluster';
 export type { AzureClusterResources, WeaveClusterProps } from './constructs/cluster';
 export { WeaveHost } from './constructs/host';
@@ -19,4 +23,4 @@ export { WeaveConfigError, formatProblem } from './core/problems';
 export type { Problem } from './core/problems';
 export { DEFAULT_RELEASE } from './core/defaults';
 export { SHARED_ENV_PATH, hostEnvPath } from './core/model';
-export type { ClusterKind, ClusterPlan, ClusterSpec, HostPlan, HostSpec, NetworkPlan, NetworkSpec, WeaveRelease } from './core/model';
+export type { ClusterKind, ClusterPlan, ClusterSpec, HostPlan, HostSpec, KeyVaultSpec, NetworkPlan, NetworkSpec, WeaveRelease } from './core/model';

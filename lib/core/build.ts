@@ -2,13 +2,21 @@
 // plan, and the rendered boot document per host in its own format. The
 // constructs call this once and only turn the result into Terraform objects.
 import { createHash } from 'node:crypto';
-import { HostEnvSource, SecretContent, buildBootConfig, renderUserData, sharedEnvContent } from './boot';
+import { BootConfig, HostEnvSource, SecretContent, buildBootConfig, renderUserData, sharedEnvContent } from './boot';
 import { CUSTOM_DATA_LIMIT, MAX_PASSWORD_LENGTH } from './defaults';
 import { ClusterKind, HostPlan, NetworkPlan, NetworkSpec } from './model';
 import { planNetwork } from './plan';
 import { ProblemList, WeaveConfigError } from './problems';
 import { BootFormat, RenderedBoot, cloudConfigByName, filledSize, renderBoot } from './render';
 import { validateOptions } from './validate';
+import { validateKeyVault } from './key-vault';
+import {
+  IDENTITY_CLIENT_ID_SLOT,
+  KEY_VAULT_SLOT_ALLOWANCE,
+  KEY_VAULT_URL_SLOT,
+  withKeyVaultFetch,
+  withoutSharedEnvFile,
+} from './secret-fetch';
 
 /** Everything rendered for one host. */
 export interface HostBuild {
@@ -65,6 +73,7 @@ export interface NetworkBuild {
 export function buildNetwork(spec: NetworkSpec): NetworkBuild {
   const problems = new ProblemList();
   validateOptions(spec, problems);
+  validateKeyVault(spec, problems);
   let plan: NetworkPlan;
   try {
     plan = planNetwork(spec);
@@ -83,15 +92,24 @@ export function buildNetwork(spec: NetworkSpec): NetworkBuild {
       j !== i && o.kind === 'dedicated' ? o.hosts.flatMap((h) => (h.publicAddress ? [h.publicAddress] : [])) : []),
   }));
 
-  const cloudConfigFor = cloudConfigByName(plan);
+  // Key Vault mode: no document carries the password file. Azure VMs fetch
+  // it (the slots become the vault's URI and the identity's client id);
+  // dedicated servers get it from a separate provisioner step.
+  const shared = sharedEnvContent(plan);
+  const kv = spec.keyVault;
+  const fetching = (boot: BootConfig): BootConfig => !kv ? boot
+    : withKeyVaultFetch(boot, shared, { vaultUrl: KEY_VAULT_URL_SLOT, secretName: kv.secretName, clientId: IDENTITY_CLIENT_ID_SLOT });
+  const adapt = (hp: HostPlan, boot: BootConfig): BootConfig =>
+    !kv ? boot : hp.kind === 'azure' ? fetching(boot) : withoutSharedEnvFile(boot);
+  const cloudConfigFor = cloudConfigByName(plan, fetching);
   const hosts = plan.hosts.map((hp): HostBuild => {
     const format = clusters[hp.clusterIndex].format;
     const source: HostEnvSource = format === 'cloud-config' ? 'azure-imds' : 'file';
     const boot = source === 'azure-imds'
       ? cloudConfigFor(hp)
-      : renderBoot(buildBootConfig(plan, hp, { hostEnvSource: source }), format);
+      : renderBoot(adapt(hp, buildBootConfig(plan, hp, { hostEnvSource: source })), format);
     if (hp.kind === 'azure') {
-      const bytes = filledSize(boot, MAX_PASSWORD_LENGTH);
+      const bytes = filledSize(boot, MAX_PASSWORD_LENGTH) + (kv ? KEY_VAULT_SLOT_ALLOWANCE : 0);
       if (bytes > CUSTOM_DATA_LIMIT) {
         problems.add('custom-data-too-large', hp.path, 'customData', `${bytes} bytes`,
           `exceeds Azure's custom data limit of ${CUSTOM_DATA_LIMIT} bytes`,
@@ -108,7 +126,8 @@ export function buildNetwork(spec: NetworkSpec): NetworkBuild {
   problems.throwIfAny();
 
   const settingsDigest = createHash('sha256')
-    .update(JSON.stringify([plan.commonLaunchArgs, plan.sharedEnv, spec.release, spec.wantedBy]))
+    // Key Vault mode adds what first-boot-only hosts fetch with: the secret's name.
+    .update(JSON.stringify([plan.commonLaunchArgs, plan.sharedEnv, spec.release, spec.wantedBy, ...(kv ? [kv.secretName] : [])]))
     .digest('hex');
-  return { plan, hosts, clusters, sharedEnv: sharedEnvContent(plan), settingsDigest };
+  return { plan, hosts, clusters, sharedEnv: shared, settingsDigest };
 }

@@ -10,3 +10,5 @@ export { renderMermaid } from './diagram';
 export * from './defaults';
 export * from './launch';
 export * from './build';
+export * from './secret-fetch';
+export * from './key-vault';

@@ -46,13 +46,15 @@ const NAME_SLOT = 'WEAVE_HOST_NAME_SLOT';
  * direct render for every host.
  *
  * @param network - the planned network
+ * @param adapt - a change applied to the boot config before rendering; it
+ *   must treat every host alike (as the Key Vault mode does)
  * @returns a function giving each host's rendered document
  */
-export function cloudConfigByName(network: NetworkPlan): (host: HostPlan) => RenderedBoot {
+export function cloudConfigByName(network: NetworkPlan, adapt: (boot: BootConfig) => BootConfig = (b) => b): (host: HostPlan) => RenderedBoot {
   let template: RenderedBoot | undefined;
   return (host) => {
     template ??= renderCloudConfig(
-      buildBootConfig(network, { ...host, name: NAME_SLOT, hostEnvPath: hostEnvPath(NAME_SLOT) }, { hostEnvSource: 'azure-imds' }),
+      adapt(buildBootConfig(network, { ...host, name: NAME_SLOT, hostEnvPath: hostEnvPath(NAME_SLOT) }, { hostEnvSource: 'azure-imds' })),
     );
     return { ...template, text: template.text.split(NAME_SLOT).join(host.name) };
   };
