@@ -196,7 +196,7 @@ describe('the validation table in docs/validation.md', () => {
     }
     expect(codes.size).toBeGreaterThan(40);
     const notChecks = new Set(['flatcar-container-linux-corevm-amd64', 'azure-imds']);
-    const missing = [...codes].filter((c) => !notChecks.has(c) && !doc.includes(`\`${c}\``) && /^(range|vnet|bridge|host|dns|cluster|network|bootstrap|peer|dedicated|public|ssh|azure|sha256|version|script|image|wanted|boot|flatcar|os|custom)-/.test(c));
+    const missing = [...codes].filter((c) => !notChecks.has(c) && !doc.includes(`\`${c}\``) && /^(range|vnet|bridge|host|dns|cluster|network|bootstrap|peer|dedicated|public|ssh|azure|sha256|version|script|image|wanted|boot|flatcar|os|custom|key|terraform)-/.test(c));
     expect(missing).toEqual([]);
   });
 });
