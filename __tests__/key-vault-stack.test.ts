@@ -212,7 +212,7 @@ describe('rotation', () => {
       // Where the VMs fetch from is in the generation; the password is not.
       expect(gen(a)).toContain('azurerm_key_vault.weave_key_vault.vault_uri');
       expect(gen(a)).not.toMatch(/weave_password|local\./);
-      for (const vm of Object.values(va)) expect(vm.lifecycle.replace_triggered_by).toEqual(['terraform_data.weave_boot_generation']);
+      for (const vm of Object.values(va)) expect((vm as Json).lifecycle.replace_triggered_by).toEqual(['terraform_data.weave_boot_generation']);
     }
   });
 });
