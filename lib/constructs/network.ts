@@ -132,7 +132,9 @@ export interface WeaveNetworkProps {
    * secret (write-only) and the dedicated servers' provisioners; Azure VMs
    * fetch it at boot with a managed identity. Nothing secret lands in
    * Terraform state, plan or VM metadata. Needs Terraform 1.11 or OpenTofu
-   * 1.11. See docs/key-vault.md.
+   * 1.11. See docs/key-vault.md. A `password` you pass yourself must then be
+   * an ephemeral variable too (`addOverride('ephemeral', true)`), or a saved
+   * plan would keep it.
    * @default - the password is filled into every host's boot data (simple, but it sits in state)
    */
   readonly keyVault?: WeaveKeyVaultOptions;
