@@ -21,6 +21,7 @@ import {
   buildNetwork,
   keyVaultFetchScript,
   planNetwork,
+  renderCloudConfig,
   renderIgnition,
   sharedEnvContent,
   withKeyVaultFetch,
@@ -273,6 +274,18 @@ describe('the boot documents in Key Vault mode', () => {
     expect(unit.content).toContain(`PartOf=${UNIT.target}`);
     // The user data (host env) is the same as in the default mode.
     expect(host('azure-prd-01').userData).toBe(buildNetwork(buildableSeed()).hosts[0].userData);
+  });
+
+  it('the one-render-per-network shortcut gives each VM exactly its direct render', () => {
+    const kvPlan = build.plan;
+    const azure = kvPlan.hosts.filter((h) => h.kind === 'azure');
+    expect(azure).toHaveLength(4);
+    for (const hp of azure) {
+      const direct = renderCloudConfig(withKeyVaultFetch(buildBootConfig(kvPlan, hp, { hostEnvSource: 'azure-imds' }), sharedEnvContent(kvPlan), {
+        vaultUrl: KEY_VAULT_URL_SLOT, secretName: SECRET, clientId: IDENTITY_CLIENT_ID_SLOT,
+      }));
+      expect([hp.name, host(hp.name).boot.text]).toEqual([hp.name, direct.text]);
+    }
   });
 
   it('the dedicated server\'s script installs everything but the password file', () => {
