@@ -9,5 +9,13 @@ new SeedStack(app, 'weave-seed', {
   // DNS labels are global per region: pick your own prefix before deploying.
   dnsLabelPrefix: app.node.tryGetContext('dnsLabelPrefix') ?? process.env.WEAVE_DNS_LABEL_PREFIX,
 });
+// The same topology with the password in Azure Key Vault: nothing secret in
+// state, plan or VM data (docs/key-vault.md). Raise `rotation` to deploy a new password.
+new SeedStack(app, 'weave-seed-keyvault', {
+  stateBackend: stateBackendFromConfig(app.node.tryGetContext('stateBackend')),
+  dnsLabelPrefix: app.node.tryGetContext('dnsLabelPrefix') ?? process.env.WEAVE_DNS_LABEL_PREFIX,
+  keyVault: { rotation: 1 },
+});
 // Prints configuration problems once, without a stack trace (WEAVE_DEBUG=1 for one).
 synthesizeApp(app);
+

@@ -12,7 +12,7 @@ import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { WeaveCluster, WeaveClusterProps, WeaveConfigError, WeaveHost, WeaveHostProps, WeaveNetwork } from '../lib';
 
-const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest test';
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAqhdR+Lro+o9SsvhjTty5CkgsNPHf2PZW2grJw0w4nd test';
 const SUBNET_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/platform/providers/Microsoft.Network/virtualNetworks/platform/subnets/k8s';
 type Resources = Record<string, Record<string, Record<string, any>>>;
 

@@ -9,6 +9,7 @@ import { planNetwork, renderMermaid } from '../lib/core';
 import { AZURE_REGIONS, VM_SIZE_RE, isAzureRegion, nearestRegion, suggestVmSize } from '../lib/core/azure';
 import { classifyDialAddress, ipv4Scope, publicDnsNameProblem, reachable } from '../lib/core/reach';
 import { seedSpec } from './fixtures/seed-spec';
+import { ED25519 } from './fixtures/ssh-keys';
 import { checkDialingRule, checkReachability, documentTexts } from './support/network-checks';
 import { decodeBootDocument } from './support/synth';
 
@@ -151,7 +152,7 @@ describe('the topology of issue 9: three Azure clusters in three subscriptions a
   it('with the dedicated cluster first, the Azure clusters dial ded-a\'s address too', () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, 'dcfirst');
-    const net = new WeaveNetwork(stack, 'mesh', { sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest test' });
+    const net = new WeaveNetwork(stack, 'mesh', { sshPublicKey: ED25519 });
     const dc = new WeaveCluster(net, 'dc', { kind: 'dedicated' });
     new WeaveHost(dc, 'ded-a', { ssh: { host: '203.0.113.10' } });
     new WeaveHost(dc, 'ded-b', { ssh: { host: '198.51.100.7' } });

@@ -13,6 +13,8 @@ import fc from 'fast-check';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import { WeaveCluster, WeaveHost, WeaveNetwork } from '../lib';
+import { BesideWeaveStack } from '../stacks/beside-weave';
+import { KEYVAULT_STACKS } from './support/keyvault-stacks';
 import { SeedStack, SeedStackProps } from '../stacks/seed';
 import { sshPublicKeyProblem } from '../lib/core/ssh-key';
 import { SSH_KEY_CASES } from './fixtures/ssh-keys';
@@ -48,10 +50,10 @@ const seed = (props: SeedStackProps = {}) => (app: App) => new SeedStack(app, 'w
 const STATE_BACKEND = { storageAccountName: 'weavestate01', containerName: 'tfstate', resourceGroupName: 'weave-state-rg' };
 
 /** What `cdktf synth` writes for main.ts's stack (local backend and construct metadata included). */
-function synthMainApp(): string {
+function synthMainApp(stack = 'weave-seed'): string {
   const outdir = synthApp();
   try {
-    return readFileSync(join(outdir, 'stacks', 'weave-seed', 'cdk.tf.json'), 'utf8');
+    return readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8');
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -77,6 +79,8 @@ const STACKS: [string, (app: App) => TerraformStack][] = [
   ['one-cluster network (seed-stack)', (app) => stackOf(app, declareOneClusterNetwork)],
   ['two Azure clusters (validation: the valid baseline)', (app) => build({}, app).stack],
   ['two Azure clusters with a literal password (validation)', (app) => build({ network: { password: 'hunter2hunter2' } }, app).stack],
+  ['running Kubernetes beside Weave (docs example: user files, units, drop-ins)', (app) => new BesideWeaveStack(app, 'beside-weave')],
+  ...KEYVAULT_STACKS,
   ['consumer project (package)', (app) => {
     const stack = new TerraformStack(app, 'consumer');
     declareConsumerNetwork(stack, { AzurermProvider, WeaveNetwork, WeaveCluster, WeaveHost });
@@ -85,7 +89,8 @@ const STACKS: [string, (app: App) => TerraformStack][] = [
 ];
 
 const EXAMPLES: [string, () => string][] = [
-  ['seed stack as `cdktf synth` writes it (main.ts; seed-stack, first-hour)', synthMainApp],
+  ['seed stack as `cdktf synth` writes it (main.ts; seed-stack, first-hour)', () => synthMainApp('weave-seed')],
+  ['Key Vault seed stack as `cdktf synth` writes it (main.ts)', () => synthMainApp('weave-seed-keyvault')],
   ...STACKS.map(([name, declare]): [string, () => string] => [name, () => synth(declare)]),
 ];
 

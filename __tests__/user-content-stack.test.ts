@@ -14,7 +14,7 @@ import { byName, decodeBootDocument, TfJson } from './support/synth';
 
 const VM = 'azurerm_linux_virtual_machine';
 const REPLACING = ['custom_data', 'computer_name', 'source_image_reference', 'admin_ssh_key', 'size', 'name', 'zone', 'admin_username'];
-const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest test';
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAqhdR+Lro+o9SsvhjTty5CkgsNPHf2PZW2grJw0w4nd test';
 const KUBELET: WeaveUnit = {
   name: 'kubelet.service',
   contents: '[Unit]\nAfter=weave-network.target\nRequires=weave-network.target\n\n[Service]\nExecStart=/opt/bin/kubelet\n\n[Install]\nWantedBy=kubernetes.node.target\n',

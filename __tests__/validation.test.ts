@@ -32,6 +32,7 @@ interface Case {
 const dedicated = (props: Partial<WeaveClusterProps> = {}) => ({ kind: 'dedicated' as const, ...props });
 
 const cases: Case[] = [
+  { name: 'an SSH key azurerm would refuse', decl: { network: { sshPublicKey: 'ssh-ed25519 AAAA test' } }, code: 'ssh-key-invalid', path: 'stack/net/c1/h1', value: '"ssh-ed25519 AAAA test"', fix: /id_ed25519\.pub/ },
   { name: 'IPAM range with host bits set', decl: { network: { ipallocRange: '10.2.0.1/16' } }, code: 'range-host-bits', path: 'stack/net', value: '"10.2.0.1/16"', fix: /write 10\.2\.0\.0\/16/ },
   { name: 'IPAM range that is not a CIDR', decl: { network: { ipallocRange: '10.2.0.0' } }, code: 'range-invalid', path: 'stack/net', value: '"10.2.0.0"', fix: /10\.2\.0\.0\/16/ },
   { name: 'bridge range with host bits set', decl: { network: { bridgeRange: '10.1.2.3/16' } }, code: 'range-host-bits', path: 'stack/net', value: '"10.1.2.3/16"', fix: /write 10\.1\.0\.0\/16/ },
@@ -377,7 +378,7 @@ describe('the validation table in docs/validation.md', () => {
       const sites = [
         ...[...text.matchAll(/\bproblems\.add(?:Once)?\(/g)].map((m) => firstArgument(text, m.index! + m[0].length - 1)),
         // `code: string` is the Problem type itself, not a check.
-        ...[...text.matchAll(/\bcode: (?!string\b)/g)].map((m) => firstArgument(text, m.index! + m[0].length - 1)),
+        ...[...text.matchAll(/(?<![$\w])code: (?!string\b)/g)].map((m) => firstArgument(text, m.index! + m[0].length - 1)),
       ];
       for (const arg of sites) {
         // Codes are kebab-case with at least one hyphen; other literals in a
@@ -402,8 +403,9 @@ describe('the validation table in docs/validation.md', () => {
     // Cases here, plus the case tables of the other test files (e.g. the
     // allocation record's in allocation.test.ts): an expected `code: '…'`.
     const elsewhere = readdirSync(__dirname).filter((f) => f.endsWith('.test.ts') && f !== 'validation.test.ts')
-      // An expected `code: '…'`, a row `['code', path, …]`, or `.code === '…'`.
-      .flatMap((f) => [...readFileSync(join(__dirname, f), 'utf8').matchAll(/(?:\bcode: |\[\[?|\.code === )'([a-z0-9]+(?:-[a-z0-9]+)+)'/g)].map((m) => m[1]));
+      // The code as a literal in another file's cases ('code', in a table row
+      // or an expected value) or as `[code]` in an expected message.
+      .flatMap((f) => [...readFileSync(join(__dirname, f), 'utf8').matchAll(/'([a-z0-9]+(?:-[a-z0-9]+)+)'|\\\[([a-z0-9]+(?:-[a-z0-9]+)+)\\\]/g)].map((m) => m[1] ?? m[2]));
     const tested = new Set([...[...cases, ...pureCases, ...treeCases].map((c) => c.code), ...elsewhere]);
     expect([...documented].filter((c) => !tested.has(c)).sort()).toEqual([]);
   });

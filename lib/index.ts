@@ -5,6 +5,10 @@
 // per-host build records) stay unexported so they can change.
 export { WeaveNetwork } from './constructs/network';
 export type { AzureBootFormat, WeaveNetworkProps, WeaveReleaseOptions } from './constructs/network';
+export type { PasswordVault, WeaveKeyVaultCreateOptions, WeaveKeyVaultOptions } from './constructs/key-vault';
+export { KEY_VAULT_UNIT, withKeyVaultFetch, withoutSharedEnvFile } from './core/secret-fetch';
+export type { KeyVaultFetchOptions } from './core/secret-fetch';
+export { MIN_TERRAFORM_VERSION } from './core/key-vault';
 export { WeaveCluster } from './constructs/cluster';
 export type { AzureClusterResources, WeaveClusterProps, WeaveNsgPriorities } from './constructs/cluster';
 export type { ExistingResourceGroup, ExistingSecurityGroup, ExistingSubnet } from './constructs/azure-placement';
@@ -28,6 +32,6 @@ export { WeaveConfigError, formatProblem } from './core/problems';
 export type { Problem } from './core/problems';
 export { DEFAULT_RELEASE } from './core/defaults';
 export { SHARED_ENV_PATH, hostEnvPath } from './core/model';
-export type { ClusterKind, ClusterPlan, ClusterSpec, HostPlan, HostSpec, NetworkPlan, NetworkSpec, WeaveRelease } from './core/model';
+export type { ClusterKind, ClusterPlan, ClusterSpec, HostPlan, HostSpec, KeyVaultSpec, NetworkPlan, NetworkSpec, WeaveRelease } from './core/model';
 export { AZURE_REGIONS } from './core/azure';
 export type { PeerDial } from './core/model';

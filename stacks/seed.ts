@@ -32,6 +32,27 @@ export interface SeedStackProps {
    * @default - local state in terraform.weave-seed.tfstate
    */
   readonly stateBackend?: StateBackendConfig;
+  /**
+   * Keep the Weave password in a Key Vault the stack creates in
+   * subscription 1 (named by the `key_vault_name` variable); the password
+   * variable becomes ephemeral. See docs/key-vault.md.
+   * @default - the password reaches the hosts through their boot data
+   */
+  readonly keyVault?: SeedKeyVaultProps;
+}
+
+/** The seed's Key Vault mode. */
+export interface SeedKeyVaultProps {
+  /**
+   * Rotation number of the password: raise it by one to deploy a new one.
+   * @default 1
+   */
+  readonly rotation?: number;
+  /**
+   * Purge protection of the created vault (on for production).
+   * @default true
+   */
+  readonly purgeProtectionEnabled?: boolean;
 }
 
 /**
@@ -84,7 +105,18 @@ export class SeedStack extends TerraformStack {
     const subscription2 = new AzurermProvider(this, 'azurerm-sub2', { alias: 'sub2', subscriptionId: sub2.stringValue, features: [{}] });
     new NullProvider(this, 'null');
 
+    const keyVault = props.keyVault && {
+      provider: subscription1,
+      create: {
+        name: variable('key_vault_name', 'Name of the Key Vault that holds the Weave password (3-24 letters, digits and hyphens, unique across Azure)').stringValue,
+        location,
+        purgeProtectionEnabled: props.keyVault.purgeProtectionEnabled,
+      },
+      rotation: props.keyVault.rotation,
+    };
+
     this.network = new WeaveNetwork(this, 'weave', {
+      ...(keyVault ? { keyVault } : {}),
       ipallocRange: '10.2.0.0/16',
       bridgeRange: '10.1.0.0/16',
       // No hand pins: weave-allocation.json (committed beside cdktf.json)

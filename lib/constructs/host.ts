@@ -14,9 +14,10 @@ import {
   FLATCAR_CHANNELS,
   FLATCAR_IMAGE,
 } from '../core/defaults';
-import { HostSpec } from '../core/model';
+import { HostSpec, SHARED_ENV_PATH } from '../core/model';
 import { nsgAddress } from '../core/validate';
 import { bootExpression } from './boot-data';
+import { dedicatedKeyVaultProvisioners } from './key-vault';
 import { CLUSTER_MARK, HOST_MARK, HostBinding, hasMark } from './marks';
 import { outputId } from './names';
 import type { WeaveCluster } from './cluster';
@@ -241,6 +242,7 @@ export class WeaveHost extends Construct {
       dialAddress: p.dialAddress,
       vmSize: p.vmSize,
       hasSshPublicKey: !!(p.sshPublicKey ?? this.cluster.sshPublicKey),
+      sshPublicKey: p.sshPublicKey ?? this.cluster.sshPublicKey,
       given: p as Record<string, unknown>,
       content: userContentSpec(this, this.cluster.network.node.id, p.files, p.units),
     };
@@ -249,10 +251,13 @@ export class WeaveHost extends Construct {
   /** @internal Receives its plan and boot document, and fills in the resources' values. */
   _bind(binding: HostBinding): void {
     const { host, sharedEnvRef } = binding;
+    const kv = binding.keyVault;
     this.planned = host.plan.bridgeAddress;
     this.bridgeOutput.value = host.plan.bridgeAddress;
-    const expr = bootExpression(host.boot, sharedEnvRef);
+    const expr = bootExpression(host.boot, sharedEnvRef, kv?.bootValues);
     const vm = this.azure?.virtualMachine;
+    // Key Vault mode: the VM reads the password with its cluster's identity.
+    if (vm && kv?.identityId) vm.putIdentity({ type: 'UserAssigned', identityIds: [kv.identityId] });
     if (vm) {
       // Static per host: settings that change when the network grows are
       // kept out of it (see userData), so growth never replaces a VM.
@@ -273,7 +278,12 @@ export class WeaveHost extends Construct {
       userContentLifecycle(this, vm, host);
     }
     const res = this.provisioner;
-    if (res) {
+    if (res && kv?.passwordFile !== undefined) {
+      // Key Vault mode: the script holds no password, so its hash may sit in
+      // state; the rotation number re-runs it when the password changes.
+      res.triggers = { host: this.props.ssh!.host, config: `\${sha256(${expr})}`, rotation: String(kv.rotation) };
+      res.provisioners = dedicatedKeyVaultProvisioners(expr, kv.passwordFile, SHARED_ENV_PATH);
+    } else if (res) {
       // Re-run whenever anything in the script, the password included, changes.
       res.triggers = { host: this.props.ssh!.host, config: `\${sha256(${expr})}` };
       const apply = `${STAGING_DIR}/apply.sh`;

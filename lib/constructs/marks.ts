@@ -27,6 +27,36 @@ export interface HostBinding {
   readonly sharedEnvRef: string;
   /** Address of the resource that replaces first-boot-only VMs on a network-wide change. */
   readonly bootGeneration?: string;
+  /**
+   * Key Vault mode: what the host needs instead of the password.
+   * @default - none: the default mode, the password is in the boot document
+   */
+  readonly keyVault?: HostKeyVault;
+}
+
+/** What a host needs in Key Vault mode. */
+export interface HostKeyVault {
+  /**
+   * Azure VMs: resource id of the cluster's user-assigned identity.
+   * @default - none (dedicated servers)
+   */
+  readonly identityId?: string;
+  /**
+   * Azure VMs: placeholder in the boot document → Terraform expression (no `${}`) that fills it.
+   * @default - none
+   */
+  readonly bootValues?: Readonly<Record<string, string>>;
+  /**
+   * Dedicated servers: expression (no `${}`) of the env file's text with the
+   * password, ephemeral, for a provisioner upload only.
+   * @default - none (Azure VMs)
+   */
+  readonly passwordFile?: string;
+  /**
+   * Dedicated servers: the rotation number, part of the provisioner's triggers.
+   * @default - none
+   */
+  readonly rotation?: number;
 }
 
 /** The NSG rules a cluster creates, for the check against users' rules on the same NSG. */

@@ -20,10 +20,15 @@ import { allocationFilePath, readAllocationFile, writeNetworkRecord } from './al
 import { resolveText, writeBesideStack } from './artifacts';
 import { renderMermaid, topologyView } from '../core/diagram';
 import { renderTopologySvg } from '../core/diagram-svg';
-import { ClusterMember, NETWORK_MARK, clusterMembers } from './marks';
+import { ClusterMember, HostKeyVault, NETWORK_MARK, clusterMembers } from './marks';
 import { tfName } from './names';
 import { nsgProblems } from './nsg-check';
 import { WeaveFile, WeaveUnit, createContentLocals, userContentSpec } from './user-content';
+import { ClusterGrant, PasswordVault, WeaveKeyVaultOptions, expressionOf, passwordFileExpression } from './key-vault';
+import { terraformVersion } from './terraform-version';
+import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from '../core/secret-fetch';
+import { MIN_TERRAFORM_VERSION } from '../core/key-vault';
+import type { WeaveCluster } from './cluster';
 
 /** Which Weave Net build the hosts install. */
 export interface WeaveReleaseOptions {
@@ -157,6 +162,18 @@ export interface WeaveNetworkProps {
    * @default - none
    */
   readonly units?: WeaveUnit[];
+  /**
+   * Keep the password in Azure Key Vault: the recommended production
+   * setting. The password variable becomes ephemeral and reaches only the
+   * secret (write-only) and the dedicated servers' provisioners; Azure VMs
+   * fetch it at boot with a managed identity. Nothing secret lands in
+   * Terraform state, plan or VM metadata. Needs Terraform 1.11 or OpenTofu
+   * 1.11. See docs/key-vault.md. A `password` you pass yourself must then be
+   * an ephemeral variable too (`addOverride('ephemeral', true)`), or a saved
+   * plan would keep it.
+   * @default - the password is filled into every host's boot data (simple, but it sits in state)
+   */
+  readonly keyVault?: WeaveKeyVaultOptions;
 }
 
 /**
@@ -178,8 +195,11 @@ export class WeaveNetwork extends Construct {
   readonly bootFormat: AzureBootFormat;
   /** Default SSH public key for Azure VMs whose cluster and host give none. */
   readonly sshPublicKey?: string;
+  /** The password's vault, secret and grants, in Key Vault mode. */
+  readonly keyVault?: PasswordVault;
   private readonly props: WeaveNetworkProps;
-  private readonly sharedEnv: TerraformLocal;
+  // Default mode only: in Key Vault mode no boot document carries the password.
+  private readonly sharedEnv?: TerraformLocal;
   private readonly consensusOutput: TerraformOutput;
   // The build until the network is bound; afterwards only the plan, so the
   // rendered documents (held by the resources) are not kept twice.
@@ -195,7 +215,8 @@ export class WeaveNetwork extends Construct {
     this.sshPublicKey = props.sshPublicKey;
     if (props.password !== undefined) {
       this.password = props.password;
-      if (!isToken(props.password)) {
+      // Key Vault mode reports a literal as a problem at synth.
+      if (!isToken(props.password) && !props.keyVault) {
         Annotations.of(this).addWarning(
           `${this.node.path}: password is a plain string, so it is written into cdk.tf.json and state as a literal. ` +
             'Fix: leave password unset to get a sensitive variable, or pass a sensitive TerraformVariable\'s stringValue.',
@@ -213,12 +234,24 @@ export class WeaveNetwork extends Construct {
       });
       this.passwordVariable.overrideLogicalId(name);
       this.password = this.passwordVariable.stringValue;
+      if (props.keyVault) {
+        // Never stored in state or plan; Terraform then allows it only in
+        // write-only arguments, provisioners and connections. cdktf 0.21's
+        // TerraformVariable has no prop for it.
+        this.passwordVariable.addOverride('ephemeral', true);
+      }
     }
-    // One Terraform expression joins the password into the shared env file;
-    // every host's boot document refers to it by name. Its text is filled in
-    // when the network is built.
-    this.sharedEnv = new TerraformLocal(this, 'shared-env', '');
-    this.sharedEnv.overrideLogicalId(`${tfName(id)}_shared_env_b64`);
+    if (props.keyVault) {
+      this.keyVault = new PasswordVault(this, 'key-vault', props.keyVault, this.password, this);
+      // Terraform itself refuses older releases, wherever the stack is applied.
+      TerraformStack.of(this).addOverride('terraform.required_version', `>= ${MIN_TERRAFORM_VERSION}`);
+    } else {
+      // One Terraform expression joins the password into the shared env file;
+      // every host's boot document refers to it by name. Its text is filled in
+      // when the network is built.
+      this.sharedEnv = new TerraformLocal(this, 'shared-env', '');
+      this.sharedEnv.overrideLogicalId(`${tfName(id)}_shared_env_b64`);
+    }
     this.consensusOutput = new TerraformOutput(this, 'consensus', {
       value: 0,
       description: `IPAM consensus count (bootstrap hosts) of Weave network ${this.node.path}`,
@@ -264,19 +297,27 @@ export class WeaveNetwork extends Construct {
     const build = this.build(members) as NetworkBuild;
     this.bound = true;
     this.built = { plan: build.plan };
-    this.sharedEnv.expression = Fn.base64encode(Fn.join('', [build.sharedEnv.before, this.password, build.sharedEnv.after]));
+    if (this.sharedEnv) {
+      this.sharedEnv.expression = Fn.base64encode(Fn.join('', [build.sharedEnv.before, this.password, build.sharedEnv.after]));
+    }
     this.consensusOutput.value = build.plan.consensus;
     if (!this.passwordVariable && isToken(this.password)) guardPasswordVariable(this, this.password);
     const sharedEnvRef = `local.${tfName(this.node.id)}_shared_env_b64`;
+    const grants = this.keyVault ? this.grantClusters(members) : [];
     let bootGeneration: string | undefined;
     if (build.clusters.some((c) => c.format === 'ignition')) {
       // Hosts that only read their config on first boot must be rebuilt when
       // the password or a network-wide setting changes, or they would keep
       // the old key and split off. Per-host values that change when the
       // network grows are left out, so growth still replaces nothing.
+      // In Key Vault mode they fetch the password at every start: what they
+      // must be rebuilt for is where they fetch it from, not the password.
       const name = `${tfName(this.node.id)}_boot_generation`;
+      const inputs = this.keyVault
+        ? [this.keyVault.vaultUriExpression, ...grants.flatMap((g) => (g ? [g.clientId] : []))]
+        : [sharedEnvRef];
       new DataResource(this, 'boot-generation', {
-        triggersReplace: { settings: `\${sha256(join("|", ["${build.settingsDigest}", ${sharedEnvRef}]))}` },
+        triggersReplace: { settings: `\${sha256(join("|", ["${build.settingsDigest}", ${inputs.join(', ')}]))}` },
       }).overrideLogicalId(name);
       // Plain text: cdktf 0.21 writes a resource given to `replaceTriggeredBy`
       // as `${...}`, which Terraform rejects there (hashicorp/terraform-cdk#3196).
@@ -297,9 +338,37 @@ export class WeaveNetwork extends Construct {
       });
       hosts.forEach((host, k) => {
         const hb = build.hosts[build.plan.clusters[i].hosts[k].index];
-        host._bind({ host: hb, sharedEnvRef, bootGeneration: hb.format === 'ignition' ? bootGeneration : undefined });
+        host._bind({
+          host: hb,
+          sharedEnvRef,
+          bootGeneration: hb.format === 'ignition' ? bootGeneration : undefined,
+          keyVault: this.keyVault ? this.hostKeyVault(hb.plan.kind, grants[i], build.sharedEnv) : undefined,
+        });
       });
     });
+  }
+
+  /** Key Vault mode: an identity and a read grant for every Azure cluster (`undefined` for the others). */
+  private grantClusters(members: readonly ClusterMember[]): (ClusterGrant | undefined)[] {
+    return members.map((m) => {
+      const cluster = m.cluster as unknown as WeaveCluster;
+      return cluster.kind === 'azure' ? this.keyVault!.grant(cluster) : undefined;
+    });
+  }
+
+  /** Key Vault mode: what one host needs, by kind. */
+  private hostKeyVault(kind: string, grant: ClusterGrant | undefined, shared: NetworkBuild['sharedEnv']): HostKeyVault {
+    const vault = this.keyVault!;
+    if (kind === 'azure') {
+      return {
+        identityId: grant?.identityId,
+        bootValues: {
+          [KEY_VAULT_URL_SLOT]: vault.vaultUriExpression,
+          ...(grant ? { [IDENTITY_CLIENT_ID_SLOT]: grant.clientId } : {}),
+        },
+      };
+    }
+    return { passwordFile: passwordFileExpression(shared, expressionOf(this, this.password)), rotation: vault.rotation };
   }
 
   private build(members = clusterMembers(this)): NetworkBuild | { plan: NetworkPlan } {
@@ -342,6 +411,17 @@ export class WeaveNetwork extends Construct {
       bootFormat: p.bootFormat,
       content: userContentSpec(this, this.node.id, p.files, p.units),
       clusters: members.map((m) => m.cluster._spec(m.hosts.map((h) => h._spec()))),
+      keyVault: p.keyVault && this.keyVault ? {
+        secretName: this.keyVault.secretName,
+        rotation: p.keyVault.rotation ?? 1,
+        vaultId: p.keyVault.vaultId,
+        createName: p.keyVault.create?.name,
+        softDeleteRetentionDays: p.keyVault.create?.softDeleteRetentionDays,
+        hasProvider: p.keyVault.provider !== undefined,
+        passwordIsLiteral: p.password !== undefined && !isToken(p.password),
+        // Asked only here, once per process: the default mode spawns nothing.
+        terraform: terraformVersion(),
+      } : undefined,
     };
   }
 

@@ -2,7 +2,7 @@
 // plan, and the rendered boot document per host in its own format. The
 // constructs call this once and only turn the result into Terraform objects.
 import { createHash } from 'node:crypto';
-import { HostEnvSource, SecretContent, buildBootConfig, renderUserData, sharedEnvContent } from './boot';
+import { BootConfig, HostEnvSource, SecretContent, buildBootConfig, renderUserData, sharedEnvContent } from './boot';
 import { CUSTOM_DATA_LIMIT, MAX_PASSWORD_LENGTH } from './defaults';
 import { ClusterKind, HostPlan, NetworkPlan, NetworkSpec } from './model';
 import { PlanOptions, planNetwork } from './plan';
@@ -10,6 +10,14 @@ import { ProblemList, WeaveConfigError } from './problems';
 import { BootFormat, RenderedBoot, cloudConfigByName, knownSize, renderBoot } from './render';
 import { MergedUserContent, userContentResolver, validateUserContent, validateUserUnitsForFormat, withUserContent } from './user-content';
 import { nsgAddress, validateOptions } from './validate';
+import { validateKeyVault } from './key-vault';
+import {
+  IDENTITY_CLIENT_ID_SLOT,
+  KEY_VAULT_SLOT_ALLOWANCE,
+  KEY_VAULT_URL_SLOT,
+  withKeyVaultFetch,
+  withoutSharedEnvFile,
+} from './secret-fetch';
 
 /** Everything rendered for one host. */
 export interface HostBuild {
@@ -83,6 +91,7 @@ export function buildNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netw
   const problems = new ProblemList();
   validateOptions(spec, problems);
   validateUserContent(spec, problems);
+  validateKeyVault(spec, problems);
   let plan: NetworkPlan;
   try {
     plan = planNetwork(spec, options);
@@ -101,13 +110,22 @@ export function buildNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netw
       j !== i && o.kind === 'dedicated' ? o.hosts.flatMap((h) => { const a = nsgAddress(h); return a ? [a] : []; }) : []),
   }));
 
+  // Key Vault mode: no document carries the password file. Azure VMs fetch
+  // it (the slots become the vault's URI and the identity's client id);
+  // dedicated servers get it from a separate provisioner step.
+  const shared = sharedEnvContent(plan);
+  const kv = spec.keyVault;
+  const fetching = (boot: BootConfig): BootConfig => !kv ? boot
+    : withKeyVaultFetch(boot, shared, { vaultUrl: KEY_VAULT_URL_SLOT, secretName: kv.secretName, clientId: IDENTITY_CLIENT_ID_SLOT });
+  const adapt = (hp: HostPlan, boot: BootConfig): BootConfig =>
+    !kv ? boot : hp.kind === 'azure' ? fetching(boot) : withoutSharedEnvFile(boot);
   // Users' files and units, merged network → cluster → host; hosts without
   // their own share their cluster's object, so cloud-config renders once per cluster.
   const resolveContent = userContentResolver(spec);
   const contents = plan.hosts.map((hp) => resolveContent(hp.clusterIndex, spec.clusters[hp.clusterIndex].hosts[hp.indexInCluster]));
   const contentFor = (hp: HostPlan): MergedUserContent | undefined => contents[hp.index];
-  const cloudConfigFor = cloudConfigByName(plan, contentFor);
-  const weaveOnlyCloudConfig = cloudConfigByName(plan);
+  const cloudConfigFor = cloudConfigByName(plan, contentFor, fetching);
+  const weaveOnlyCloudConfig = cloudConfigByName(plan, undefined, fetching);
   const startChecks = new Set<string>();
   const hosts = plan.hosts.map((hp): HostBuild => {
     const format = clusters[hp.clusterIndex].format;
@@ -117,11 +135,11 @@ export function buildNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netw
     validateUserUnitsForFormat(cluster.hosts[hp.indexInCluster], cluster, content, format, problems, startChecks);
     const render = (c: MergedUserContent | undefined) => (source === 'azure-imds'
       ? (c ? cloudConfigFor : weaveOnlyCloudConfig)(hp)
-      : renderBoot(withUserContent(buildBootConfig(plan, hp, { hostEnvSource: source }), c), format));
+      : renderBoot(withUserContent(adapt(hp, buildBootConfig(plan, hp, { hostEnvSource: source })), c), format));
     const boot = render(content);
     let knownBytes: number | undefined;
     if (hp.kind === 'azure') {
-      knownBytes = knownSize(boot, MAX_PASSWORD_LENGTH);
+      knownBytes = knownSize(boot, MAX_PASSWORD_LENGTH) + (kv ? KEY_VAULT_SLOT_ALLOWANCE : 0);
       if (knownBytes > CUSTOM_DATA_LIMIT) {
         // Rendered again only on this error path: the split tells the user whose bytes to cut.
         const weave = content ? knownSize(render(undefined), MAX_PASSWORD_LENGTH) : knownBytes;
@@ -145,7 +163,8 @@ export function buildNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netw
   problems.throwIfAny();
 
   const settingsDigest = createHash('sha256')
-    .update(JSON.stringify([plan.commonLaunchArgs, plan.sharedEnv, spec.release, spec.wantedBy]))
+    // Key Vault mode adds what first-boot-only hosts fetch with: the secret's name.
+    .update(JSON.stringify([plan.commonLaunchArgs, plan.sharedEnv, spec.release, spec.wantedBy, ...(kv ? [kv.secretName] : [])]))
     .digest('hex');
-  return { plan, hosts, clusters, sharedEnv: sharedEnvContent(plan), settingsDigest };
+  return { plan, hosts, clusters, sharedEnv: shared, settingsDigest };
 }

@@ -44,3 +44,5 @@ export type { TopologyView, TopologyCluster, TopologyHost, TopologyRole, Topolog
 export { renderTopologySvg } from './diagram-svg';
 export * from './user-content';
 export * from './azure-options';
+export * from './secret-fetch';
+export * from './key-vault';

@@ -55,6 +55,12 @@ export interface HostSpec {
    */
   readonly hasSshPublicKey?: boolean;
   /**
+   * The SSH public key that reaches an Azure host, when it is a literal
+   * (checked the way azurerm checks it); tokens are left to Terraform.
+   * @default - not checked
+   */
+  readonly sshPublicKey?: string;
+  /**
    * The host's options exactly as the user gave them, for the checks that
    * judge them (e.g. a VM size on a dedicated server).
    * @default - none given
@@ -227,6 +233,51 @@ export interface NetworkSpec {
    * addresses follow it.
    */
   readonly clusters: readonly ClusterSpec[];
+  /**
+   * Key Vault mode: no boot document carries the password; Azure VMs fetch it
+   * with their managed identity, dedicated servers get it from the provisioner.
+   * @default - none: the password is filled into every host's boot document
+   */
+  readonly keyVault?: KeyVaultSpec;
+}
+
+/**
+ * The Key Vault password mode as the pure core sees it: the facts the boot
+ * documents and the checks need. Values may be Terraform expressions; only
+ * literals are checked.
+ */
+export interface KeyVaultSpec {
+  /** Name of the secret that holds the password. */
+  readonly secretName: string;
+  /** The rotation number written to the secret's `value_wo_version` (a number, or an expression). */
+  readonly rotation: number | string;
+  /**
+   * Resource id of an existing vault.
+   * @default - none; then `createName` must be set
+   */
+  readonly vaultId?: string;
+  /**
+   * Name of the vault the library creates.
+   * @default - none; then `vaultId` must be set
+   */
+  readonly createName?: string;
+  /**
+   * Soft-delete retention of a created vault, in days.
+   * @default 90
+   */
+  readonly softDeleteRetentionDays?: number;
+  /** Whether an azurerm provider for the vault's subscription was passed. */
+  readonly hasProvider: boolean;
+  /**
+   * Whether the password was given as a plain string (which would be written into cdk.tf.json).
+   * @default false
+   */
+  readonly passwordIsLiteral?: boolean;
+  /**
+   * The configured `terraform` binary and the version it reported, when it could be run.
+   * @default - not known (no binary found); not checked
+   */
+  readonly terraform?: { readonly binary: string; readonly version: string };
 }
 
 /**

@@ -5,6 +5,7 @@ import * as ipaddr from 'ipaddr.js';
 import { VM_SIZE_RE, isAzureRegion, nearestRegion, regionName, suggestVmSize } from './azure';
 import { validateAzureOptions } from './azure-options';
 import { isAddressOrBlock } from './cidr';
+import { sshPublicKeyProblem } from './ssh-key';
 import { FLATCAR_CHANNELS, MAX_AZURE_CLUSTER_HOSTS, OUTBOUND_PORTS_PER_HOST } from './defaults';
 import { ClusterSpec, HostSpec, NetworkSpec } from './model';
 import { ProblemList } from './problems';
@@ -301,6 +302,15 @@ function validateHostOptions(c: ClusterSpec, h: HostSpec, hasAzure: boolean, pro
       problems.add('azure-no-ssh-key', path, 'sshPublicKey', undefined,
         'is required: Flatcar VMs allow key login only', 'set sshPublicKey on the host, its cluster or the network (a variable works)');
     }
+    const key = h.sshPublicKey;
+    // One line per distinct bad key: a network-wide key is shared by every VM.
+    if (key !== undefined && !isToken(key) && !problems.items.some((x) => x.code === 'ssh-key-invalid' && x.value === shortKey(key))) {
+      const why = sshPublicKeyProblem(key);
+      if (why) {
+        problems.add('ssh-key-invalid', h.path, 'sshPublicKey', shortKey(key), why,
+          'give the whole line of an id_ed25519.pub (ssh-keygen -t ed25519) or of an RSA key of 2048 bits or more, or a variable');
+      }
+    }
     if (p.flatcarChannel !== undefined && !(FLATCAR_CHANNELS as readonly unknown[]).includes(p.flatcarChannel)) {
       problems.add('flatcar-channel-unknown', path, 'flatcarChannel', p.flatcarChannel,
         'is not a Flatcar channel with a no-plan Azure image', `use one of ${FLATCAR_CHANNELS.join(', ')}`);
@@ -448,3 +458,5 @@ export function validateProviderAliases(providers: readonly ProviderAlias[], pro
     }
   }
 }
+
+const shortKey = (key: string): string => (key.length > 40 ? `${key.slice(0, 40)}…` : key);

@@ -52,11 +52,14 @@ const NAME_SLOT = 'WEAVE_HOST_NAME_SLOT';
  * @param network - the planned network
  * @param contentFor - each host's merged user content; hosts sharing one
  *   object share one template
+ * @param adapt - a change applied to the boot config before rendering; it
+ *   must treat every host alike (as the Key Vault mode does)
  * @returns a function giving each host's rendered document
  */
 export function cloudConfigByName(
   network: NetworkPlan,
   contentFor: (host: HostPlan) => MergedUserContent | undefined = () => undefined,
+  adapt: (boot: BootConfig) => BootConfig = (b) => b,
 ): (host: HostPlan) => RenderedBoot {
   const templates = new Map<MergedUserContent | undefined, RenderedBoot>();
   return (host) => {
@@ -64,7 +67,7 @@ export function cloudConfigByName(
     let template = templates.get(content);
     if (!template) {
       const stand = { ...host, name: NAME_SLOT, hostEnvPath: hostEnvPath(NAME_SLOT) };
-      template = renderCloudConfig(withUserContent(buildBootConfig(network, stand, { hostEnvSource: 'azure-imds' }), content));
+      template = renderCloudConfig(withUserContent(adapt(buildBootConfig(network, stand, { hostEnvSource: 'azure-imds' })), content));
       templates.set(content, template);
     }
     return { ...template, text: template.text.split(NAME_SLOT).join(host.name) };
