@@ -16,7 +16,7 @@ export type { WeaveDropIn, WeaveFile, WeaveUnit } from './constructs/user-conten
 export { WeaveHost } from './constructs/host';
 export type { AzureHostResources, DedicatedSshOptions, FlatcarChannel, WeaveHostProps } from './constructs/host';
 export { synthesizeApp } from './constructs/synth';
-export { stateBackendFromConfig, useAzureStateBackend } from './backend';
+export { checkStateBackendConfig, stateBackendFromConfig, useAzureStateBackend } from './backend';
 export type { StateBackendConfig } from './backend';
 export { planNetwork } from './core/plan';
 export { buildBootConfig, renderUserData, USER_DATA_HEADER, UNIT } from './core/boot';
@@ -35,3 +35,8 @@ export { SHARED_ENV_PATH, hostEnvPath } from './core/model';
 export type { ClusterKind, ClusterPlan, ClusterSpec, HostPlan, HostSpec, KeyVaultSpec, NetworkPlan, NetworkSpec, WeaveRelease } from './core/model';
 export { AZURE_REGIONS } from './core/azure';
 export type { PeerDial } from './core/model';
+export type { AllocationChange, AllocationFile, AllocationRecord, HostAllocation, HostRole, ParsedAllocationFile, RetiredHostPlan } from './core/allocation';
+export { ALLOCATION_FORMAT_VERSION, ALLOCATION_FROZEN_CONTEXT, ALLOCATION_FROZEN_ENV, DEFAULT_ALLOCATION_FILE, parseAllocationFile, serializeAllocationFile } from './core/allocation';
+export type { PlanOptions } from './core/plan';
+export type { PlanAllocation } from './core/model';
+export type { ClusterGrant } from './constructs/key-vault';

@@ -11,7 +11,6 @@ import {
   DEFAULT_OS_DISK_TYPE,
   DEFAULT_SSH_PORT,
   DEFAULT_VM_SIZE,
-  FLATCAR_CHANNELS,
   FLATCAR_IMAGE,
 } from '../core/defaults';
 import { HostSpec, SHARED_ENV_PATH } from '../core/model';
@@ -25,7 +24,7 @@ import { WeaveFile, WeaveUnit, userContentSpec } from './user-content';
 import { userContentLifecycle } from './user-content-host';
 
 /** Flatcar channels published in the no-plan `corevm` offer. */
-export type FlatcarChannel = (typeof FLATCAR_CHANNELS)[number];
+export type FlatcarChannel = 'stable' | 'beta' | 'alpha';
 
 /** How Terraform reaches a dedicated server. */
 export interface DedicatedSshOptions {

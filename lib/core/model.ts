@@ -277,7 +277,12 @@ export interface KeyVaultSpec {
    * The configured `terraform` binary and the version it reported, when it could be run.
    * @default - not known (no binary found); not checked
    */
-  readonly terraform?: { readonly binary: string; readonly version: string };
+  readonly terraform?: {
+    /** The binary asked (`TERRAFORM_BINARY_NAME`, else `terraform`). */
+    readonly binary: string;
+    /** The version it reported, e.g. `1.11.4`. */
+    readonly version: string;
+  };
 }
 
 /**
