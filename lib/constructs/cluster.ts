@@ -26,6 +26,7 @@ import { ClusterKind, ClusterSpec, HostSpec } from '../core/model';
 import { isToken } from '../core/tokens';
 import { regionName } from '../core/validate';
 import { ExistingResourceGroup, ExistingSecurityGroup, ExistingSubnet, placeCluster } from './azure-placement';
+import type { GrantTarget } from './key-vault';
 import { CLUSTER_MARK, ClusterBinding, NETWORK_MARK, NsgRuleSlots, hasMark } from './marks';
 import { outputId } from './names';
 import type { AzureBootFormat, WeaveNetwork } from './network';
@@ -369,6 +370,11 @@ export class WeaveCluster extends Construct {
       content: userContentSpec(this, this.network.node.id, this.props.files, this.props.units),
       hosts,
     };
+  }
+
+  /** @internal What a Key Vault grant needs of this cluster (Azure clusters only). */
+  _grantTarget(): GrantTarget | undefined {
+    return this.kind === 'azure' ? this : undefined;
   }
 
   /** @internal Egress address other clusters' NSGs admit. */

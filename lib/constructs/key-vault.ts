@@ -12,7 +12,6 @@ import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assi
 import { SecretContent } from '../core/boot';
 import { VAULT_ID_RE } from '../core/key-vault';
 import { isToken } from '../core/tokens';
-import type { WeaveCluster } from './cluster';
 import { tfName } from './names';
 
 /** A vault the network creates for its password. */
@@ -158,6 +157,21 @@ export interface ClusterGrant {
 }
 
 /**
+ * What a grant needs to know of an Azure cluster: the cluster hands it over
+ * (WeaveCluster implements it), so this module never reads a cluster.
+ */
+export interface GrantTarget extends Construct {
+  /** The cluster's name (its construct id). */
+  readonly clusterName: string;
+  /** The cluster's azurerm provider (its subscription). */
+  readonly provider?: AzurermProvider;
+  /** Tags for the identity. */
+  readonly tags: Record<string, string>;
+  /** Where the identity is created. */
+  readonly refs?: { readonly location: string; readonly resourceGroupName: string };
+}
+
+/**
  * The network's vault, secret and grants, created by `WeaveNetwork` when
  * `keyVault` is set; reach it as `network.keyVault` (e.g. for the vault id).
  */
@@ -281,7 +295,7 @@ export class PasswordVault extends Construct {
    * vault's provider. The VMs reference the identity, the grant references
    * the identity: no VM waits for a grant and no grant for a VM.
    */
-  grant(cluster: WeaveCluster): ClusterGrant | undefined {
+  grant(cluster: GrantTarget): ClusterGrant | undefined {
     const refs = cluster.refs;
     if (!refs || !cluster.provider) return undefined;
     const { UserAssignedIdentity } = require('@cdktf/provider-azurerm/lib/user-assigned-identity') as typeof import('@cdktf/provider-azurerm/lib/user-assigned-identity');

@@ -4,6 +4,7 @@
 // cluster and host never import each other's modules in a circle.
 import { IConstruct } from 'constructs';
 import type { HostBuild } from '../core/build';
+import type { GrantTarget } from './key-vault';
 import type { ClusterSpec, HostSpec } from '../core/model';
 
 export const NETWORK_MARK = Symbol.for('cdktf-weave-azure.WeaveNetwork');
@@ -74,6 +75,8 @@ export interface NsgRuleSlots {
 
 /** The network's view of a cluster. */
 export interface NetworkCluster extends IConstruct {
+  /** What a Key Vault grant needs of an Azure cluster; `undefined` for dedicated clusters. */
+  _grantTarget(): GrantTarget | undefined;
   _spec(hosts: HostSpec[]): ClusterSpec;
   _publicAddressRef(): string | undefined;
   _bind(binding: ClusterBinding): void;

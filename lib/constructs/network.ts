@@ -28,7 +28,6 @@ import { ClusterGrant, PasswordVault, WeaveKeyVaultOptions, expressionOf, passwo
 import { terraformVersion } from './terraform-version';
 import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from '../core/secret-fetch';
 import { MIN_TERRAFORM_VERSION } from '../core/key-vault';
-import type { WeaveCluster } from './cluster';
 
 /** Which Weave Net build the hosts install. */
 export interface WeaveReleaseOptions {
@@ -351,8 +350,8 @@ export class WeaveNetwork extends Construct {
   /** Key Vault mode: an identity and a read grant for every Azure cluster (`undefined` for the others). */
   private grantClusters(members: readonly ClusterMember[]): (ClusterGrant | undefined)[] {
     return members.map((m) => {
-      const cluster = m.cluster as unknown as WeaveCluster;
-      return cluster.kind === 'azure' ? this.keyVault!.grant(cluster) : undefined;
+      const target = m.cluster._grantTarget();
+      return target ? this.keyVault!.grant(target) : undefined;
     });
   }
 

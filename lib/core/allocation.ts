@@ -6,9 +6,10 @@
 // this module decides, serializes, parses and diffs it, and never touches a
 // file itself (the constructs do the IO).
 import { Cidr, contains, intToIp, isCidr, parseCidr, parseInterfaceAddress, usableHosts } from './cidr';
-import type { RetiredHost } from './diagram';
 import { NetworkSpec } from './model';
 import { Problem, ProblemList } from './problems';
+import type { HostRole, HostAllocation, AllocationRecord, RetiredHostPlan, AllocationChange } from './model';
+export type { HostRole, HostAllocation, AllocationRecord, RetiredHostPlan, AllocationChange } from './model';
 
 /** Version written into every record file; a file with another version is refused. */
 export const ALLOCATION_FORMAT_VERSION = 1;
@@ -19,41 +20,7 @@ export const ALLOCATION_FROZEN_ENV = 'WEAVE_ALLOCATION_FROZEN';
 /** Suggested cdktf context key that turns on frozen mode. */
 export const ALLOCATION_FROZEN_CONTEXT = 'weaveAllocationFrozen';
 
-/** A bootstrap host takes part in the IPAM consensus; an observer joined later. */
-export type HostRole = 'bootstrap' | 'observer';
 
-/** What the record keeps for one host, active or retired. */
-export interface HostAllocation {
-  /** Bridge address with the bridge range's prefix, e.g. `10.1.0.3/16`. */
-  readonly bridgeAddress: string;
-  /** `bootstrap` hosts launch with `--ipalloc-init consensus=N`, `observer` ones with `observer`. */
-  readonly role: HostRole;
-  /** Name of the cluster the host was last declared in (for diagrams and reviews). */
-  readonly cluster: string;
-}
-
-/**
- * Everything that must never move for one network once its hosts exist.
- * Keyed by host and cluster names, so order in the code does not matter.
- */
-export interface AllocationRecord {
-  /** The bridge range the addresses were taken from; changing it in the code is refused. */
-  readonly bridgeRange: string;
-  /** The `N` of `consensus=N`: how many hosts bootstrapped the mesh. Never changes once recorded. */
-  readonly consensus: number;
-  /** The cluster every other cluster's anchor dials by DNS name. */
-  readonly root: string;
-  /** Per cluster, the host its other hosts dial (its anchor). */
-  readonly anchors: Readonly<Record<string, string>>;
-  /** Hosts declared in the code. */
-  readonly hosts: Readonly<Record<string, HostAllocation>>;
-  /**
-   * Hosts removed from the code. Their addresses are not handed out again
-   * until the entry is deleted from the file (released); a retired host
-   * declared again gets its old values back.
-   */
-  readonly retired: Readonly<Record<string, HostAllocation>>;
-}
 
 /** The whole file: one record per network, keyed by the network's construct path. */
 export interface AllocationFile {
@@ -79,37 +46,6 @@ export interface HostAssignment {
   readonly recorded: boolean;
 }
 
-/**
- * A host that is in the record as retired: removed from the code, its
- * address still held. What the topology picture draws, plus its role.
- */
-export interface RetiredHostPlan extends RetiredHost {
-  /** Whether it was a bootstrap host. */
-  readonly bootstrap: boolean;
-}
-
-/** One recorded value that a plan would add, change or drop. */
-export interface AllocationChange {
-  /** Whether the value belongs to the network, one cluster or one host. */
-  readonly scope: 'network' | 'cluster' | 'host';
-  /** Host or cluster name; empty for the network. */
-  readonly name: string;
-  /**
-   * `bridgeRange`, `consensus`, `root` (network); `anchor` (cluster);
-   * `status` (`active` / `retired`), `bridgeAddress`, `role`, `cluster` (host).
-   */
-  readonly field: string;
-  /**
-   * Value in the old record.
-   * @default - none: the value is new
-   */
-  readonly before?: string;
-  /**
-   * Value in the new record.
-   * @default - none: the value is dropped
-   */
-  readonly after?: string;
-}
 
 /**
  * The allocation part of a plan: indexes into the spec, for the planner.

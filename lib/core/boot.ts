@@ -4,7 +4,7 @@
 import { IMDS_USER_DATA_URL, WEAVE_BIN, WEAVE_DOCS_URL } from './defaults';
 import { launchArgs } from './launch';
 import { HostPlan, NetworkPlan } from './model';
-import type { ExpressionContent, FileBytes } from './user-content';
+import type { ExpressionContent, FileBytes } from './model';
 
 /** File content that embeds the network password: `before + password + after`. */
 export interface SecretContent {

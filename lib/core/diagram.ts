@@ -4,6 +4,8 @@
 import { ClusterKind, NetworkPlan } from './model';
 import { isToken } from './tokens';
 import { regionName } from './azure';
+import type { RetiredHost } from './model';
+export type { RetiredHost } from './model';
 
 /**
  * A host's part in Weave's IPAM: `bootstrap` hosts were present when the
@@ -69,16 +71,6 @@ export interface TopologyView {
   readonly subtitle?: string;
   /** The clusters, in declaration order; each becomes a column. */
   readonly clusters: readonly TopologyCluster[];
-}
-
-/** A host that was removed from the code but whose address stays reserved. */
-export interface RetiredHost {
-  /** Host name. */
-  readonly name: string;
-  /** Name of the cluster it belonged to; a cluster no longer declared is drawn with its retired hosts only. */
-  readonly cluster: string;
-  /** The reserved bridge address, with prefix. */
-  readonly bridgeAddress: string;
 }
 
 /** What {@link topologyView} needs besides the plan. */

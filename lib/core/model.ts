@@ -1,8 +1,6 @@
 // Plain data shapes shared by the planner, the boot-config builder and the
 // renderers. Nothing here knows about cdktf: strings that happen to be
 // Terraform tokens pass through untouched.
-import type { AllocationChange, AllocationRecord, RetiredHostPlan } from './allocation';
-import type { UserContent } from './user-content';
 
 /** Which Weave Net build to install, and how to trust it. */
 export interface WeaveRelease {
@@ -412,3 +410,201 @@ export const SHARED_ENV_PATH = '/etc/weave.env';
  * writes it.
  */
 export const hostEnvPath = (host: string): string => `/etc/weave.${host}.env`;
+
+
+// --- diagram.ts ---
+
+/** A host that was removed from the code but whose address stays reserved. */
+export interface RetiredHost {
+  /** Host name. */
+  readonly name: string;
+  /** Name of the cluster it belonged to; a cluster no longer declared is drawn with its retired hosts only. */
+  readonly cluster: string;
+  /** The reserved bridge address, with prefix. */
+  readonly bridgeAddress: string;
+}
+
+// --- allocation.ts ---
+
+/** A bootstrap host takes part in the IPAM consensus; an observer joined later. */
+export type HostRole = 'bootstrap' | 'observer';
+
+/** What the record keeps for one host, active or retired. */
+export interface HostAllocation {
+  /** Bridge address with the bridge range's prefix, e.g. `10.1.0.3/16`. */
+  readonly bridgeAddress: string;
+  /** `bootstrap` hosts launch with `--ipalloc-init consensus=N`, `observer` ones with `observer`. */
+  readonly role: HostRole;
+  /** Name of the cluster the host was last declared in (for diagrams and reviews). */
+  readonly cluster: string;
+}
+
+/**
+ * Everything that must never move for one network once its hosts exist.
+ * Keyed by host and cluster names, so order in the code does not matter.
+ */
+export interface AllocationRecord {
+  /** The bridge range the addresses were taken from; changing it in the code is refused. */
+  readonly bridgeRange: string;
+  /** The `N` of `consensus=N`: how many hosts bootstrapped the mesh. Never changes once recorded. */
+  readonly consensus: number;
+  /** The cluster every other cluster's anchor dials by DNS name. */
+  readonly root: string;
+  /** Per cluster, the host its other hosts dial (its anchor). */
+  readonly anchors: Readonly<Record<string, string>>;
+  /** Hosts declared in the code. */
+  readonly hosts: Readonly<Record<string, HostAllocation>>;
+  /**
+   * Hosts removed from the code. Their addresses are not handed out again
+   * until the entry is deleted from the file (released); a retired host
+   * declared again gets its old values back.
+   */
+  readonly retired: Readonly<Record<string, HostAllocation>>;
+}
+
+/**
+ * A host that is in the record as retired: removed from the code, its
+ * address still held. What the topology picture draws, plus its role.
+ */
+export interface RetiredHostPlan extends RetiredHost {
+  /** Whether it was a bootstrap host. */
+  readonly bootstrap: boolean;
+}
+
+/** One recorded value that a plan would add, change or drop. */
+export interface AllocationChange {
+  /** Whether the value belongs to the network, one cluster or one host. */
+  readonly scope: 'network' | 'cluster' | 'host';
+  /** Host or cluster name; empty for the network. */
+  readonly name: string;
+  /**
+   * `bridgeRange`, `consensus`, `root` (network); `anchor` (cluster);
+   * `status` (`active` / `retired`), `bridgeAddress`, `role`, `cluster` (host).
+   */
+  readonly field: string;
+  /**
+   * Value in the old record.
+   * @default - none: the value is new
+   */
+  readonly before?: string;
+  /**
+   * Value in the new record.
+   * @default - none: the value is dropped
+   */
+  readonly after?: string;
+}
+
+// --- user-content.ts ---
+
+/**
+ * File content that Terraform supplies at apply time (a non-secret
+ * expression such as a variable, a resource attribute or `templatefile()`).
+ * Renderers leave a placeholder for it; whoever turns the document into a
+ * Terraform expression replaces the placeholder with {@link ref}.
+ */
+export interface ExpressionContent {
+  /**
+   * Terraform expression (without `${}`) whose value is the base64 of the
+   * file's bytes, e.g. `local.mesh_file_0a1b2c3d4e_b64`.
+   */
+  readonly ref: string;
+  /** The expression as the user wrote it, for messages (e.g. `${var.ca_pem}`). */
+  readonly display: string;
+  /**
+   * Why the expression looks secret, when it does; the checks then reject
+   * the file.
+   * @default - not known to be secret
+   */
+  readonly sensitive?: string;
+}
+
+/** File content given as bytes: the base64 of any (also binary) content. */
+export interface FileBytes {
+  /** The bytes, base64-encoded. */
+  readonly base64: string;
+}
+
+/** A file a user puts on every host of a level, as the pure core sees it. */
+export interface UserFile {
+  /** Absolute path on the host. */
+  readonly path: string;
+  /**
+   * Permission bits, e.g. `0o644` (write the `0o`: a plain `644` is decimal).
+   * @default 0o644
+   */
+  readonly mode?: number;
+  /**
+   * Owner as `user` or `user:group`, names or numeric ids. Both must exist
+   * on the host when the file is written (`root` and `core` on Flatcar);
+   * with only a user the group stays `root`.
+   * @default 'root'
+   */
+  readonly owner?: string;
+  /**
+   * Literal text content.
+   * @default '' (an empty file), unless contentBase64 or expression is given
+   */
+  readonly content?: string;
+  /**
+   * Literal bytes, base64-encoded (for binary files or exact bytes).
+   * @default - none
+   */
+  readonly contentBase64?: string;
+  /**
+   * Content Terraform fills in at apply time.
+   * @default - none
+   */
+  readonly expression?: ExpressionContent;
+}
+
+/** A systemd drop-in of a user unit. */
+export interface UserDropIn {
+  /** File name in the unit's `.d` directory; must end in `.conf`. */
+  readonly name: string;
+  /** Unit-file text of the drop-in. */
+  readonly contents: string;
+}
+
+/** A systemd unit a user installs, enables or amends, as the pure core sees it. */
+export interface UserUnit {
+  /** Unit name with its type suffix, e.g. `kubelet.service`. */
+  readonly name: string;
+  /**
+   * Full unit text.
+   * @default - none; the unit exists on the host and only gets drop-ins
+   */
+  readonly contents?: string;
+  /**
+   * Drop-ins for the unit (also for units the host already has, such as `docker.service`).
+   * @default - none
+   */
+  readonly dropIns?: readonly UserDropIn[];
+  /**
+   * `systemctl enable` it, so its `[Install]` section (e.g.
+   * `WantedBy=kubernetes.node.target`) pulls it in at every boot.
+   * @default - true when `contents` has an `[Install]` section
+   */
+  readonly enable?: boolean;
+  /**
+   * Also start it whenever the boot config is applied: cloud-config
+   * `command: start` (every boot), the dedicated servers' script (every run).
+   * Ignition has no such step; an Ignition host starts the units enabled
+   * into a boot target, so `start` there needs `enable`.
+   * @default false
+   */
+  readonly start?: boolean;
+}
+
+/** Files and units a user adds at one level (network, cluster or host). */
+export interface UserContent {
+  /**
+   * Files to write.
+   * @default - none
+   */
+  readonly files?: readonly UserFile[];
+  /**
+   * Units to install or amend.
+   * @default - none
+   */
+  readonly units?: readonly UserUnit[];
+}
