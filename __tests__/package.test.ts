@@ -164,6 +164,17 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+/**
+ * Paths that exist only in the source repository (its stacks, tests, benchmark,
+ * the sibling shared folder, TypeScript sources), as written in prose.
+ * HTML comments are invisible on the npm page and are skipped; `cdktf.out/stacks/…`
+ * and packages' own `lib/` paths are not repository files.
+ */
+function repoOnlyReferences(text: string): string[] {
+  const visible = text.replace(/<!--[\s\S]*?-->/g, '');
+  return [...visible.matchAll(/(?<![\w./@-])(?:stacks\/[\w.-]+|__tests__\/?[\w./-]*|bench\/[\w.-]*|\.\.\/shared\b[\w./-]*|lib\/[\w/.-]+\.ts\b)/g)].map((m) => m[0]);
+}
+
 /** Paths inside the tarball, without the `package/` prefix. */
 const packedFiles = (): string[] => tarEntries.map((e) => e.slice('package/'.length));
 const installedFile = (file: string): string => readFileSync(join(project, 'node_modules', PACKAGE, file), 'utf8');
@@ -173,7 +184,7 @@ describe('the npm package', () => {
     expect(tarEntries.length).toBeGreaterThan(0);
     expect(tarEntries.every((e) => e.startsWith('package/'))).toBe(true);
     const files = packedFiles();
-    const allowed = /^(package\.json|README\.md|LICENSE|docs\/validation\.md|docs\/seed-topology\.svg|dist\/lib\/.+\.(js|d\.ts))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|docs\/(allocation|beside-weave|key-vault|reachability|validation)\.md|docs\/seed-topology\.svg|dist\/lib\/.+\.(js|d\.ts))$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => /(^|\/)(__tests__|stacks|bench|scripts)\/|\.test\.|fixture/.test(f))).toEqual([]);
@@ -213,6 +224,19 @@ describe('the npm package', () => {
   test('README speaks to package users: no internal documents', () => {
     const readme = installedFile('README.md');
     expect(readme).not.toMatch(/design brief|DESIGN\.md|the brief\b/i);
+  });
+
+  test('README (before its contributors\' section) and the packed docs name no file a package user lacks', () => {
+    // The checker itself can fail: each of these is a reference it must catch.
+    expect(repoOnlyReferences('see `stacks/seed.ts`, __tests__/x.test.ts, bench/run.js, ../shared/y and lib/core/plan.ts')).toHaveLength(5);
+    expect(repoOnlyReferences('cdktf.out/stacks/weave-seed <!-- example: stacks/beside-weave.ts --> @cdktf/provider-azurerm/lib/provider')).toEqual([]);
+    const readme = installedFile('README.md');
+    const contributors = readme.indexOf('\n## Working on this repository\n');
+    expect(contributors).toBeGreaterThan(0);
+    const texts: Record<string, string> = { 'README.md': readme.slice(0, contributors) };
+    for (const f of packedFiles().filter((f) => /^docs\/.+\.md$/.test(f))) texts[f] = installedFile(f);
+    const found = Object.entries(texts).flatMap(([f, text]) => repoOnlyReferences(text).map((r) => `${f}: ${r}`));
+    expect(found).toEqual([]);
   });
 
   test('ships no source maps', () => {

@@ -55,3 +55,13 @@ describe('the quick start', () => {
     }
   }, 120_000);
 });
+
+describe('README examples kept as repository files', () => {
+  it('the "Running Kubernetes (or anything) beside Weave" example is stacks/beside-weave.ts, with the package import', () => {
+    const block = /<!-- example: stacks\/beside-weave\.ts -->\n```ts\n([\s\S]*?)```/.exec(read('README.md'))?.[1];
+    const file = read('stacks/beside-weave.ts');
+    // The file imports the library by path; a README reader imports the package.
+    expect(file).toContain("from '../lib';");
+    expect(block).toBe(file.replace("from '../lib';", "from 'cdktf-weave-azure';"));
+  });
+});
