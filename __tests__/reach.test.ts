@@ -175,7 +175,7 @@ describe('the topology of issue 9: three Azure clusters in three subscriptions a
   });
 });
 
-describe('the examples of docs/reachability.md and the README paragraph (planNetwork: the constructs do not pass dialAddress yet)', () => {
+describe('the examples of docs/reachability.md and the README paragraph (planNetwork, the pure planner)', () => {
   const azureAfter = (dc: object, ...hosts: object[]) => {
     const spec = seedSpec();
     return planNetwork({ ...spec, clusters: [

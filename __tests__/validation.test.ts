@@ -32,6 +32,7 @@ interface Case {
 const dedicated = (props: Partial<WeaveClusterProps> = {}) => ({ kind: 'dedicated' as const, ...props });
 
 const cases: Case[] = [
+  { name: 'a DNS label with an underscore is reported once (not also as an invalid derived name)', decl: { clusters: [{ id: 'c1', props: { dnsLabel: 'acme_c1' }, hosts: ['h1'] }, { id: 'c2', hosts: ['h2'] }] }, code: 'dns-label-invalid', path: 'stack/net/c1', value: '"acme_c1"', fix: /"acme-c1"/ },
   { name: 'an SSH key azurerm would refuse', decl: { network: { sshPublicKey: 'ssh-ed25519 AAAA test' } }, code: 'ssh-key-invalid', path: 'stack/net/c1/h1', value: '"ssh-ed25519 AAAA test"', fix: /id_ed25519\.pub/ },
   { name: 'IPAM range with host bits set', decl: { network: { ipallocRange: '10.2.0.1/16' } }, code: 'range-host-bits', path: 'stack/net', value: '"10.2.0.1/16"', fix: /write 10\.2\.0\.0\/16/ },
   { name: 'IPAM range that is not a CIDR', decl: { network: { ipallocRange: '10.2.0.0' } }, code: 'range-invalid', path: 'stack/net', value: '"10.2.0.0"', fix: /10\.2\.0\.0\/16/ },
@@ -136,6 +137,11 @@ const cases: Case[] = [
 describe('synth-time validation', () => {
   // Coverage of the documented codes is checked against docs/validation.md
   // below; here only that every case can be told apart in the report.
+  it('reports a bad DNS label once: its cause, not also the derived name', () => {
+    const { problems } = problemsOf({ clusters: [{ id: 'c1', props: { dnsLabel: 'acme_c1' }, hosts: ['h1'] }, { id: 'c2', hosts: ['h2'] }] });
+    expect(problems.map((p) => [p.code, p.path])).toEqual([['dns-label-invalid', 'stack/net/c1']]);
+  });
+
   it('names every case differently', () => {
     const names = [...cases, ...pureCases].map((c) => c.name);
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);

@@ -71,7 +71,9 @@ function clusterNameAddress(c: ClusterSpec, cluster: number): PeerAddress | unde
 /** Declared addresses that are not addresses at all, whoever would dial them. */
 function checkDeclaredAddresses(spec: NetworkSpec, problems: ProblemList): void {
   for (const c of spec.clusters) {
-    if (c.dnsName !== undefined && !isToken(c.dnsName)) {
+    // An Azure cluster's name is derived from its DNS label, which the label
+    // check already judges: report the cause once, not its consequence.
+    if (c.kind === 'dedicated' && c.dnsName !== undefined && !isToken(c.dnsName)) {
       const k = classifyDialAddress(c.dnsName);
       const reason = k.form === 'invalid' ? k.reason : k.form === 'ipv4' && k.scope === 'unusable' ? 'is a loopback, multicast or reserved address, which no peer can be reached at' : undefined;
       if (reason) {
