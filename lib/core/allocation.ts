@@ -8,6 +8,7 @@
 import { Cidr, contains, intToIp, isCidr, parseCidr, parseInterfaceAddress, usableHosts } from './cidr';
 import { NetworkSpec } from './model';
 import { Problem, ProblemList } from './problems';
+import { checkedRange } from './validate';
 import type { HostRole, HostAllocation, AllocationRecord, RetiredHostPlan, AllocationChange } from './model';
 export type { HostRole, HostAllocation, AllocationRecord, RetiredHostPlan, AllocationChange } from './model';
 
@@ -131,30 +132,6 @@ export function allocate(spec: NetworkSpec, record?: AllocationRecord, options: 
   };
 }
 
-/**
- * A range setting parsed, or a problem added for it.
- * @internal
- */
-export function checkedRange(spec: NetworkSpec, field: string, text: string, problems: ProblemList): Cidr | undefined {
-  const r = parseCidr(text);
-  if (isCidr(r)) {
-    if (usableHosts(r) === 0) {
-      problems.add('range-too-small', spec.path, field, text, 'leaves no usable host addresses',
-        'use a prefix of /30 or shorter (a /16 is usual)');
-      return undefined;
-    }
-    return r;
-  }
-  problems.add(
-    r.suggestion ? 'range-host-bits' : 'range-invalid',
-    spec.path,
-    field,
-    text,
-    r.reason,
-    r.suggestion ? `write ${r.suggestion}` : 'write a block such as 10.2.0.0/16',
-  );
-  return undefined;
-}
 
 /**
  * A record entry by name. Host and cluster names are plain words, so

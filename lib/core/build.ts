@@ -8,9 +8,8 @@ import { ClusterKind, HostPlan, NetworkPlan, NetworkSpec } from './model';
 import { PlanOptions, planNetwork } from './plan';
 import { ProblemList, WeaveConfigError } from './problems';
 import { BootFormat, RenderedBoot, cloudConfigByName, knownSize, renderBoot } from './render';
-import { MergedUserContent, userContentResolver, validateUserContent, validateUserUnitsForFormat, withUserContent } from './user-content';
-import { nsgAddress, validateOptions } from './validate';
-import { validateKeyVault } from './key-vault';
+import { MergedUserContent, userContentResolver, validateUserUnitsForFormat, withUserContent } from './user-content';
+import { nsgAddress, validateCustomDataSize } from './validate';
 import {
   IDENTITY_CLIENT_ID_SLOT,
   KEY_VAULT_SLOT_ALLOWANCE,
@@ -89,17 +88,9 @@ export interface NetworkBuild {
  */
 export function buildNetwork(spec: NetworkSpec, options: PlanOptions = {}): NetworkBuild {
   const problems = new ProblemList();
-  validateOptions(spec, problems);
-  validateUserContent(spec, problems);
-  validateKeyVault(spec, problems);
-  let plan: NetworkPlan;
-  try {
-    plan = planNetwork(spec, options);
-  } catch (e) {
-    if (e instanceof WeaveConfigError) throw new WeaveConfigError([...problems.items, ...e.problems]);
-    throw e;
-  }
-  problems.throwIfAny();
+  // planNetwork runs every check on the declaration (validate.ts) and those
+  // that need the plan; what needs rendered documents is checked below.
+  const plan = planNetwork(spec, { ...options, checkResources: true });
 
   const clusters: ClusterBuild[] = spec.clusters.map((c, i) => ({
     name: c.name,
@@ -143,12 +134,7 @@ export function buildNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netw
       if (knownBytes > CUSTOM_DATA_LIMIT) {
         // Rendered again only on this error path: the split tells the user whose bytes to cut.
         const weave = content ? knownSize(render(undefined), MAX_PASSWORD_LENGTH) : knownBytes;
-        const user = knownBytes - weave;
-        problems.add('custom-data-too-large', hp.path, 'customData', `${knownBytes} bytes`,
-          `exceeds Azure's custom data limit of ${CUSTOM_DATA_LIMIT} bytes (Weave's part ${weave} bytes, your files and units ${user} bytes${content?.files.some((f) => f.expression) ? ', plus what Terraform fills in' : ''})`,
-          user > 0
-            ? `cut ${knownBytes - CUSTOM_DATA_LIMIT} bytes: move large files out of the boot config (e.g. download them in a unit at boot) or put them only on the hosts that need them`
-            : 'shorten wantedBy and other lists that are copied into every unit, or split the boot config');
+        validateCustomDataSize(hp.path, knownBytes, weave, CUSTOM_DATA_LIMIT, !!content?.files.some((f) => f.expression), problems);
       }
     }
     return {

@@ -2,8 +2,7 @@
 // validates the whole declaration first so that a bad network never yields a
 // partial plan; who holds which address is decided in allocation.ts, whom each
 // host dials in peers.ts.
-import { AllocationRecord, allocateNetwork, checkedRange } from './allocation';
-import { isCidr, overlaps, parseCidr } from './cidr';
+import { AllocationRecord, allocateNetwork } from './allocation';
 import {
   ClusterPlan,
   HostPlan,
@@ -15,8 +14,7 @@ import {
 import { commonLaunchArgs as commonLaunchArgsFor, launchArgs } from './launch';
 import { planPeers } from './peers';
 import { ProblemList } from './problems';
-import { isToken } from './tokens';
-import { validateNames, validateSettings } from './validate';
+import { validateDeclaration } from './validate';
 
 /** Options of {@link planNetwork}. */
 export interface PlanOptions {
@@ -32,6 +30,13 @@ export interface PlanOptions {
    * @default DEFAULT_ALLOCATION_FILE
    */
   readonly recordSource?: string;
+  /**
+   * Also run the checks on what becomes resources and boot content (VM and
+   * placement options, users' files and units, Key Vault settings), as
+   * the constructs do.
+   * @default false
+   */
+  readonly checkResources?: boolean;
 }
 
 /**
@@ -41,37 +46,9 @@ export interface PlanOptions {
  */
 export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): NetworkPlan {
   const problems = new ProblemList();
-  validateSettings(spec, problems, { recorded: options.record !== undefined });
-  validateNames(spec, problems);
-
-  const ipalloc = checkedRange(spec, 'ipallocRange', spec.ipallocRange, problems);
-  const bridge = checkedRange(spec, 'bridgeRange', spec.bridgeRange, problems);
-  if (ipalloc && bridge && overlaps(ipalloc, bridge)) {
-    problems.add(
-      'ranges-overlap',
-      spec.path,
-      'bridgeRange',
-      spec.bridgeRange,
-      `overlaps ipallocRange ${ipalloc.text}; host bridge addresses would collide with container addresses`,
-      'choose disjoint blocks, e.g. ipallocRange 10.2.0.0/16 and bridgeRange 10.1.0.0/16',
-    );
-  }
-  for (const c of spec.clusters) {
-    if (c.vnetCidr === undefined || isToken(c.vnetCidr)) continue;
-    const vnet = parseCidr(c.vnetCidr);
-    if (!isCidr(vnet)) {
-      problems.add('vnet-cidr-invalid', c.path, 'vnetCidr', c.vnetCidr, vnet.reason,
-        vnet.suggestion ? `write ${vnet.suggestion}` : 'give an IPv4 block such as 172.16.1.0/24');
-      continue;
-    }
-    for (const [field, r] of [['ipallocRange', ipalloc], ['bridgeRange', bridge]] as const) {
-      if (r && overlaps(vnet, r)) {
-        problems.add('vnet-overlap', c.path, 'vnetCidr', c.vnetCidr,
-          `overlaps the network's ${field} ${r.text}; routes to containers or bridges would shadow the VNet`,
-          `pick a VNet block outside ${r.text}, e.g. 172.16.1.0/24`);
-      }
-    }
-  }
+  // Every check on the declaration itself; those that need the plan
+  // (allocation pins, reachability) run where the plan is made.
+  const { ipalloc, bridge } = validateDeclaration(spec, problems, { recorded: options.record !== undefined, resources: options.checkResources });
 
   const allocation = bridge ? allocateNetwork(spec, bridge, options.record, problems, { source: options.recordSource }) : undefined;
 

@@ -1,10 +1,16 @@
-// Checks on settings and names that do not need address math. Each check adds
-// a Problem with the construct path, the value and the fix; the planner raises
-// them all at once.
+// Every check on a declared network, run from one entry point,
+// validateDeclaration. Each check adds a Problem with the construct path, the
+// value and the fix; the planner raises them all at once. Checks that need a
+// plan (allocation pins against the record, reachability of the chosen
+// peers) run where that plan is made, in allocation.ts and peers.ts; checks
+// that need the construct tree (network names, provider aliases, NSG rules
+// of the user's) take plain data here or in the constructs' nsg-check.
 import * as ipaddr from 'ipaddr.js';
 import { VM_SIZE_RE, isAzureRegion, nearestRegion, regionName, suggestVmSize } from './azure';
 import { validateAzureOptions } from './azure-options';
-import { isAddressOrBlock } from './cidr';
+import { Cidr, isAddressOrBlock, isCidr, overlaps, parseCidr, usableHosts } from './cidr';
+import { validateKeyVault } from './key-vault';
+import { validateUserContent } from './user-content';
 import { sshPublicKeyProblem } from './ssh-key';
 import { FLATCAR_CHANNELS, MAX_AZURE_CLUSTER_HOSTS, OUTBOUND_PORTS_PER_HOST } from './defaults';
 import { ClusterSpec, HostSpec, NetworkSpec } from './model';
@@ -460,3 +466,103 @@ export function validateProviderAliases(providers: readonly ProviderAlias[], pro
 }
 
 const shortKey = (key: string): string => (key.length > 40 ? `${key.slice(0, 40)}…` : key);
+
+/**
+ * A range setting parsed, or a problem added for it.
+ * @internal
+ */
+export function checkedRange(spec: NetworkSpec, field: string, text: string, problems: ProblemList): Cidr | undefined {
+  const r = parseCidr(text);
+  if (isCidr(r)) {
+    if (usableHosts(r) === 0) {
+      problems.add('range-too-small', spec.path, field, text, 'leaves no usable host addresses',
+        'use a prefix of /30 or shorter (a /16 is usual)');
+      return undefined;
+    }
+    return r;
+  }
+  problems.add(
+    r.suggestion ? 'range-host-bits' : 'range-invalid',
+    spec.path,
+    field,
+    text,
+    r.reason,
+    r.suggestion ? `write ${r.suggestion}` : 'write a block such as 10.2.0.0/16',
+  );
+  return undefined;
+}
+
+/** What {@link validateDeclaration} checks besides the wiring. */
+export interface DeclarationCheckOptions {
+  /**
+   * A record exists, so host counts may differ from what was bootstrapped.
+   * @default false
+   */
+  readonly recorded?: boolean;
+  /**
+   * Also check what the constructs turn into resources and boot content:
+   * options per kind of host, VM and placement options, users' files and
+   * units, Key Vault settings. A plan made by hand for its boot configs
+   * alone skips them.
+   * @default false
+   */
+  readonly resources?: boolean;
+}
+
+/** The ranges as parsed, when valid: the planner goes on from them. */
+export interface DeclaredRanges {
+  /** Weave's IPAM range. */
+  readonly ipalloc?: Cidr;
+  /** The hosts' bridge range. */
+  readonly bridge?: Cidr;
+}
+
+/**
+ * Runs every check on the declaration itself: settings, names, ranges and
+ * VNets, options per kind of cluster and host, Azure placement and VM
+ * options, users' files and units, and the Key Vault settings.
+ */
+export function validateDeclaration(spec: NetworkSpec, problems: ProblemList, options: DeclarationCheckOptions = {}): DeclaredRanges {
+  validateSettings(spec, problems, options);
+  validateNames(spec, problems);
+  if (options.resources) {
+    validateOptions(spec, problems);
+    validateUserContent(spec, problems);
+    validateKeyVault(spec, problems);
+  }
+  const ipalloc = checkedRange(spec, 'ipallocRange', spec.ipallocRange, problems);
+  const bridge = checkedRange(spec, 'bridgeRange', spec.bridgeRange, problems);
+  if (ipalloc && bridge && overlaps(ipalloc, bridge)) {
+    problems.add('ranges-overlap', spec.path, 'bridgeRange', spec.bridgeRange,
+      `overlaps ipallocRange ${ipalloc.text}; host bridge addresses would collide with container addresses`,
+      'choose disjoint blocks, e.g. ipallocRange 10.2.0.0/16 and bridgeRange 10.1.0.0/16');
+  }
+  for (const c of spec.clusters) {
+    if (c.vnetCidr === undefined || isToken(c.vnetCidr)) continue;
+    const vnet = parseCidr(c.vnetCidr);
+    if (!isCidr(vnet)) {
+      problems.add('vnet-cidr-invalid', c.path, 'vnetCidr', c.vnetCidr, vnet.reason,
+        vnet.suggestion ? `write ${vnet.suggestion}` : 'give an IPv4 block such as 172.16.1.0/24');
+      continue;
+    }
+    for (const [field, r] of [['ipallocRange', ipalloc], ['bridgeRange', bridge]] as const) {
+      if (r && overlaps(vnet, r)) {
+        problems.add('vnet-overlap', c.path, 'vnetCidr', c.vnetCidr,
+          `overlaps the network's ${field} ${r.text}; routes to containers or bridges would shadow the VNet`,
+          `pick a VNet block outside ${r.text}, e.g. 172.16.1.0/24`);
+      }
+    }
+  }
+  return { ipalloc, bridge };
+}
+
+/** Azure's limit on custom data, checked per VM once its document is rendered. */
+export function validateCustomDataSize(path: string, bytes: number, weaveBytes: number, limit: number, hasExpressions: boolean, problems: ProblemList): void {
+  if (bytes <= limit) return;
+  const user = bytes - weaveBytes;
+  problems.add('custom-data-too-large', path, 'customData', `${bytes} bytes`,
+    `exceeds Azure's custom data limit of ${limit} bytes (Weave's part ${weaveBytes} bytes, your files and units ${user} bytes${hasExpressions ? ', plus what Terraform fills in' : ''})`,
+    user > 0
+      ? `cut ${bytes - limit} bytes: move large files out of the boot config (e.g. download them in a unit at boot) or put them only on the hosts that need them`
+      : 'shorten wantedBy and other lists that are copied into every unit, or split the boot config');
+}
