@@ -39,4 +39,4 @@ export type { AllocationChange, AllocationFile, AllocationRecord, HostAllocation
 export { ALLOCATION_FORMAT_VERSION, ALLOCATION_FROZEN_CONTEXT, ALLOCATION_FROZEN_ENV, DEFAULT_ALLOCATION_FILE, parseAllocationFile, serializeAllocationFile } from './core/allocation';
 export type { PlanOptions } from './core/plan';
 export type { PlanAllocation } from './core/model';
-export type { ClusterGrant } from './constructs/key-vault';
+export type { ClusterGrant, GrantTarget } from './constructs/key-vault';

@@ -168,7 +168,12 @@ export interface GrantTarget extends Construct {
   /** Tags for the identity. */
   readonly tags: Record<string, string>;
   /** Where the identity is created. */
-  readonly refs?: { readonly location: string; readonly resourceGroupName: string };
+  readonly refs?: {
+    /** Azure region of the cluster's resources. */
+    readonly location: string;
+    /** Resource group of the cluster. */
+    readonly resourceGroupName: string;
+  };
 }
 
 /**
