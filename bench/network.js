@@ -5,7 +5,10 @@
 // clusters only (so "hosts" is exactly the number of VMs).
 const path = require('path');
 
-const DIST = path.join(__dirname, '..', 'dist');
+// WEAVE_BENCH_DIST: measure a snapshot of dist/ instead (e.g. a copy in a
+// directory with a node_modules symlink), so a rebuild or a clean of dist/
+// during a long investigation does not change what is measured.
+const DIST = process.env.WEAVE_BENCH_DIST || path.join(__dirname, '..', 'dist');
 
 /** Shapes of the generated cases: clusters x hosts per cluster. */
 const NETWORKS = {
