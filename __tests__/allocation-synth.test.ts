@@ -13,6 +13,7 @@ import { SeedStack } from '../stacks/seed';
 import { GrowthNames, applyGrowthOp, growthOps, prepareForGrowth, withoutBootstrapPins } from './support/growth-ops';
 import { capHosts, rawNetwork, toGenerated } from './support/random-network';
 import { synthRandomStack, withPlainStackTraces } from './support/random-stack';
+import { dedicatedProvisioners } from './support/synth';
 
 const ROOT = join(__dirname, '..');
 type Json = { resource?: Record<string, Record<string, Record<string, unknown>>> };
@@ -108,7 +109,7 @@ function hostViews(json: Json) {
   const vms = new Map<string, Record<string, unknown>>();
   for (const vm of Object.values(json.resource?.azurerm_linux_virtual_machine ?? {})) vms.set(vm.name as string, vm);
   const scripts = new Map<string, string>();
-  for (const [id, r] of Object.entries(json.resource?.null_resource ?? {})) {
+  for (const [id, r] of Object.entries(dedicatedProvisioners(json))) {
     const file = (r.provisioner as { file?: { content?: string } }[]).find((p) => p.file)?.file?.content;
     scripts.set(id, String(file));
   }

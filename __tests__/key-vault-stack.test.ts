@@ -14,7 +14,7 @@ import { KEY_VAULT_UNIT } from '../lib/core';
 import { resetTerraformVersionCache } from '../lib/constructs/terraform-version';
 import { SeedStack, SeedStackProps } from '../stacks/seed';
 import { ephemeralAllowedAt, expressions, interpolations, usesOf } from './support/ephemeral-graph';
-import { byName, decodeBootDocument, references, TfJson } from './support/synth';
+import { byName, decodeBootDocument, dedicatedProvisioners, references, TfJson, valueResources } from './support/synth';
 
 type Json = Record<string, any>;
 const VM = 'azurerm_linux_virtual_machine';
@@ -26,6 +26,12 @@ function synthSeed(props: SeedStackProps = {}): Json {
 const resources = (tf: Json, type: string): Json[] => Object.values(tf.resource[type] ?? {});
 const only = (tf: Json, type: string): Json => {
   const all = resources(tf, type);
+  expect(all).toHaveLength(1);
+  return all[0];
+};
+/** The dedicated server's provisioner (a terraform_data with an SSH connection). */
+const onlyProvisioner = (tf: Json): Json => {
+  const all = Object.values(dedicatedProvisioners(tf));
   expect(all).toHaveLength(1);
   return all[0];
 };
@@ -62,7 +68,9 @@ describe('the seed in Key Vault mode', () => {
     expect(officer).toHaveLength(1);
     expect(officer[0].principal_id).toMatch(/azurerm_client_config\.[^.]+\.object_id/);
     expect(officer[0].lifecycle).toEqual({ ignore_changes: ['principal_id'] });
-    const wait = only(tf, 'terraform_data');
+    const waits = Object.values(valueResources(tf));
+    expect(waits).toHaveLength(1);
+    const wait = waits[0];
     expect(wait.provisioner).toEqual([{ 'local-exec': { command: 'sleep 120' } }]);
     expect(only(tf, 'azurerm_key_vault_secret').depends_on).toEqual([expect.stringMatching(/^terraform_data\./)]);
   });
@@ -134,10 +142,10 @@ describe('the seed in Key Vault mode', () => {
   });
 
   it('the dedicated server: a script without the password, the env file as its own upload, triggers = script hash + rotation', () => {
-    const ded = only(tf, 'null_resource');
-    expect(Object.keys(ded.triggers).sort()).toEqual(['config', 'host', 'rotation']);
-    expect(ded.triggers.rotation).toBe('1');
-    expect(ded.triggers.config).toMatch(/^\$\{sha256\(base64decode\("[A-Za-z0-9+/=]+"\)\)\}$/);
+    const ded = onlyProvisioner(tf);
+    expect(Object.keys(ded.triggers_replace).sort()).toEqual(['config', 'host', 'rotation']);
+    expect(ded.triggers_replace.rotation).toBe('1');
+    expect(ded.triggers_replace.config).toMatch(/^\$\{sha256\(base64decode\("[A-Za-z0-9+/=]+"\)\)\}$/);
     const files = ded.provisioner.filter((p: Json) => 'file' in p).map((p: Json) => p.file);
     expect(files.map((f: Json) => f.destination)).toEqual(['/var/tmp/weave-deploy/apply.sh', '/var/tmp/weave-deploy/weave.env']);
     const script = decodeBootDocument(files[0].content);
@@ -165,7 +173,7 @@ describe('where the ephemeral password flows (every ${...} expression, locals fo
     const uses = usesOf(tf, 'weave_password');
     expect(uses.map((u) => u.path.replace(/\.[^.]*_[0-9A-F]{8}\./, '.<id>.')).sort()).toEqual([
       'resource.azurerm_key_vault_secret.weave_password.value_wo',
-      'resource.null_resource.<id>.provisioner[2].file.content',
+      'resource.terraform_data.<id>.provisioner[2].file.content',
       'variable.weave_password.validation[0].condition',
     ]);
     expect(uses.filter((u) => !ephemeralAllowedAt(u.path, 'weave_password'))).toEqual([]);
@@ -177,12 +185,12 @@ describe('where the ephemeral password flows (every ${...} expression, locals fo
     const vm = Object.values(leaky.resource[VM])[0] as Json;
     vm.user_data = '${local.env}';
     leaky.output.leak = { value: '${nonsensitive(var.weave_password)}' };
-    (Object.values(leaky.resource.null_resource)[0] as Json).triggers.pw = '${sha256(var.weave_password)}';
+    (Object.values(dedicatedProvisioners(leaky))[0] as Json).triggers_replace.pw = '${sha256(var.weave_password)}';
     const bad = usesOf(leaky, 'weave_password').filter((u) => !ephemeralAllowedAt(u.path, 'weave_password')).map((u) => u.path);
     expect(bad).toHaveLength(3);
     expect(bad.some((p) => p.endsWith('.user_data'))).toBe(true);
     expect(bad).toContain('output.leak.value');
-    expect(bad.some((p) => p.endsWith('.triggers.pw'))).toBe(true);
+    expect(bad.some((p) => p.endsWith('.triggers_replace.pw'))).toBe(true);
   });
 
   it('in the default mode the same walk finds the password in custom_data (so it can fail)', () => {
@@ -203,9 +211,9 @@ describe('rotation', () => {
     for (const name of Object.keys(va)) {
       expect([name, JSON.stringify(vb[name])]).toEqual([name, JSON.stringify(va[name])]);
     }
-    const [da, db] = [only(a, 'null_resource'), only(b, 'null_resource')];
-    expect([da.triggers.rotation, db.triggers.rotation]).toEqual(['1', '2']);
-    expect(db.triggers.config).toBe(da.triggers.config);
+    const [da, db] = [onlyProvisioner(a), onlyProvisioner(b)];
+    expect([da.triggers_replace.rotation, db.triggers_replace.rotation]).toEqual(['1', '2']);
+    expect(db.triggers_replace.config).toBe(da.triggers_replace.config);
     if (bootFormat === 'ignition') {
       const gen = (t: Json) => (t.resource.terraform_data as Json).weave_boot_generation.triggers_replace.settings;
       expect(gen(b)).toBe(gen(a));

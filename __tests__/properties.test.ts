@@ -41,6 +41,7 @@ import {
   toGenerated,
 } from './support/random-network';
 import { synthRandomStack } from './support/random-stack';
+import { dedicatedProvisioners } from './support/synth';
 
 const NETWORK_RUNS = 500;
 const SYNTH_RUNS = 12;
@@ -139,7 +140,7 @@ describe('planner properties over random networks', () => {
           expect(embeddedDocument(vm.custom_data)).toBe(renderHost(plan, h, gen.azureBootFormat).text);
         }
         // Likewise the script pushed to each dedicated host.
-        const scripts = Object.values(json.resource?.null_resource ?? {}).map((r) => {
+        const scripts = Object.values(dedicatedProvisioners(json)).map((r) => {
           const provisioners = r.provisioner as { file?: { content?: string } }[];
           return embeddedDocument(provisioners.find((p) => p.file)?.file?.content);
         });

@@ -3,7 +3,6 @@
 // constructs: every host dials something it can reach.
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { WeaveCluster, WeaveHost, WeaveNetwork } from '../lib';
 import { planNetwork, renderMermaid } from '../lib/core';
 import { AZURE_REGIONS, VM_SIZE_RE, isAzureRegion, nearestRegion, suggestVmSize } from '../lib/core/azure';
@@ -11,7 +10,7 @@ import { classifyDialAddress, ipv4Scope, publicDnsNameProblem, reachable } from 
 import { seedSpec } from './fixtures/seed-spec';
 import { ED25519 } from './fixtures/ssh-keys';
 import { checkDialingRule, checkReachability, documentTexts } from './support/network-checks';
-import { decodeBootDocument } from './support/synth';
+import { decodeBootDocument, dedicatedProvisioners } from './support/synth';
 
 describe('what an address is', () => {
   it.each([
@@ -111,7 +110,6 @@ describe('the topology of issue 9: three Azure clusters in three subscriptions a
     const stack = new TerraformStack(app, 'newuser');
     const sub = (name: string) => new TerraformVariable(stack, name, { type: 'string' }).stringValue;
     const provider = (alias: string) => new AzurermProvider(stack, alias, { alias, subscriptionId: sub(`sub_${alias}`), features: [{}] });
-    new NullProvider(stack, 'null');
     const net = new WeaveNetwork(stack, 'mesh', { sshPublicKey: sub('ssh_key') });
     const regions = [['west', 'westeurope'], ['north', 'northeurope'], ['us', 'eastus2']] as const;
     for (const [alias, location] of regions) {
@@ -143,7 +141,7 @@ describe('the topology of issue 9: three Azure clusters in three subscriptions a
     expect(checkReachability(plan)).toEqual([]);
     expect(checkDialingRule(plan)).toEqual([]);
     // What ded-b's provisioner pushes carries that peer.
-    const provision = Object.entries(tf.resource.null_resource as Record<string, { provisioner: { file?: { content: string } }[] }>)
+    const provision = Object.entries(dedicatedProvisioners(tf) as Record<string, { provisioner: { file?: { content: string } }[] }>)
       .find(([id]) => id.includes('ded-b'))![1];
     const script = decodeBootDocument(provision.provisioner.find((p) => p.file)!.file!.content);
     expect(documentTexts({ format: 'script', text: script, slots: [] }).some((t) => t.includes('WEAVE_PEERS=203.0.113.10\n'))).toBe(true);

@@ -10,7 +10,7 @@ import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-securit
 import { planNetwork, USER_DATA_HEADER } from '../lib';
 import { SeedStack } from '../stacks/seed';
 import { seedSpec } from './fixtures/seed-spec';
-import { byName, decodeBootDocument, readStack, references, synthApp, TfJson } from './support/synth';
+import { byName, decodeBootDocument, dedicatedProvisioners, readStack, references, synthApp, TfJson, valueResources } from './support/synth';
 import { addClusterToSeed, declareOneClusterNetwork } from './support/example-networks';
 
 const VM = 'azurerm_linux_virtual_machine';
@@ -29,9 +29,11 @@ describe('seed stack synthesized by the app (what `cdktf synth` runs)', () => {
   const vms = byName(tf, VM);
   const plan = planNetwork(seedSpec());
 
-  it('has four Flatcar VMs and one null resource', () => {
+  it('has four Flatcar VMs and one provisioner for the dedicated server, which needs no null provider', () => {
     expect(Object.keys(vms)).toHaveLength(4);
-    expect(Object.keys(tf.resource.null_resource)).toHaveLength(1);
+    expect(Object.keys(dedicatedProvisioners(tf))).toHaveLength(1);
+    expect(tf.resource.null_resource).toBeUndefined();
+    expect(Object.keys(tf.terraform?.required_providers as object)).toEqual(['azurerm']);
     for (const vm of Object.values(vms)) {
       expect(vm.source_image_reference).toEqual({
         publisher: 'kinvolk', offer: 'flatcar-container-linux-corevm-amd64', sku: 'stable-gen2', version: 'latest',
@@ -68,9 +70,9 @@ describe('seed stack synthesized by the app (what `cdktf synth` runs)', () => {
   );
 
   it('gives the dedicated server its own script, re-run when the config hash changes', () => {
-    const ded = Object.values(tf.resource.null_resource)[0] as Record<string, any>;
+    const ded = Object.values(dedicatedProvisioners(tf))[0];
     expect(ded.connection).toMatchObject({ type: 'ssh', host: '${var.dedicated_address}', user: 'core' });
-    expect(ded.triggers.config).toMatch(/^\$\{sha256\(/);
+    expect(ded.triggers_replace.config).toMatch(/^\$\{sha256\(/);
     const file = ded.provisioner.find((p: Record<string, unknown>) => 'file' in p).file;
     const script = decodeBootDocument(file.content);
     expect(script).toContain("put /etc/weave.ded-prd-01.env 0600 <<'WEAVE_B64'");
@@ -80,6 +82,13 @@ describe('seed stack synthesized by the app (what `cdktf synth` runs)', () => {
     );
     // Staged in a private directory, removed afterwards.
     expect(JSON.stringify(ded.provisioner)).toContain('mkdir -m 0700 /var/tmp/weave-deploy');
+  });
+
+  it('moves the null_resource earlier releases made for the dedicated server onto its terraform_data (same logical id), so the script does not run again', () => {
+    const ids = Object.keys(dedicatedProvisioners(tf));
+    // The id releases with null_resource gave it (the construct path's hash, not the type's).
+    expect(ids).toEqual(['weave_cluster-03_ded-prd-01_provision_05197ABA']);
+    expect((tf as Record<string, unknown>).moved).toEqual([{ from: `null_resource.${ids[0]}`, to: `terraform_data.${ids[0]}` }]);
   });
 
   it('declares two azurerm providers with distinct aliases and binds each cluster to its own', () => {
@@ -240,7 +249,7 @@ describe('cdktf matchers and snapshots', () => {
 
   it('ignition boot format keeps user data empty, ignores growth, and is replaced on a new password', () => {
     const tf = synthSeed({ network: { bootFormat: 'ignition' } });
-    const generations = (tf.resource as Record<string, Record<string, Record<string, any>>>).terraform_data ?? {};
+    const generations = valueResources(tf);
     // One network-wide generation, and one per VM for its users' content.
     expect(Object.keys(generations).sort()).toEqual([
       'weave_azure-prd-01_user_content', 'weave_azure-prd-02_user_content', 'weave_azure-prd-03_user_content', 'weave_azure-prd-04_user_content',

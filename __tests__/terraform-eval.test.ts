@@ -12,6 +12,7 @@ import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { SeedStack, SeedStackProps } from '../stacks/seed';
 import { findTool, toolSuite } from './support/tools';
+import { dedicatedProvisioners, valueResources } from './support/synth';
 
 const PASSWORD = 'Eval-Pa55word!#%';
 // The name the cdktf CLI honours too (TERRAFORM_BINARY_NAME=tofu for OpenTofu).
@@ -50,12 +51,13 @@ function evaluate(props: SeedStackProps): { outputs: Record<string, string>; tf:
     // The VM's lifecycle, on a stand-in Terraform can plan without azurerm.
     if (vm.lifecycle) resources[`vm_${name}`] = { input: 'x', lifecycle: { ...vm.lifecycle, ignore_changes: ['input'] } };
   }
-  for (const r of Object.values(tf.resource.null_resource as Record<string, any>)) {
+  for (const r of Object.values(dedicatedProvisioners(tf))) {
     const file = r.provisioner.find((p: Record<string, unknown>) => 'file' in p).file;
     outputs.script = { value: `\${nonsensitive(${inner(file.content)})}` };
-    outputs.script_hash = { value: `\${nonsensitive(${inner(r.triggers.config)})}` };
+    outputs.script_hash = { value: `\${nonsensitive(${inner(r.triggers_replace.config)})}` };
   }
-  Object.assign(resources, tf.resource.terraform_data ?? {});
+  // The network's own terraform_data; the provisioner would SSH out.
+  Object.assign(resources, valueResources(tf));
   const config = {
     variable: { weave_password: tf.variable.weave_password },
     locals: tf.locals,

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { WeaveCluster, WeaveConfigError, WeaveFile, WeaveHost, WeaveNetwork, WeaveNetworkProps, WeaveUnit } from '../lib';
 import { SeedStack, SeedStackProps } from '../stacks/seed';
-import { byName, decodeBootDocument, TfJson } from './support/synth';
+import { byName, decodeBootDocument, dedicatedProvisioners, TfJson, valueResources } from './support/synth';
 
 const VM = 'azurerm_linux_virtual_machine';
 const REPLACING = ['custom_data', 'computer_name', 'source_image_reference', 'admin_ssh_key', 'size', 'name', 'zone', 'admin_username'];
@@ -93,7 +93,7 @@ describe('file content from a Terraform expression', () => {
       // The value is not in the synthesized document itself.
       expect(decodeBootDocument(vm.custom_data)).not.toContain('MIIB-test');
     }
-    const ded = Object.values(resources(tf).null_resource)[0];
+    const ded = Object.values(dedicatedProvisioners(tf))[0];
     expect(JSON.stringify(ded.provisioner)).toContain(`local.${fileLocals[0][0]}`);
   });
 
@@ -102,7 +102,7 @@ describe('file content from a Terraform expression', () => {
     for (const vm of Object.values(vmsOf(tf))) {
       outputs[`doc_${vm.name}`] = { value: `\${nonsensitive(base64decode(${inner(vm.custom_data)}))}` };
     }
-    const ded = Object.values(resources(tf).null_resource)[0];
+    const ded = Object.values(dedicatedProvisioners(tf))[0];
     outputs.script = { value: `\${nonsensitive(${inner(ded.provisioner.find((p: Record<string, unknown>) => 'file' in p).file.content)})}` };
     // The VMs' preconditions, on stand-ins Terraform can plan without azurerm.
     const standIns = Object.fromEntries(Object.values(vmsOf(tf)).map((vm) => [`vm_${vm.name}`, { input: 'x', lifecycle: { precondition: vm.lifecycle.precondition } }]));
@@ -198,7 +198,7 @@ describe('boot formats mixed per cluster', () => {
   });
 
   it('only the Ignition cluster\'s VMs hang on the boot generation, which a password-wide change moves', () => {
-    const data = resources(tf).terraform_data;
+    const data = valueResources(tf);
     expect(Object.keys(data).sort()).toEqual(['mesh_b-1_user_content', 'mesh_b-2_user_content', 'mesh_boot_generation']);
     expect(vms['b-1'].lifecycle.replace_triggered_by).toContain('terraform_data.mesh_boot_generation');
     const other = mesh({ ...decl(), network: { dnsDomain: 'mesh.local.' } }).tf;
@@ -241,7 +241,7 @@ describe('growth with user content', () => {
       }
     }
     expect(resources(after).terraform_data ?? {}).toMatchObject(resources(before).terraform_data ?? {});
-    const ded = (t: TfJson) => Object.values(resources(t).null_resource)[0].triggers;
+    const ded = (t: TfJson) => Object.values(dedicatedProvisioners(t))[0].triggers_replace;
     expect(ded(after)).toEqual(ded(before));
   });
 

@@ -362,12 +362,10 @@ function buildFlatStack(app, id, { clusters, hostsPerCluster, dedicated }) {
     }
   }
   if (dedicated) {
-    const { NullProvider } = require('@cdktf/provider-null/lib/provider');
-    const { Resource } = require('@cdktf/provider-null/lib/resource');
-    new NullProvider(stack, 'null');
+    const { DataResource } = require('cdktf');
     const addr = new TerraformVariable(stack, 'dedicated_address', { type: 'string' }).stringValue;
-    new Resource(stack, 'ded', {
-      triggers: { config: 'x' }, connection: { type: 'ssh', host: addr, user: 'core', agent: 'true' },
+    new DataResource(stack, 'ded', {
+      triggersReplace: { config: 'x' }, connection: { type: 'ssh', host: addr, user: 'core', agent: 'true' },
       provisioners: [{ type: 'file', content: bootData, destination: '/var/tmp/x' }, { type: 'remote-exec', inline: ['true'] }],
     });
   }

@@ -173,8 +173,8 @@ function describeOutput(outdir) {
     let resources = 0;
     for (const byType of Object.values(tf.resource || {})) resources += Object.keys(byType).length;
     const vms = Object.keys((tf.resource || {}).azurerm_linux_virtual_machine || {}).length;
-    const nulls = Object.keys((tf.resource || {}).null_resource || {}).length;
-    out.push(`${s}: ${resources} resources (${vms} VMs, ${nulls} null_resource), ${Object.keys(tf.output || {}).length} outputs, ` +
+    const provisioners = Object.values((tf.resource || {}).terraform_data || {}).filter((r) => r.connection).length;
+    out.push(`${s}: ${resources} resources (${vms} VMs, ${provisioners} SSH provisioners), ${Object.keys(tf.output || {}).length} outputs, ` +
       `${Object.keys(tf.provider || {}).reduce((n, k) => n + [].concat(tf.provider[k]).length, 0)} provider blocks, ${(bytes / 1024).toFixed(0)} KiB`);
   }
   return out.join('; ');

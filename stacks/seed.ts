@@ -1,7 +1,6 @@
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { WeaveCluster, WeaveHost, WeaveNetwork, WeaveNetworkProps, WeaveUnit } from '../lib';
 import { StateBackendConfig, useAzureStateBackend } from './backend';
 
@@ -103,7 +102,6 @@ export class SeedStack extends TerraformStack {
 
     const subscription1 = new AzurermProvider(this, 'azurerm-sub1', { alias: 'sub1', subscriptionId: sub1.stringValue, features: [{}] });
     const subscription2 = new AzurermProvider(this, 'azurerm-sub2', { alias: 'sub2', subscriptionId: sub2.stringValue, features: [{}] });
-    new NullProvider(this, 'null');
 
     const keyVault = props.keyVault && {
       provider: subscription1,

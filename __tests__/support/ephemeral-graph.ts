@@ -7,7 +7,7 @@
 
 /** One `${...}` expression and where it sits. */
 export interface Expression {
-  /** JSON path, e.g. `resource.null_resource.x.provisioner[2].file.content`. */
+  /** JSON path, e.g. `resource.terraform_data.x.provisioner[2].file.content`. */
   readonly path: string;
   /** The expression text between `${` and its matching `}`. */
   readonly text: string;

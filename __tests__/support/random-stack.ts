@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { WeaveCluster, WeaveHost, WeaveNetwork } from '../../lib';
 import { GeneratedNetwork } from './random-network';
 import { AllocationRecord } from '../../lib/core/allocation';
@@ -31,7 +30,6 @@ export function buildRandomStack(gen: GeneratedNetwork, subscriptions: number, o
       features: [{}],
     }),
   );
-  new NullProvider(stack, 'null');
 
   const network = new WeaveNetwork(stack, networkId, {
     ipallocRange: spec.ipallocRange,

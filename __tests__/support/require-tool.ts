@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 
 /** Whether an external tool is usable, and how to get it if not. */
 export interface ToolCheck {
-  /** What is needed, e.g. `terraform with the azurerm and null providers`. */
+  /** What is needed, e.g. `terraform with the azurerm provider`. */
   readonly tool: string;
   /** Why it is unusable here; `undefined` when it is usable. */
   readonly missing?: string;

@@ -54,3 +54,19 @@ export function references(value: unknown): string[] {
   for (const m of text.matchAll(/\b((?:azurerm|null)_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g)) out.add(`${m[1]}.${m[2]}`);
   return [...out];
 }
+
+/**
+ * The dedicated servers' provisioner resources of a synthesized stack, by
+ * logical id: the `terraform_data` resources with an SSH connection (the
+ * library's other `terraform_data` resources hold values, not connections).
+ */
+export function dedicatedProvisioners(tf: { resource?: Record<string, Record<string, any>> }): Record<string, Record<string, any>> {
+  const data = (tf.resource?.terraform_data ?? {}) as Record<string, Record<string, any>>;
+  return Object.fromEntries(Object.entries(data).filter(([, r]) => r.connection !== undefined));
+}
+
+/** The stack's `terraform_data` resources that are not dedicated servers' provisioners. */
+export function valueResources(tf: { resource?: Record<string, Record<string, any>> }): Record<string, Record<string, any>> {
+  const data = (tf.resource?.terraform_data ?? {}) as Record<string, Record<string, any>>;
+  return Object.fromEntries(Object.entries(data).filter(([, r]) => r.connection === undefined));
+}

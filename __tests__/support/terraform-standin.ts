@@ -13,7 +13,7 @@ import { posix } from 'node:path';
 type Json = Record<string, any>;
 
 /** Resource arguments that are Terraform's, not the resource type's. */
-const META = new Set(['//', 'provider', 'depends_on', 'lifecycle', 'count', 'for_each', 'provisioner', 'connection', 'triggers']);
+const META = new Set(['//', 'provider', 'depends_on', 'lifecycle', 'count', 'for_each', 'provisioner', 'connection', 'triggers', 'triggers_replace']);
 const WRITE_ONLY = /_wo$/;
 // Not after a `.`: `terraform_data.<stand-in>` is already rewritten.
 const REF = /(?<![A-Za-z0-9_.])(data\.)?((?:azurerm|null)_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\.([a-z_]+))?/g;
@@ -71,7 +71,8 @@ export function standInConfig(tf: Json, dir: string): Json {
   }
   for (const [type, byName] of Object.entries(tf.resource as Json)) {
     for (const [name, r] of Object.entries(byName as Json)) {
-      if (type === 'terraform_data') {
+      // A dedicated server's provisioner (it has a connection) is stood in for below like any other resource.
+      if (type === 'terraform_data' && !(r as Json).connection) {
         // Already built in; only its local commands must not really run.
         const { '//': _, ...rest } = r as Json;
         resources[name] = ({
@@ -95,7 +96,7 @@ export function standInConfig(tf: Json, dir: string): Json {
       const lifecycle = (r as Json).lifecycle?.replace_triggered_by ? { replace_triggered_by: (r as Json).lifecycle.replace_triggered_by } : undefined;
       resources[standInName(false, type, name)] = ({
         input: { ...args, ...Object.fromEntries(computed.map((a) => [a, fakeAttribute(type, name, a)])) },
-        ...((r as Json).triggers ? { triggers_replace: (r as Json).triggers } : {}),
+        ...(((r as Json).triggers_replace ?? (r as Json).triggers) ? { triggers_replace: (r as Json).triggers_replace ?? (r as Json).triggers } : {}),
         ...((r as Json).count !== undefined ? { count: (r as Json).count } : {}),
         ...((r as Json).depends_on ? { depends_on: (r as Json).depends_on } : {}),
         ...(lifecycle ? { lifecycle } : {}),

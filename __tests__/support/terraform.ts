@@ -138,14 +138,29 @@ export class TerraformWorkspace {
     this.check = { tool, install: `${INSTALL_HINT}.` };
   }
 
-  /** Validates one synthesized `cdk.tf.json` in a folder of its own. */
-  validate(stack: string, config: string): ValidateOutput {
+  /**
+   * A new folder whose Terraform uses the providers `init` installed (linked
+   * `.terraform`, copied lock file); write configuration into it and
+   * {@link exec} there.
+   */
+  folder(name: string): string {
     if (this.check.missing !== undefined) throw new Error(`terraform is not usable: ${this.check.missing}`);
-    const dir = join(this.scratch, 'stacks', `${++this.stacks}-${stack.replace(/[^A-Za-z0-9_.-]+/g, '_')}`);
+    const dir = join(this.scratch, 'stacks', `${++this.stacks}-${name.replace(/[^A-Za-z0-9_.-]+/g, '_')}`);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'cdk.tf.json'), config);
     symlinkSync(join(this.initDir, '.terraform'), join(dir, '.terraform'), 'dir');
     copyFileSync(join(this.initDir, '.terraform.lock.hcl'), join(dir, '.terraform.lock.hcl'));
+    return dir;
+  }
+
+  /** Runs Terraform in `dir` (from {@link folder}) with the providers' CLI config. */
+  exec(dir: string, args: string[]) {
+    return this.run(dir, args, VALIDATE_TIMEOUT_MS);
+  }
+
+  /** Validates one synthesized `cdk.tf.json` in a folder of its own. */
+  validate(stack: string, config: string): ValidateOutput {
+    const dir = this.folder(stack);
+    writeFileSync(join(dir, 'cdk.tf.json'), config);
     const res = this.run(dir, ['validate', '-json', '-no-color'], VALIDATE_TIMEOUT_MS);
     let out: ValidateOutput;
     try {

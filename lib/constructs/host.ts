@@ -1,9 +1,8 @@
-import { Lazy, TerraformOutput } from 'cdktf';
+import { DataResource, Lazy, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
 import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
 import { NetworkInterfaceBackendAddressPoolAssociation } from '@cdktf/provider-azurerm/lib/network-interface-backend-address-pool-association';
-import type { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import {
   DEFAULT_ADMIN_USER,
   DEFAULT_FLATCAR_CHANNEL,
@@ -173,8 +172,11 @@ export class WeaveHost extends Construct {
   readonly hostName: string;
   /** Set for Azure hosts. */
   readonly azure?: AzureHostResources;
-  /** Set for dedicated hosts: the resource that pushes the config. */
-  readonly provisioner?: NullResource;
+  /**
+   * Set for dedicated hosts: the resource that pushes the config, a
+   * `terraform_data` (built into Terraform, so no provider to install).
+   */
+  readonly provisioner?: DataResource;
   /** Address Azure NSGs admit for a dedicated host: publicAddress, else an IPv4 dialAddress, else ssh.host. */
   readonly publicAddress?: string;
   private readonly props: WeaveHostProps;
@@ -280,11 +282,11 @@ export class WeaveHost extends Construct {
     if (res && kv?.passwordFile !== undefined) {
       // Key Vault mode: the script holds no password, so its hash may sit in
       // state; the rotation number re-runs it when the password changes.
-      res.triggers = { host: this.props.ssh!.host, config: `\${sha256(${expr})}`, rotation: String(kv.rotation) };
+      res.triggersReplace = { host: this.props.ssh!.host, config: `\${sha256(${expr})}`, rotation: String(kv.rotation) };
       res.provisioners = dedicatedKeyVaultProvisioners(expr, kv.passwordFile, SHARED_ENV_PATH);
     } else if (res) {
       // Re-run whenever anything in the script, the password included, changes.
-      res.triggers = { host: this.props.ssh!.host, config: `\${sha256(${expr})}` };
+      res.triggersReplace = { host: this.props.ssh!.host, config: `\${sha256(${expr})}` };
       const apply = `${STAGING_DIR}/apply.sh`;
       res.provisioners = [
         // A private staging directory: the script holds the password.
@@ -386,11 +388,12 @@ export class WeaveHost extends Construct {
     return { networkInterface, virtualMachine };
   }
 
-  private buildDedicated(ssh: DedicatedSshOptions): NullResource {
-    // Loaded only for dedicated servers: module loading is most of a small synth.
-    const { Resource } = require('@cdktf/provider-null/lib/resource') as typeof import('@cdktf/provider-null/lib/resource');
-    return new Resource(this, 'provision', {
-      triggers: { host: ssh.host },
+  private buildDedicated(ssh: DedicatedSshOptions): DataResource {
+    // terraform_data rather than the null provider's null_resource: same
+    // triggers-and-provisioners behaviour, no provider to install, and the
+    // same class in cdktf and CDK Terrain (which has no null provider).
+    const res = new DataResource(this, 'provision', {
+      triggersReplace: { host: ssh.host },
       connection: {
         type: 'ssh' as const,
         host: ssh.host,
@@ -399,5 +402,11 @@ export class WeaveHost extends Construct {
         ...(ssh.privateKey !== undefined ? { privateKey: ssh.privateKey } : { agent: 'true' }),
       },
     });
+    // Stacks synthesized by earlier releases made a null_resource under the
+    // same logical id: Terraform >= 1.9 (OpenTofu >= 1.10) moves its state
+    // over, keeping the same triggers, so the provisioners do not run again.
+    res.moveFromId(`null_resource.${res.friendlyUniqueId}`);
+    return res;
   }
+
 }
