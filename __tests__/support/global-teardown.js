@@ -1,5 +1,5 @@
 // Removes the run's private temp directory and fails the run if any test
-// wrote a file into the repository (outside node_modules and .git).
+// wrote a file into the repository (outside node_modules folders and .git).
 const { execFileSync } = require('node:child_process');
 const { rmSync } = require('node:fs');
 const { join } = require('node:path');
@@ -11,7 +11,8 @@ module.exports = async function globalTeardown() {
   const marker = process.env.WEAVE_JEST_MARKER;
   let written = '';
   if (marker) {
-    written = execFileSync('find', [ROOT, '-path', join(ROOT, 'node_modules'), '-prune', '-o', '-path', join(ROOT, '.git'), '-prune',
+    // Every node_modules (compat/cdktn has its own), not just the root's.
+    written = execFileSync('find', [ROOT, '-name', 'node_modules', '-prune', '-o', '-path', join(ROOT, '.git'), '-prune',
       '-o', '-newer', marker, '-type', 'f', '-print'], { encoding: 'utf8' }).trim();
   }
   if (dir) rmSync(dir, { recursive: true, force: true });
