@@ -90,6 +90,7 @@ suite('CDK Terrain: one source built into the cdktn-weave-azure package', () => 
   let consumer: string;
   let rewrites: [string, string, string][];
   let loaded: string[];
+  let appOutput: string;
   const synth: Record<'cdktf' | 'cdktn', Record<string, { tf: Json; files: Record<string, string> }>> = { cdktf: {}, cdktn: {} };
 
   /** cdk.tf.json (with the working directory written `<cwd>`) and the other files of each stack. */
@@ -139,6 +140,7 @@ suite('CDK Terrain: one source built into the cdktn-weave-azure package', () => 
       timeout: 120_000,
     });
     if (run.status !== 0) throw new Error(`node main.js with CDK Terrain failed (${run.status ?? run.signal}):\n${run.stderr}\n${run.stdout}`);
+    appOutput = `${run.stdout}${run.stderr}`;
     loaded = JSON.parse(readFileSync(join(consumer, 'loaded.json'), 'utf8')) as string[];
     synth.cdktn = readOut(join(consumer, 'cdktf.out'), consumer);
 
@@ -183,6 +185,8 @@ suite('CDK Terrain: one source built into the cdktn-weave-azure package', () => 
 
   test('main.ts synthesizes both seed stacks with CDK Terrain, and no cdktf module is loaded', () => {
     expect(Object.keys(synth.cdktn)).toEqual(STACKS);
+    // No warning or error from cdktn's own checks or the library's.
+    expect(appOutput).toBe('');
     const fromNodeModules = loaded.filter((f) => f.includes(`${join('node_modules')}/`));
     expect(fromNodeModules.filter((f) => /node_modules\/(cdktf|@cdktf)\//.test(f))).toEqual([]);
     const cdktnCore = realpathSync(cdktnModules().cdktn);

@@ -315,5 +315,7 @@ if (require.main === module) {
   const modules = [...new Set(rewrites.map(([, from, to]) => `${from} -> ${to}`))].sort();
   console.log(`${CDKTN_PACKAGE} in ${out}: ${rewrites.length} specifiers rewritten in ${files.size} files`);
   for (const m of modules) console.log(`  ${m}`);
-  console.log(`next: npm pack ${relative(process.cwd(), out) || '.'}  (or npm publish)`);
+  // `./`: without it npm would read `dist/cdktn` as a GitHub repository.
+  const folder = relative(process.cwd(), out) || '.';
+  console.log(`next: npm pack ${folder.startsWith('.') || folder.startsWith('/') ? folder : `./${folder}`}  (or npm publish the same folder)`);
 }
