@@ -408,5 +408,4 @@ export class WeaveHost extends Construct {
     res.moveFromId(`null_resource.${res.friendlyUniqueId}`);
     return res;
   }
-
 }
