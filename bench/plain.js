@@ -112,8 +112,6 @@ function buildNestedStack(app, shape) {
     dedicatedAddress = variable('dedicated_address', 'Public IPv4 address of the dedicated server ded-prd-01');
     const p1 = new AzurermProvider(stack, 'azurerm-sub1', { alias: 'sub1', subscriptionId: sub1, features: [{}] });
     const p2 = new AzurermProvider(stack, 'azurerm-sub2', { alias: 'sub2', subscriptionId: sub2, features: [{}] });
-    const { NullProvider } = require('@cdktf/provider-null/lib/provider');
-    new NullProvider(stack, 'null');
     clusters = [
       { id: 'cluster-01', provider: p1, hosts: ['azure-prd-01', 'azure-prd-02'] },
       { id: 'cluster-02', provider: p2, hosts: ['azure-prd-03', 'azure-prd-04'] },
@@ -167,13 +165,13 @@ function buildNestedStack(app, shape) {
     const entry = { scope, cl };
     built.push(entry);
     if (cl.dedicated) {
-      const { Resource } = require('@cdktf/provider-null/lib/resource');
+      const { DataResource } = require('cdktf');
       for (const host of cl.hosts) {
         const hostScope = new Construct(scope, host);
         const expr = slotExpr(scriptText(host, shape.scriptTextBase), sharedEnvRef);
         const dir = '/var/tmp/weave-deploy';
-        new Resource(hostScope, 'provision', {
-          triggers: { host: dedicatedAddress, config: `\${sha256(${expr})}` },
+        const provision = new DataResource(hostScope, 'provision', {
+          triggersReplace: { host: dedicatedAddress, config: `\${sha256(${expr})}` },
           connection: { type: 'ssh', host: dedicatedAddress, user: 'core', port: 22, agent: 'true' },
           provisioners: [
             { type: 'remote-exec', inline: [`rm -rf ${dir}`, `mkdir -m 0700 ${dir}`] },
@@ -181,6 +179,7 @@ function buildNestedStack(app, shape) {
             { type: 'remote-exec', inline: [`if [ "$(id -u)" = 0 ]; then bash ${dir}/apply.sh; else sudo -n bash ${dir}/apply.sh; fi; rc=$?; rm -rf ${dir}; exit $rc`] },
           ],
         });
+        provision.moveFromId(`null_resource.${provision.friendlyUniqueId}`);
         hostIndex++;
         new TerraformOutput(hostScope, 'bridge-address', {
           value: bridgeAddress(hostIndex),
