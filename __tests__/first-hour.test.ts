@@ -110,3 +110,17 @@ describe('remote state', () => {
     expect(message).toMatch(/missing key "containerName"/);
   });
 });
+
+describe('synth needs no Terraform', () => {
+  it('the app synthesizes both seed stacks with no terraform binary on PATH (terraform_data without cdktf\'s synth-time version probe)', () => {
+    const { existsSync: exists, mkdtempSync: mkdtemp, symlinkSync: symlink } = require('node:fs') as typeof import('node:fs');
+    const { tmpdir: tmp } = require('node:os') as typeof import('node:os');
+    const { delimiter, dirname: dir, join: joinPath } = require('node:path') as typeof import('node:path');
+    const bin = mkdtemp(joinPath(tmp(), 'weave-noterraform-'));
+    symlink(process.execPath, joinPath(bin, 'node'));
+    const path = [bin, ...(process.env.PATH ?? '').split(delimiter).filter((d) => d && !exists(joinPath(d, 'terraform')) && d !== dir(process.execPath))].join(delimiter);
+    const outdir = synthApp({ PATH: path, TERRAFORM_BINARY_NAME: 'terraform' });
+    expect(readStack(outdir, 'weave-seed').terraform!.required_version).toBe('>= 1.9.0');
+    expect(readStack(outdir, 'weave-seed-keyvault').terraform!.required_version).toBe('>= 1.11.0');
+  });
+});

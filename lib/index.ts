@@ -16,6 +16,8 @@ export type { WeaveDropIn, WeaveFile, WeaveUnit } from './constructs/user-conten
 export { WeaveHost } from './constructs/host';
 export type { AzureHostResources, DedicatedSshOptions, FlatcarChannel, WeaveHostProps } from './constructs/host';
 export { synthesizeApp } from './constructs/synth';
+export { TerraformData } from './constructs/terraform-data';
+export type { TerraformDataConfig } from './constructs/terraform-data';
 export { checkStateBackendConfig, stateBackendFromConfig, useAzureStateBackend } from './backend';
 export type { StateBackendConfig } from './backend';
 export { planNetwork } from './core/plan';

@@ -1,4 +1,4 @@
-import { DataResource, Lazy, TerraformOutput } from 'cdktf';
+import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
 import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
@@ -18,6 +18,7 @@ import { bootExpression } from './boot-data';
 import { dedicatedKeyVaultProvisioners } from './key-vault';
 import { CLUSTER_MARK, HOST_MARK, HostBinding, hasMark } from './marks';
 import { outputId } from './names';
+import { TerraformData, requireTerraform } from './terraform-data';
 import type { WeaveCluster } from './cluster';
 import { WeaveFile, WeaveUnit, userContentSpec } from './user-content';
 import { userContentLifecycle } from './user-content-host';
@@ -176,7 +177,7 @@ export class WeaveHost extends Construct {
    * Set for dedicated hosts: the resource that pushes the config, a
    * `terraform_data` (built into Terraform, so no provider to install).
    */
-  readonly provisioner?: DataResource;
+  readonly provisioner?: TerraformData;
   /** Address Azure NSGs admit for a dedicated host: publicAddress, else an IPv4 dialAddress, else ssh.host. */
   readonly publicAddress?: string;
   private readonly props: WeaveHostProps;
@@ -388,11 +389,11 @@ export class WeaveHost extends Construct {
     return { networkInterface, virtualMachine };
   }
 
-  private buildDedicated(ssh: DedicatedSshOptions): DataResource {
+  private buildDedicated(ssh: DedicatedSshOptions): TerraformData {
     // terraform_data rather than the null provider's null_resource: same
     // triggers-and-provisioners behaviour, no provider to install, and the
     // same class in cdktf and CDK Terrain (which has no null provider).
-    const res = new DataResource(this, 'provision', {
+    const res = new TerraformData(this, 'provision', {
       triggersReplace: { host: ssh.host },
       connection: {
         type: 'ssh' as const,
@@ -405,7 +406,22 @@ export class WeaveHost extends Construct {
     // Stacks synthesized by earlier releases made a null_resource under the
     // same logical id: Terraform >= 1.9 (OpenTofu >= 1.10) moves its state
     // over, keeping the same triggers, so the provisioners do not run again.
-    res.moveFromId(`null_resource.${res.friendlyUniqueId}`);
+    // Written as a plain `moved` block: cdktf's moveFromId would make every
+    // synth run `terraform version` and fail where Terraform is not installed.
+    addMovedBlock(res, `null_resource.${res.friendlyUniqueId}`, `terraform_data.${res.friendlyUniqueId}`);
+    // terraform_data needs 1.4; moving a null_resource's state into it, 1.9.
+    requireTerraform(TerraformStack.of(this), '1.9.0');
     return res;
   }
+}
+
+const MOVED = new WeakMap<TerraformStack, { from: string; to: string }[]>();
+
+/** Adds a top-level `moved { from, to }` block to the element's stack. */
+function addMovedBlock(element: Construct, from: string, to: string): void {
+  const stack = TerraformStack.of(element);
+  const blocks = MOVED.get(stack) ?? [];
+  MOVED.set(stack, blocks);
+  blocks.push({ from, to });
+  stack.addOverride('moved', [...blocks]);
 }

@@ -11,6 +11,7 @@ import type { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secre
 import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { SecretContent } from '../core/boot';
 import { VAULT_ID_RE } from '../core/key-vault';
+import { TerraformData } from './terraform-data';
 import { isToken } from '../core/tokens';
 import { tfName } from './names';
 
@@ -274,8 +275,7 @@ export class PasswordVault extends Construct {
     });
     const wait = create.roleWaitSeconds ?? 120;
     if (wait > 0) {
-      const { DataResource } = require('cdktf') as typeof import('cdktf');
-      this.officerWait = new DataResource(this, 'role-propagation', {
+      this.officerWait = new TerraformData(this, 'role-propagation', {
         triggersReplace: grants.map((g) => g.id),
         provisioners: [{ type: 'local-exec', command: `sleep ${Math.ceil(wait)}` }],
       });

@@ -1,4 +1,4 @@
-import { Annotations, Aspects, DataResource, Fn, IAspect, TerraformLocal, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, TerraformVariableValidationConfig } from 'cdktf';
+import { Annotations, Aspects, Fn, IAspect, TerraformLocal, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, TerraformVariableValidationConfig } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ALLOCATION_FROZEN_CONTEXT, ALLOCATION_FROZEN_ENV, AllocationRecord, frozenAllocationProblem } from '../core/allocation';
 import { NetworkBuild, buildNetwork } from '../core/build';
@@ -22,6 +22,7 @@ import { renderMermaid, topologyView } from '../core/diagram';
 import { renderTopologySvg } from '../core/diagram-svg';
 import { ClusterMember, HostKeyVault, NETWORK_MARK, clusterMembers } from './marks';
 import { tfName } from './names';
+import { TerraformData, requireTerraform } from './terraform-data';
 import { nsgProblems } from './nsg-check';
 import { WeaveFile, WeaveUnit, createContentLocals, userContentSpec } from './user-content';
 import { ClusterGrant, PasswordVault, WeaveKeyVaultOptions, expressionOf, passwordFileExpression } from './key-vault';
@@ -243,7 +244,7 @@ export class WeaveNetwork extends Construct {
     if (props.keyVault) {
       this.keyVault = new PasswordVault(this, 'key-vault', props.keyVault, this.password, this);
       // Terraform itself refuses older releases, wherever the stack is applied.
-      TerraformStack.of(this).addOverride('terraform.required_version', `>= ${MIN_TERRAFORM_VERSION}`);
+      requireTerraform(TerraformStack.of(this), MIN_TERRAFORM_VERSION);
     } else {
       // One Terraform expression joins the password into the shared env file;
       // every host's boot document refers to it by name. Its text is filled in
@@ -315,7 +316,7 @@ export class WeaveNetwork extends Construct {
       const inputs = this.keyVault
         ? [this.keyVault.vaultUriExpression, ...grants.flatMap((g) => (g ? [g.clientId] : []))]
         : [sharedEnvRef];
-      new DataResource(this, 'boot-generation', {
+      new TerraformData(this, 'boot-generation', {
         triggersReplace: { settings: `\${sha256(join("|", ["${build.settingsDigest}", ${inputs.join(', ')}]))}` },
       }).overrideLogicalId(name);
       // Plain text: cdktf 0.21 writes a resource given to `replaceTriggeredBy`

@@ -2,7 +2,7 @@
 // Ignition VMs (first boot only, custom data changes ignored) must be
 // replaced when their content changes, and content Terraform fills in must
 // keep custom data under Azure's limit, which only plan time can tell.
-import { DataResource } from 'cdktf';
+import { TerraformData } from './terraform-data';
 import { Construct } from 'constructs';
 import type { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
 import type { HostBuild } from '../core/build';
@@ -30,7 +30,7 @@ export function userContentLifecycle(host: Construct & { readonly hostName: stri
   const lifecycle = { ...(vm.lifecycle ?? {}) };
   if (build.format === 'ignition') {
     const name = `${tfName(host.cluster.network.node.id)}_${tfName(host.hostName)}_user_content`;
-    new DataResource(host, 'user-content-generation', {
+    new TerraformData(host, 'user-content-generation', {
       triggersReplace: {
         content: refs.length ? `\${sha256(join("|", ["${build.userContentDigest}", ${[...new Set(refs)].join(', ')}]))}` : build.userContentDigest,
       },
