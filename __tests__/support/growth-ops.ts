@@ -9,6 +9,8 @@
 // coming back), every cluster has a DNS name (whichever becomes root can be
 // dialed), and adds stop when the bridge range has no free address left.
 import fc from 'fast-check';
+import { isAddressOrBlock } from '../../lib/core/cidr';
+import { nsgAddress } from '../../lib/core/validate';
 import { ClusterSpec, HostSpec, NetworkPlan, NetworkSpec } from '../../lib/core';
 import { GeneratedNetwork, describeNetwork, ipValue } from './random-network';
 
@@ -81,12 +83,19 @@ export class GrowthNames {
  */
 export function prepareForGrowth(gen: GeneratedNetwork): GeneratedNetwork {
   const taken = new Set(gen.spec.clusters.flatMap((c) => [...c.hosts.map((h) => h.name), ...(c.dnsName ? [c.dnsName] : [])]));
+  let n = 0;
   const clusters = gen.spec.clusters.map((c) => {
-    if (c.dnsName) return c;
+    // Azure clusters may be added later, whose NSGs admit dedicated servers
+    // by IPv4 address: a server known only by name gets a public address now.
+    const hosts = c.kind !== 'dedicated' ? c.hosts : c.hosts.map((h) => {
+      const nsg = nsgAddress(h);
+      return nsg !== undefined && isAddressOrBlock(nsg) ? h : { ...h, publicAddress: `203.0.113.${1 + (n++ % 250)}` };
+    });
+    if (c.dnsName) return { ...c, hosts };
     let dnsName = `${c.name}.dedicated.example.net`;
     for (let k = 1; taken.has(dnsName); k++) dnsName = `${c.name}-${k}.dedicated.example.net`;
     taken.add(dnsName);
-    return { ...c, dnsName };
+    return { ...c, dnsName, hosts };
   });
   return regenerated(gen, { ...gen.spec, clusters });
 }
