@@ -165,12 +165,22 @@ function buildNestedStack(app, shape) {
     const entry = { scope, cl };
     built.push(entry);
     if (cl.dedicated) {
-      const { DataResource } = require('cdktf');
+      // terraform_data as a plain TerraformResource, as the library writes it:
+      // cdktf's DataResource would run `terraform version` at every synth.
+      const { TerraformResource } = require('cdktf');
+      class TerraformData extends TerraformResource {
+        constructor(sc, id, config) {
+          super(sc, id, { terraformResourceType: 'terraform_data', terraformGeneratorMetadata: { providerName: 'terraform' }, connection: config.connection, provisioners: config.provisioners });
+          this.triggersReplace = config.triggersReplace;
+        }
+        synthesizeAttributes() { return { triggers_replace: this.triggersReplace }; }
+      }
+      const moved = [];
       for (const host of cl.hosts) {
         const hostScope = new Construct(scope, host);
         const expr = slotExpr(scriptText(host, shape.scriptTextBase), sharedEnvRef);
         const dir = '/var/tmp/weave-deploy';
-        const provision = new DataResource(hostScope, 'provision', {
+        const provision = new TerraformData(hostScope, 'provision', {
           triggersReplace: { host: dedicatedAddress, config: `\${sha256(${expr})}` },
           connection: { type: 'ssh', host: dedicatedAddress, user: 'core', port: 22, agent: 'true' },
           provisioners: [
@@ -179,7 +189,9 @@ function buildNestedStack(app, shape) {
             { type: 'remote-exec', inline: [`if [ "$(id -u)" = 0 ]; then bash ${dir}/apply.sh; else sudo -n bash ${dir}/apply.sh; fi; rc=$?; rm -rf ${dir}; exit $rc`] },
           ],
         });
-        provision.moveFromId(`null_resource.${provision.friendlyUniqueId}`);
+        moved.push({ from: `null_resource.${provision.friendlyUniqueId}`, to: `terraform_data.${provision.friendlyUniqueId}` });
+        stack.addOverride('moved', [...moved]);
+        stack.addOverride('terraform.required_version', '>= 1.9.0');
         hostIndex++;
         new TerraformOutput(hostScope, 'bridge-address', {
           value: bridgeAddress(hostIndex),
