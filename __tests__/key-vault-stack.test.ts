@@ -14,6 +14,7 @@ import { KEY_VAULT_UNIT } from '../lib/core';
 import { resetTerraformVersionCache } from '../lib/constructs/terraform-version';
 import { SeedStack, SeedStackProps } from '../stacks/seed';
 import { ephemeralAllowedAt, expressions, interpolations, usesOf } from './support/ephemeral-graph';
+import { addClusterToSeed } from './support/example-networks';
 import { byName, decodeBootDocument, dedicatedProvisioners, references, TfJson, valueResources } from './support/synth';
 
 type Json = Record<string, any>;
@@ -200,6 +201,20 @@ describe('where the ephemeral password flows (every ${...} expression, locals fo
   });
 });
 
+describe('growth in Key Vault mode', () => {
+  it('adding a cluster changes no existing Ignition VM and no existing boot generation (each cluster\'s identity triggers only its own VMs)', () => {
+    const before = synthSeed({ keyVault: { rotation: 1 }, network: { bootFormat: 'ignition' } });
+    const grown = new SeedStack(Testing.app(), 'weave-seed-keyvault', { keyVault: { rotation: 1 }, network: { bootFormat: 'ignition' } });
+    addClusterToSeed(grown);
+    const after = JSON.parse(Testing.synth(grown)) as Json;
+    const [vb, va] = [byName(before as TfJson, VM), byName(after as TfJson, VM)];
+    for (const name of Object.keys(vb)) expect([name, JSON.stringify(va[name])]).toEqual([name, JSON.stringify(vb[name])]);
+    const gens = (t: Json) => t.resource.terraform_data as Record<string, Json>;
+    for (const [id, g] of Object.entries(gens(before))) expect([id, JSON.stringify(gens(after)[id])]).toEqual([id, JSON.stringify(g)]);
+    expect(gens(after)['weave_cluster-04_boot_generation'].triggers_replace.identity).toContain('weave_cluster-04_identity.client_id');
+  });
+});
+
 describe('rotation', () => {
   it.each(['cloud-config', 'ignition'] as const)('%s: raising the rotation number changes the secret and the dedicated trigger, and no VM at all', (bootFormat) => {
     const a = synthSeed({ keyVault: { rotation: 1 }, network: { bootFormat } });
@@ -221,9 +236,13 @@ describe('rotation', () => {
       expect(gen(a)).toContain('azurerm_key_vault.weave_key_vault.vault_uri');
       expect(gen(a)).not.toMatch(/weave_password|local\./);
       // Besides the network's boot generation, each Ignition VM is replaced
-      // when its own user content changes (a trigger per host).
+      // when its cluster's identity changes, and when its own user content
+      // changes (a trigger per host).
       for (const vm of Object.values(va) as Json[]) {
-        expect(vm.lifecycle.replace_triggered_by).toEqual(['terraform_data.weave_boot_generation', `terraform_data.weave_${vm.name}_user_content`]);
+        const cluster = ['azure-prd-01', 'azure-prd-02'].includes(vm.name) ? 'cluster-01' : 'cluster-02';
+        expect(vm.lifecycle.replace_triggered_by).toEqual([
+          'terraform_data.weave_boot_generation', `terraform_data.weave_${cluster}_boot_generation`, `terraform_data.weave_${vm.name}_user_content`,
+        ]);
       }
     }
   });

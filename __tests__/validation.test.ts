@@ -319,7 +319,7 @@ describe('construction-time errors', () => {
   it('refuses a host added after the network was planned', () => {
     const { stack, net } = build({});
     Testing.synth(stack);
-    expect(() => new WeaveHost(WeaveCluster.of(net)[0], 'late', {})).toThrow(/after the network was planned.*Fix: declare every cluster and host before synth/);
+    expect(() => new WeaveHost(WeaveCluster.of(net)[0], 'late', {})).toThrow(/\[declared-after-synth\] stack\/net\/c1\/late: scope "WeaveHost late" is added to stack\/net after the network was planned.*Fix: declare every cluster and host before synth/);
   });
 });
 
@@ -427,7 +427,7 @@ describe('the validation table in docs/validation.md', () => {
 });
 
 // Checks across the construct tree, not one network's declaration.
-const treeCases = [{ code: 'network-name-collision' }, { code: 'provider-alias-duplicate' }] as const;
+const treeCases = [{ code: 'network-name-collision' }, { code: 'provider-alias-duplicate' }, { code: 'declared-after-synth' }] as const;
 
 describe('checks across the construct tree', () => {
   const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE7b9lQ9Qz0d1wG3oQ8Zx0u0rJ5l3Yx1c2v3b4n5m6p7 t@example';

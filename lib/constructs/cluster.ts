@@ -301,7 +301,7 @@ export class WeaveCluster extends Construct {
     if (!hasMark(scope, NETWORK_MARK)) {
       throw new Error(`WeaveCluster ${id}: its scope must be a WeaveNetwork, got ${(scope as Construct)?.node?.path ?? String(scope)}. Fix: new WeaveCluster(network, '${id}', {...}).`);
     }
-    scope._assertOpen(`WeaveCluster ${id}`);
+    scope._assertOpen(`WeaveCluster ${id}`, `${scope.node.path}/${id}`);
     super(scope, id);
     Object.defineProperty(this, CLUSTER_MARK, { value: true });
     this.network = scope;

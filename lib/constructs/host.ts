@@ -189,7 +189,7 @@ export class WeaveHost extends Construct {
     if (!hasMark(scope, CLUSTER_MARK)) {
       throw new Error(`WeaveHost ${id}: its scope must be a WeaveCluster, got ${(scope as Construct)?.node?.path ?? String(scope)}. Fix: new WeaveHost(cluster, '${id}', {...}).`);
     }
-    scope.network._assertOpen(`WeaveHost ${id}`);
+    scope.network._assertOpen(`WeaveHost ${id}`, `${scope.node.path}/${id}`);
     super(scope, id);
     Object.defineProperty(this, HOST_MARK, { value: true });
     this.cluster = scope;
@@ -273,7 +273,7 @@ export class WeaveHost extends Construct {
         // only take effect by replacing the VM, which must be deliberate.
         // The network's boot generation replaces them when the password or
         // a network-wide setting changes.
-        vm.lifecycle = { ignoreChanges: ['custom_data'], replaceTriggeredBy: [binding.bootGeneration!] };
+        vm.lifecycle = { ignoreChanges: ['custom_data'], replaceTriggeredBy: [...binding.bootGenerations!] };
       }
       // Users' content: first-boot-only VMs are replaced when it changes;
       // content Terraform fills in is size-checked at plan time.

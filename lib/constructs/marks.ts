@@ -26,8 +26,8 @@ export interface HostBinding {
   readonly host: HostBuild;
   /** `local.<name>` holding base64 of the shared env file (the password's only way in). */
   readonly sharedEnvRef: string;
-  /** Address of the resource that replaces first-boot-only VMs on a network-wide change. */
-  readonly bootGeneration?: string;
+  /** Addresses of the resources that replace a first-boot-only VM: the network's, and in Key Vault mode its cluster's. */
+  readonly bootGenerations?: readonly string[];
   /**
    * Key Vault mode: what the host needs instead of the password.
    * @default - none: the default mode, the password is in the boot document

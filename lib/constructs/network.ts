@@ -313,9 +313,10 @@ export class WeaveNetwork extends Construct {
       // In Key Vault mode they fetch the password at every start: what they
       // must be rebuilt for is where they fetch it from, not the password.
       const name = `${tfName(this.node.id)}_boot_generation`;
-      const inputs = this.keyVault
-        ? [this.keyVault.vaultUriExpression, ...grants.flatMap((g) => (g ? [g.clientId] : []))]
-        : [sharedEnvRef];
+      // Each cluster's identity is its own cluster's business (a trigger per
+      // cluster below), so adding, removing or reordering clusters leaves
+      // every other cluster's VMs alone.
+      const inputs = this.keyVault ? [this.keyVault.vaultUriExpression] : [sharedEnvRef];
       new TerraformData(this, 'boot-generation', {
         triggersReplace: { settings: `\${sha256(join("|", ["${build.settingsDigest}", ${inputs.join(', ')}]))}` },
       }).overrideLogicalId(name);
@@ -333,6 +334,15 @@ export class WeaveNetwork extends Construct {
     const publicAddresses = members.map((m) => m.cluster._publicAddressRef());
     build.clusters.forEach((cb, i) => {
       const { cluster, hosts } = members[i];
+      // Key Vault mode: a cluster's Ignition VMs fetch with its identity's
+      // client id, baked in at first boot; a new identity must rebuild them.
+      let clusterGeneration: string | undefined;
+      const grant = grants[i];
+      if (grant && cb.format === 'ignition') {
+        const name = `${tfName(this.node.id)}_${tfName(cluster.node.id)}_boot_generation`;
+        new TerraformData(this, `boot-generation-${cluster.node.id}`, { triggersReplace: { identity: grant.clientId } }).overrideLogicalId(name);
+        clusterGeneration = `terraform_data.${name}`;
+      }
       cluster._bind({
         peerSources: [...cb.peerClusters.map((j) => publicAddresses[j]!), ...cb.peerAddresses],
       });
@@ -341,7 +351,7 @@ export class WeaveNetwork extends Construct {
         host._bind({
           host: hb,
           sharedEnvRef,
-          bootGeneration: hb.format === 'ignition' ? bootGeneration : undefined,
+          bootGenerations: hb.format === 'ignition' ? [bootGeneration!, ...(clusterGeneration ? [clusterGeneration] : [])] : undefined,
           keyVault: this.keyVault ? this.hostKeyVault(hb.plan.kind, grants[i], build.sharedEnv) : undefined,
         });
       });
@@ -426,11 +436,19 @@ export class WeaveNetwork extends Construct {
   }
 
   /** @internal called by hosts and clusters so late additions cannot go unplanned. */
-  _assertOpen(what: string): void {
+  _assertOpen(what: string, path: string): void {
     if (this.built || this.bound) {
-      throw new Error(`${what}: cannot be added to ${this.node.path} after the network was planned (synth has started). Fix: declare every cluster and host before synth.`);
+      throw new WeaveConfigError([{
+        code: 'declared-after-synth',
+        path,
+        field: 'scope',
+        value: what,
+        message: `is added to ${this.node.path} after the network was planned (synth has started)`,
+        fix: 'declare every cluster and host before synth, not in an aspect or after calling plan()',
+      }]);
     }
   }
+
 }
 
 /** What a password variable must hold: the value lands unquoted in a systemd EnvironmentFile. */
