@@ -75,26 +75,37 @@ const bridgeAddress = (n) => `10.1.${n >> 8}.${n & 255}/16`;
 
 const pad2 = (n) => String(n).padStart(2, '0');
 
+/** The azurerm classes both twins use, loaded by deep path as the library loads them. */
+function azurermClasses() {
+  const az = (m) => require(`@cdktf/provider-azurerm/lib/${m}`);
+  return {
+    AzurermProvider: az('provider').AzurermProvider,
+    ResourceGroup: az('resource-group').ResourceGroup,
+    VirtualNetwork: az('virtual-network').VirtualNetwork,
+    Subnet: az('subnet').Subnet,
+    NetworkSecurityGroup: az('network-security-group').NetworkSecurityGroup,
+    NetworkSecurityRule: az('network-security-rule').NetworkSecurityRule,
+    SubnetNetworkSecurityGroupAssociation: az('subnet-network-security-group-association').SubnetNetworkSecurityGroupAssociation,
+    PublicIp: az('public-ip').PublicIp,
+    Lb: az('lb').Lb,
+    LbBackendAddressPool: az('lb-backend-address-pool').LbBackendAddressPool,
+    LbProbe: az('lb-probe').LbProbe,
+    LbRule: az('lb-rule').LbRule,
+    LbOutboundRule: az('lb-outbound-rule').LbOutboundRule,
+    NetworkInterface: az('network-interface').NetworkInterface,
+    NetworkInterfaceBackendAddressPoolAssociation: az('network-interface-backend-address-pool-association').NetworkInterfaceBackendAddressPoolAssociation,
+    LinuxVirtualMachine: az('linux-virtual-machine').LinuxVirtualMachine,
+  };
+}
+
 function buildNestedStack(app, shape) {
   const { TerraformStack, TerraformVariable, TerraformOutput, TerraformLocal, Fn } = require('cdktf');
   const { Construct } = require('constructs');
-  const az = (m) => require(`@cdktf/provider-azurerm/lib/${m}`);
-  const { AzurermProvider } = az('provider');
-  const { ResourceGroup } = az('resource-group');
-  const { VirtualNetwork } = az('virtual-network');
-  const { Subnet } = az('subnet');
-  const { NetworkSecurityGroup } = az('network-security-group');
-  const { NetworkSecurityRule } = az('network-security-rule');
-  const { SubnetNetworkSecurityGroupAssociation } = az('subnet-network-security-group-association');
-  const { PublicIp } = az('public-ip');
-  const { Lb } = az('lb');
-  const { LbBackendAddressPool } = az('lb-backend-address-pool');
-  const { LbProbe } = az('lb-probe');
-  const { LbRule } = az('lb-rule');
-  const { LbOutboundRule } = az('lb-outbound-rule');
-  const { NetworkInterface } = az('network-interface');
-  const { NetworkInterfaceBackendAddressPoolAssociation } = az('network-interface-backend-address-pool-association');
-  const { LinuxVirtualMachine } = az('linux-virtual-machine');
+  const {
+    AzurermProvider, ResourceGroup, VirtualNetwork, Subnet, NetworkSecurityGroup, NetworkSecurityRule,
+    SubnetNetworkSecurityGroupAssociation, PublicIp, Lb, LbBackendAddressPool, LbProbe, LbRule, LbOutboundRule,
+    NetworkInterface, NetworkInterfaceBackendAddressPoolAssociation, LinuxVirtualMachine,
+  } = azurermClasses();
 
   const stack = new TerraformStack(app, shape.stack);
   const variable = (id, description, sensitive = false) =>
@@ -301,23 +312,11 @@ function buildNestedStack(app, shape) {
 // short ids, one shared boot literal for every VM.
 function buildFlatStack(app, id, { clusters, hostsPerCluster, dedicated }) {
   const { TerraformStack, TerraformVariable, TerraformOutput } = require('cdktf');
-  const az = (m) => require(`@cdktf/provider-azurerm/lib/${m}`);
-  const { AzurermProvider } = az('provider');
-  const { ResourceGroup } = az('resource-group');
-  const { VirtualNetwork } = az('virtual-network');
-  const { Subnet } = az('subnet');
-  const { NetworkSecurityGroup } = az('network-security-group');
-  const { NetworkSecurityRule } = az('network-security-rule');
-  const { SubnetNetworkSecurityGroupAssociation } = az('subnet-network-security-group-association');
-  const { PublicIp } = az('public-ip');
-  const { Lb } = az('lb');
-  const { LbBackendAddressPool } = az('lb-backend-address-pool');
-  const { LbProbe } = az('lb-probe');
-  const { LbRule } = az('lb-rule');
-  const { LbOutboundRule } = az('lb-outbound-rule');
-  const { NetworkInterface } = az('network-interface');
-  const { NetworkInterfaceBackendAddressPoolAssociation } = az('network-interface-backend-address-pool-association');
-  const { LinuxVirtualMachine } = az('linux-virtual-machine');
+  const {
+    AzurermProvider, ResourceGroup, VirtualNetwork, Subnet, NetworkSecurityGroup, NetworkSecurityRule,
+    SubnetNetworkSecurityGroupAssociation, PublicIp, Lb, LbBackendAddressPool, LbProbe, LbRule, LbOutboundRule,
+    NetworkInterface, NetworkInterfaceBackendAddressPoolAssociation, LinuxVirtualMachine,
+  } = azurermClasses();
 
   const stack = new TerraformStack(app, id);
   const key = new TerraformVariable(stack, 'ssh_public_key', { type: 'string' }).stringValue;
