@@ -27,9 +27,9 @@ export { renderBoot, renderCloudConfig, renderIgnition, renderScript, fillSecret
 export type { BootFormat, ExpressionSlot, RenderedBoot, SecretSlot } from './core/render';
 export { mergeUserContent, withUserContent } from './core/user-content';
 export type { ExpressionContent, FileBytes, MergedUserContent, UserContent, UserDropIn, UserFile, UserUnit } from './core/user-content';
-export { renderMermaid, topologyView } from './core/diagram';
-export type { RetiredHost, TopologyCluster, TopologyExtras, TopologyHost, TopologyRole, TopologyView } from './core/diagram';
-export { renderTopologySvg } from './core/diagram-svg';
+export { renderMermaid, topologyView } from './core/diagram/diagram';
+export type { RetiredHost, TopologyCluster, TopologyExtras, TopologyHost, TopologyRole, TopologyView } from './core/diagram/diagram';
+export { renderTopologySvg } from './core/diagram/diagram-svg';
 export { WeaveConfigError, formatProblem } from './core/problems';
 export type { Problem } from './core/problems';
 export { DEFAULT_RELEASE } from './core/defaults';

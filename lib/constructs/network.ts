@@ -18,8 +18,8 @@ import { validateNetworkNames, validateProviderAliases } from '../core/validate'
 import { isToken } from '../core/tokens';
 import { allocationFilePath, readAllocationFile, writeNetworkRecord } from './allocation-file';
 import { resolveText, writeBesideStack } from './artifacts';
-import { renderMermaid, topologyView } from '../core/diagram';
-import { renderTopologySvg } from '../core/diagram-svg';
+import { renderMermaid, topologyView } from '../core/diagram/diagram';
+import { renderTopologySvg } from '../core/diagram/diagram-svg';
 import { ClusterMember, HostKeyVault, NETWORK_MARK, clusterMembers } from './marks';
 import { tfName } from './names';
 import { TerraformData, requireTerraform } from './terraform-data';

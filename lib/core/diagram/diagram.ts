@@ -1,11 +1,11 @@
 // What the topology picture shows, independent of how it is drawn: the
 // view type, its mapping from a plan, and the Mermaid text form. The SVG
 // form lives in diagram-svg.ts and reads the same view, so both agree.
-import { ClusterKind, NetworkPlan } from './model';
-import { isToken } from './tokens';
-import { regionName } from './azure';
-import type { RetiredHost } from './model';
-export type { RetiredHost } from './model';
+import { ClusterKind, NetworkPlan } from '../model';
+import { isToken } from '../tokens';
+import { regionName } from '../azure';
+import type { RetiredHost } from '../model';
+export type { RetiredHost } from '../model';
 
 /**
  * A host's part in Weave's IPAM: `bootstrap` hosts were present when the
