@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { App, Testing } from 'cdktf';
 import fc from 'fast-check';
 import { WeaveConfigError } from '../lib';
-import { AllocationRecord, parseAllocationFile } from '../lib/core/allocation';
+import { AllocationRecord, parseAllocationFile } from '../lib/core/allocation/record';
 import { planNetwork } from '../lib/core/plan';
 import { SeedStack } from '../stacks/seed';
 import { GrowthNames, applyGrowthOp, growthOps, prepareForGrowth, withoutBootstrapPins } from './support/growth-ops';

@@ -10,7 +10,6 @@ import {
   NetworkSpec,
   Problem,
   WeaveConfigError,
-  allocate,
   buildNetwork,
   describeAllocationChanges,
   diffAllocation,
@@ -431,16 +430,12 @@ describe('pins that contradict the record', () => {
     expect(dup.map((x) => [x.code, x.path])).toContainEqual(['cluster-name-duplicate', 'seed/weave/cluster-02']);
   });
 
-  it('allocate() returns the problems instead of throwing, and no record to write', () => {
-    const r = allocate(seedSpec({ bootstrapSize: 4 }), seedRecord);
-    expect(r.problems.map((p) => p.code)).toEqual(['allocation-consensus-pin']);
-    expect(r.record).toBeUndefined();
-    expect(r.assignments).toEqual([]);
-    const ok = allocate(seedSpec(), seedRecord);
-    expect(ok.problems).toEqual([]);
-    expect(ok.record).toEqual(seedRecord);
-    expect(ok.assignments.map((a) => [a.name, a.bridgeAddress, a.ipallocInit, a.recorded])[4]).toEqual(['ded-prd-01', '10.1.0.5/16', 'consensus=5', true]);
-    expect([ok.root, ok.anchors]).toEqual(['cluster-01', seedRecord.anchors]);
+  it('a plan against the record refuses a contradicting pin, and a consistent one reproduces the record', () => {
+    expect(problemsOf(() => planNetwork(seedSpec({ bootstrapSize: 4 }), { record: seedRecord })).map((p) => p.code)).toEqual(['allocation-consensus-pin']);
+    const ok = planNetwork(seedSpec(), { record: seedRecord });
+    expect(ok.allocation.record).toEqual(seedRecord);
+    expect(ok.hosts.map((h) => [h.name, h.bridgeAddress, h.ipallocInit])[4]).toEqual(['ded-prd-01', '10.1.0.5/16', 'consensus=5']);
+    expect([ok.allocation.record.root, ok.allocation.record.anchors]).toEqual(['cluster-01', seedRecord.anchors]);
   });
 });
 

@@ -6,7 +6,7 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { WeaveCluster, WeaveHost, WeaveNetwork } from '../lib';
 import { planNetwork, renderMermaid } from '../lib/core';
 import { AZURE_REGIONS, VM_SIZE_RE, isAzureRegion, nearestRegion, suggestVmSize } from '../lib/core/azure';
-import { classifyDialAddress, ipv4Scope, publicDnsNameProblem, reachable } from '../lib/core/reach';
+import { classifyDialAddress, ipv4Scope, publicDnsNameProblem, reachable } from '../lib/core/wiring/reach';
 import { seedSpec } from './fixtures/seed-spec';
 import { ED25519 } from './fixtures/ssh-keys';
 import { checkDialingRule, checkReachability, documentTexts } from './support/network-checks';

@@ -9,7 +9,7 @@
 // coming back), every cluster has a DNS name (whichever becomes root can be
 // dialed), and adds stop when the bridge range has no free address left.
 import fc from 'fast-check';
-import { isAddressOrBlock } from '../../lib/core/cidr';
+import { isAddressOrBlock } from '../../lib/core/common/cidr';
 import { nsgAddress } from '../../lib/core/validate';
 import { ClusterSpec, HostSpec, NetworkPlan, NetworkSpec } from '../../lib/core';
 import { GeneratedNetwork, describeNetwork, ipValue } from './random-network';

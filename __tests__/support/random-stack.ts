@@ -8,7 +8,7 @@ import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { WeaveCluster, WeaveHost, WeaveNetwork } from '../../lib';
 import { GeneratedNetwork } from './random-network';
-import { AllocationRecord } from '../../lib/core/allocation';
+import { AllocationRecord } from '../../lib/core/allocation/record';
 import { planNetwork } from '../../lib/core/plan';
 
 export interface RandomStack {

@@ -7,8 +7,8 @@ import {
   serializeAllocationFile,
   withNetworkRecord,
   AllocationRecord,
-} from '../core/allocation';
-import { WeaveConfigError } from '../core/problems';
+} from '../core/allocation/record';
+import { WeaveConfigError } from '../core/check/problems';
 
 /** Environment variable naming the allocation record file (a path). */
 export const ALLOCATION_FILE_ENV = 'WEAVE_ALLOCATION_FILE';

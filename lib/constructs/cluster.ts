@@ -22,8 +22,8 @@ import {
   WEAVE_FASTDP_PORT,
   WEAVE_PORTS,
 } from '../core/defaults';
-import { ClusterKind, ClusterSpec, HostSpec } from '../core/model';
-import { isToken } from '../core/tokens';
+import type { ClusterKind, ClusterSpec, HostSpec } from '../core/spec';
+import { isToken } from '../core/common/tokens';
 import { regionName } from '../core/validate';
 import { ExistingResourceGroup, ExistingSecurityGroup, ExistingSubnet, placeCluster } from './azure-placement';
 import type { GrantTarget } from './key-vault';

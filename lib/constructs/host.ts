@@ -12,7 +12,10 @@ import {
   DEFAULT_VM_SIZE,
   FLATCAR_IMAGE,
 } from '../core/defaults';
-import { HostSpec, SHARED_ENV_PATH } from '../core/model';
+import {
+  SHARED_ENV_PATH,
+} from '../core/defaults';
+import type { HostSpec } from '../core/spec';
 import { nsgAddress } from '../core/validate';
 import { bootExpression } from './boot-data';
 import { dedicatedKeyVaultProvisioners } from './key-vault';

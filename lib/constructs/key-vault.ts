@@ -12,7 +12,7 @@ import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assi
 import { SecretContent } from '../core/boot';
 import { VAULT_ID_RE } from '../core/key-vault';
 import { TerraformData } from './terraform-data';
-import { isToken } from '../core/tokens';
+import { isToken } from '../core/common/tokens';
 import { tfName } from './names';
 
 /** A vault the network creates for its password. */

@@ -5,7 +5,7 @@
 import { IConstruct } from 'constructs';
 import type { HostBuild } from '../core/build';
 import type { GrantTarget } from './key-vault';
-import type { ClusterSpec, HostSpec } from '../core/model';
+import type { ClusterSpec, HostSpec } from '../core/spec';
 
 export const NETWORK_MARK = Symbol.for('cdktf-weave-azure.WeaveNetwork');
 export const CLUSTER_MARK = Symbol.for('cdktf-weave-azure.WeaveCluster');

@@ -1,6 +1,7 @@
 import { Annotations, Aspects, Fn, IAspect, TerraformLocal, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, TerraformVariableValidationConfig } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { ALLOCATION_FROZEN_CONTEXT, ALLOCATION_FROZEN_ENV, AllocationRecord, frozenAllocationProblem } from '../core/allocation';
+import { frozenAllocationProblem } from '../core/allocation/changes';
+import { ALLOCATION_FROZEN_CONTEXT, ALLOCATION_FROZEN_ENV, AllocationRecord } from '../core/allocation/record';
 import { NetworkBuild, buildNetwork } from '../core/build';
 import {
   DEFAULT_BRIDGE_RANGE,
@@ -12,10 +13,11 @@ import {
   MIN_PASSWORD_LENGTH,
   releaseScriptUrl,
 } from '../core/defaults';
-import { NetworkPlan, NetworkSpec, WeaveRelease } from '../core/model';
-import { ProblemList, WeaveConfigError } from '../core/problems';
+import type { NetworkPlan } from '../core/plan';
+import { ProblemList, WeaveConfigError } from '../core/check/problems';
+import type { NetworkSpec, WeaveRelease } from '../core/spec';
 import { validateNetworkNames, validateProviderAliases } from '../core/validate';
-import { isToken } from '../core/tokens';
+import { isToken } from '../core/common/tokens';
 import { allocationFilePath, readAllocationFile, writeNetworkRecord } from './allocation-file';
 import { resolveText, writeBesideStack } from './artifacts';
 import { renderMermaid, topologyView } from '../core/diagram/diagram';

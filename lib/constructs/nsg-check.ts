@@ -5,7 +5,7 @@
 // or inline rules on an existing NSG construct), it reports the clash at synth.
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { Problem } from '../core/problems';
+import { Problem } from '../core/check/problems';
 import { NsgRuleSlots } from './marks';
 import { resolveText } from './user-content';
 

@@ -1,5 +1,5 @@
 import { App } from 'cdktf';
-import { WeaveConfigError } from '../core/problems';
+import { WeaveConfigError } from '../core/check/problems';
 
 /**
  * `app.synth()` for a `main.ts`: when the declared networks are invalid it

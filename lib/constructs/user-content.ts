@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { DefaultTokenResolver, StringConcat, TerraformLocal, TerraformStack, TerraformVariable, Token, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { NetworkSpec } from '../core/model';
+import type { NetworkSpec } from '../core/spec';
 import { ExpressionContent, UserContent, UserFile, sensitiveReason } from '../core/user-content';
 import { tfName } from './names';
 

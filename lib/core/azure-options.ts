@@ -2,9 +2,9 @@
 // disk type, tags, NSG priorities, existing resource group / subnet). They
 // judge what the user wrote (`given`), like the other option checks.
 import { NSG_PRIORITIES } from './defaults';
-import { ClusterSpec, NetworkSpec } from './model';
-import { ProblemList } from './problems';
-import { isToken } from './tokens';
+import { ProblemList } from './check/problems';
+import { isToken } from './common/tokens';
+import type { ClusterSpec, NetworkSpec } from './spec';
 
 /**
  * Admin user names azurerm 4.x refuses for Linux VMs

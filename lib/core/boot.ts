@@ -2,9 +2,9 @@
 // Weave up on Flatcar on first boot and on every reboot. One model, rendered
 // to cloud-config, Ignition or an SSH install script elsewhere.
 import { IMDS_USER_DATA_URL, WEAVE_BIN, WEAVE_DOCS_URL } from './defaults';
-import { launchArgs } from './launch';
-import { HostPlan, NetworkPlan } from './model';
-import type { ExpressionContent, FileBytes } from './model';
+import type { HostPlan, NetworkPlan } from './plan';
+import type { ExpressionContent, FileBytes } from './user-content';
+import { launchArgs } from './wiring/launch';
 
 /** File content that embeds the network password: `before + password + after`. */
 export interface SecretContent {

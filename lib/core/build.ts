@@ -4,9 +4,10 @@
 import { createHash } from 'node:crypto';
 import { BootConfig, HostEnvSource, SecretContent, buildBootConfig, renderUserData, sharedEnvContent } from './boot';
 import { CUSTOM_DATA_LIMIT, MAX_PASSWORD_LENGTH } from './defaults';
-import { ClusterKind, HostPlan, NetworkPlan, NetworkSpec } from './model';
+import { ProblemList, WeaveConfigError } from './check/problems';
 import { PlanOptions, planNetwork } from './plan';
-import { ProblemList, WeaveConfigError } from './problems';
+import type { HostPlan, NetworkPlan } from './plan';
+import type { ClusterKind, NetworkSpec } from './spec';
 import { BootFormat, RenderedBoot, cloudConfigByName, knownSize, renderBoot } from './render';
 import { MergedUserContent, userContentResolver, validateUserUnitsForFormat, withUserContent } from './user-content';
 import { nsgAddress, validateCustomDataSize } from './validate';

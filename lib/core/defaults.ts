@@ -2,7 +2,7 @@
 // the boot builder, the checks, the constructs and the docs read them from
 // here, so a value cannot drift between the code that uses it and the code
 // that checks it.
-import type { WeaveRelease } from './model';
+import type { WeaveRelease } from './spec';
 
 /** GitHub release asset of the `weave` script for one version of the maintained fork. */
 export const releaseScriptUrl = (version: string): string =>
@@ -86,3 +86,13 @@ export const IMDS_USER_DATA_URL =
 export const WEAVE_BIN = '/opt/bin/weave';
 /** Project page named in the units' `Documentation=`. */
 export const WEAVE_DOCS_URL = 'https://github.com/rajch/weave';
+
+/** Path of the env file every host shares; it holds the network password, so it is mode 0600. */
+export const SHARED_ENV_PATH = '/etc/weave.env';
+/**
+ * Path of one host's own env file (peers, IPAM mode, bridge address). On
+ * Azure cloud-config hosts it is fetched from the VM's user data at every
+ * start, so it can change without replacing the VM; elsewhere the boot config
+ * writes it.
+ */
+export const hostEnvPath = (host: string): string => `/etc/weave.${host}.env`;

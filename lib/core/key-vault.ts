@@ -1,8 +1,8 @@
 // Checks of the Key Vault password mode. Only literal values are judged;
 // Terraform expressions pass through (their presence is what matters).
-import { NetworkSpec } from './model';
-import { ProblemList } from './problems';
-import { isToken } from './tokens';
+import { ProblemList } from './check/problems';
+import { isToken } from './common/tokens';
+import type { NetworkSpec } from './spec';
 
 /**
  * Oldest Terraform that accepts the configuration Key Vault mode writes:

@@ -2,19 +2,111 @@
 // validates the whole declaration first so that a bad network never yields a
 // partial plan; who holds which address is decided in allocation.ts, whom each
 // host dials in peers.ts.
-import { AllocationRecord, allocateNetwork } from './allocation';
-import {
-  ClusterPlan,
-  HostPlan,
-  NetworkPlan,
-  NetworkSpec,
-  SHARED_ENV_PATH,
-  hostEnvPath,
-} from './model';
-import { commonLaunchArgs as commonLaunchArgsFor, launchArgs } from './launch';
-import { planPeers } from './peers';
-import { ProblemList } from './problems';
+import { allocateNetwork } from './allocation/allocate';
+import type { AllocationChange } from './allocation/changes';
+import type { AllocationRecord, RetiredHost } from './allocation/record';
+import { ProblemList } from './check/problems';
+import { SHARED_ENV_PATH, hostEnvPath } from './defaults';
+import type { ClusterKind, NetworkSpec } from './spec';
 import { validateDeclaration } from './validate';
+import { commonLaunchArgs as commonLaunchArgsFor, launchArgs } from './wiring/launch';
+import { PeerDial, planPeers } from './wiring/peers';
+
+/**
+ * Everything decided for one host: whom it dials, its IPAM role, its bridge
+ * address and the env-file contents its boot config is rendered from.
+ */
+export interface HostPlan {
+  /** Host name, as declared. */
+  readonly name: string;
+  /** Construct path of the host, for error messages. */
+  readonly path: string;
+  /** Name of the cluster the host belongs to. */
+  readonly cluster: string;
+  /** Position of the host's cluster in declaration order, from 0. */
+  readonly clusterIndex: number;
+  /** Kind of the host's cluster; decides the boot format and how the env file is delivered. */
+  readonly kind: ClusterKind;
+  /** Position in global declaration order, from 0. */
+  readonly index: number;
+  /** Position within its own cluster, from 0. */
+  readonly indexInCluster: number;
+  /**
+   * What this host's `weave launch` dials: nobody for the root cluster's
+   * anchor, the root cluster's DNS name for another cluster's anchor, and its
+   * own cluster's anchor for everyone else. The anchors are the first host
+   * and the first cluster unless the allocation record names others.
+   */
+  readonly peers: readonly string[];
+  /** The same peers with what they are and where they lead, one per entry of {@link peers}. */
+  readonly dials: readonly PeerDial[];
+  /** Value of `--ipalloc-init`: `consensus=N` or `observer`. */
+  readonly ipallocInit: string;
+  /**
+   * Whether the host was present when the mesh bootstrapped: bootstrap hosts
+   * take part in the IPAM consensus, the others join as observers.
+   */
+  readonly bootstrap: boolean;
+  /** Bridge address with the bridge range's prefix, e.g. `10.1.0.3/16`. */
+  readonly bridgeAddress: string;
+  /** Path of the env file every host shares (holds the password). */
+  readonly sharedEnvPath: string;
+  /** Path of this host's own env file. */
+  readonly hostEnvPath: string;
+  /** Ordered contents of this host's env file. */
+  readonly hostEnv: readonly (readonly [string, string])[];
+  /** The full `weave launch` argument list this host ends up running. */
+  readonly launchArgs: readonly string[];
+}
+
+/** The planned hosts of one cluster, grouped for per-cluster views such as diagrams. */
+export interface ClusterPlan {
+  /** Cluster name, as declared. */
+  readonly name: string;
+  /** Construct path of the cluster. */
+  readonly path: string;
+  /** Whether the cluster's hosts are Azure VMs or dedicated servers. */
+  readonly kind: ClusterKind;
+  /** The cluster's host plans, in declaration order (the same objects as in {@link NetworkPlan.hosts}). */
+  readonly hosts: readonly HostPlan[];
+  /** Retired hosts last declared in this cluster: still in the record, address held. */
+  readonly retired: readonly RetiredHost[];
+}
+
+/** The allocation part of a plan: the record to keep and how it differs from the one given. */
+export interface PlanAllocation {
+  /** The record after this plan; write it back (unless frozen) so the next plan reproduces this one. */
+  readonly record: AllocationRecord;
+  /** What changed compared with the record given; every value when none was given. */
+  readonly changes: readonly AllocationChange[];
+  /** True when no record was given, so the order-based rules made this one. */
+  readonly seeded: boolean;
+}
+
+/**
+ * The result of {@link planNetwork}: one plan per host plus what all hosts
+ * share. Everything needed to render boot configs, with no cdktf involved.
+ */
+export interface NetworkPlan {
+  /** The declaration the plan was made from. */
+  readonly spec: NetworkSpec;
+  /** Number of bootstrap hosts, the `N` of every bootstrap host's `--ipalloc-init consensus=N`. */
+  readonly consensus: number;
+  /** Per-cluster grouping of the host plans, in declaration order. */
+  readonly clusters: readonly ClusterPlan[];
+  /** Every host plan, in global declaration order (indexed by {@link HostPlan.index}). */
+  readonly hosts: readonly HostPlan[];
+  /** Flags every host passes to `weave launch` before its own ones. */
+  readonly commonLaunchArgs: readonly string[];
+  /** Non-secret lines of the shared env file; the password is added at render time. */
+  readonly sharedEnv: readonly (readonly [string, string])[];
+  /** Name of the cluster every other cluster dials by DNS name. */
+  readonly rootCluster: string;
+  /** Every retired host of the record (also those whose cluster is gone), by name. */
+  readonly retired: readonly RetiredHost[];
+  /** The allocation record after this plan, and what changed. */
+  readonly allocation: PlanAllocation;
+}
 
 /** Options of {@link planNetwork}. */
 export interface PlanOptions {

@@ -4,8 +4,7 @@
 // the provisioner. Both transforms take a finished BootConfig, so the boot
 // builder and the renderers stay as they are.
 import { BootConfig, BootFile, BootUnit, SecretContent, UNIT } from './boot';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, WEAVE_DOCS_URL } from './defaults';
-import { SHARED_ENV_PATH } from './model';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SHARED_ENV_PATH, WEAVE_DOCS_URL } from './defaults';
 
 /** The unit that fetches the password from Key Vault before Weave starts. */
 export const KEY_VAULT_UNIT = 'weave-keyvault.service';

@@ -5,15 +5,122 @@
 // checks here keep it from colliding with what the library owns.
 import { createHash } from 'node:crypto';
 import { BootConfig, BootFile, BootUnit, DOCKER_DROP_IN, NETWORKD_FILE, UNIT } from './boot';
-import { WEAVE_BIN } from './defaults';
-import { ClusterSpec, HostSpec, NetworkSpec, SHARED_ENV_PATH } from './model';
-import { ProblemList } from './problems';
-import type { UserFile, UserUnit, UserContent } from './model';
-export type { ExpressionContent, FileBytes, UserFile, UserDropIn, UserUnit, UserContent } from './model';
+import { ProblemList } from './check/problems';
+import { SHARED_ENV_PATH, WEAVE_BIN } from './defaults';
+import type { ClusterSpec, HostSpec, NetworkSpec } from './spec';
 
+/**
+ * File content that Terraform supplies at apply time (a non-secret
+ * expression such as a variable, a resource attribute or `templatefile()`).
+ * Renderers leave a placeholder for it; whoever turns the document into a
+ * Terraform expression replaces the placeholder with {@link ref}.
+ */
+export interface ExpressionContent {
+  /**
+   * Terraform expression (without `${}`) whose value is the base64 of the
+   * file's bytes, e.g. `local.mesh_file_0a1b2c3d4e_b64`.
+   */
+  readonly ref: string;
+  /** The expression as the user wrote it, for messages (e.g. `${var.ca_pem}`). */
+  readonly display: string;
+  /**
+   * Why the expression looks secret, when it does; the checks then reject
+   * the file.
+   * @default - not known to be secret
+   */
+  readonly sensitive?: string;
+}
 
+/** File content given as bytes: the base64 of any (also binary) content. */
+export interface FileBytes {
+  /** The bytes, base64-encoded. */
+  readonly base64: string;
+}
 
+/** A file a user puts on every host of a level, as the pure core sees it. */
+export interface UserFile {
+  /** Absolute path on the host. */
+  readonly path: string;
+  /**
+   * Permission bits, e.g. `0o644` (write the `0o`: a plain `644` is decimal).
+   * @default 0o644
+   */
+  readonly mode?: number;
+  /**
+   * Owner as `user` or `user:group`, names or numeric ids. Both must exist
+   * on the host when the file is written (`root` and `core` on Flatcar);
+   * with only a user the group stays `root`.
+   * @default 'root'
+   */
+  readonly owner?: string;
+  /**
+   * Literal text content.
+   * @default '' (an empty file), unless contentBase64 or expression is given
+   */
+  readonly content?: string;
+  /**
+   * Literal bytes, base64-encoded (for binary files or exact bytes).
+   * @default - none
+   */
+  readonly contentBase64?: string;
+  /**
+   * Content Terraform fills in at apply time.
+   * @default - none
+   */
+  readonly expression?: ExpressionContent;
+}
 
+/** A systemd drop-in of a user unit. */
+export interface UserDropIn {
+  /** File name in the unit's `.d` directory; must end in `.conf`. */
+  readonly name: string;
+  /** Unit-file text of the drop-in. */
+  readonly contents: string;
+}
+
+/** A systemd unit a user installs, enables or amends, as the pure core sees it. */
+export interface UserUnit {
+  /** Unit name with its type suffix, e.g. `kubelet.service`. */
+  readonly name: string;
+  /**
+   * Full unit text.
+   * @default - none; the unit exists on the host and only gets drop-ins
+   */
+  readonly contents?: string;
+  /**
+   * Drop-ins for the unit (also for units the host already has, such as `docker.service`).
+   * @default - none
+   */
+  readonly dropIns?: readonly UserDropIn[];
+  /**
+   * `systemctl enable` it, so its `[Install]` section (e.g.
+   * `WantedBy=kubernetes.node.target`) pulls it in at every boot.
+   * @default - true when `contents` has an `[Install]` section
+   */
+  readonly enable?: boolean;
+  /**
+   * Also start it whenever the boot config is applied: cloud-config
+   * `command: start` (every boot), the dedicated servers' script (every run).
+   * Ignition has no such step; an Ignition host starts the units enabled
+   * into a boot target, so `start` there needs `enable`.
+   * @default false
+   */
+  readonly start?: boolean;
+}
+
+/** Files and units a user adds at one level (network, cluster or host). */
+export interface UserContent {
+  /**
+   * Files to write.
+   * @default - none
+   */
+  readonly files?: readonly UserFile[];
+  /**
+   * Units to install or amend.
+   * @default - none
+   */
+  readonly units?: readonly UserUnit[];
+}
 
 /**
  * The content one host receives: every level merged, files sorted by path

@@ -8,14 +8,14 @@
 import * as ipaddr from 'ipaddr.js';
 import { VM_SIZE_RE, isAzureRegion, nearestRegion, regionName, suggestVmSize } from './azure';
 import { validateAzureOptions } from './azure-options';
-import { Cidr, isAddressOrBlock, isCidr, overlaps, parseCidr, usableHosts } from './cidr';
+import { Cidr, isAddressOrBlock, isCidr, overlaps, parseCidr, usableHosts } from './common/cidr';
 import { validateKeyVault } from './key-vault';
 import { validateUserContent } from './user-content';
 import { sshPublicKeyProblem } from './ssh-key';
 import { FLATCAR_CHANNELS, MAX_AZURE_CLUSTER_HOSTS, OUTBOUND_PORTS_PER_HOST } from './defaults';
-import { ClusterSpec, HostSpec, NetworkSpec } from './model';
-import { ProblemList } from './problems';
-import { isToken } from './tokens';
+import { ProblemList } from './check/problems';
+import { isToken } from './common/tokens';
+import type { ClusterSpec, HostSpec, NetworkSpec } from './spec';
 
 export { regionName } from './azure';
 

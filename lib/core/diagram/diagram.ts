@@ -1,11 +1,12 @@
 // What the topology picture shows, independent of how it is drawn: the
 // view type, its mapping from a plan, and the Mermaid text form. The SVG
 // form lives in diagram-svg.ts and reads the same view, so both agree.
-import { ClusterKind, NetworkPlan } from '../model';
-import { isToken } from '../tokens';
+import type { NetworkPlan } from '../plan';
+import type { ClusterKind } from '../spec';
+import { isToken } from '../common/tokens';
 import { regionName } from '../azure';
-import type { RetiredHost } from '../model';
-export type { RetiredHost } from '../model';
+import type { RetiredHost } from '../allocation/record';
+export type { RetiredHost } from '../allocation/record';
 
 /**
  * A host's part in Weave's IPAM: `bootstrap` hosts were present when the

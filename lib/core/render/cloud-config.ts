@@ -3,7 +3,8 @@
 // `coreos.units` with drop-ins. Only keys coreos-cloudinit knows are used.
 import { stringify } from 'yaml';
 import { BootConfig, buildBootConfig } from '../boot';
-import { HostPlan, NetworkPlan, hostEnvPath } from '../model';
+import { hostEnvPath } from '../defaults';
+import type { HostPlan, NetworkPlan } from '../plan';
 import { MergedUserContent, withUserContent } from '../user-content';
 import { RenderedBoot, SlotTable, octal } from './rendered';
 

@@ -3,13 +3,35 @@
 // kept, but every address is chosen so that the dialing host can reach it
 // under the model in reach.ts, and every choice is checked against that model
 // before a plan is handed out. docs/reachability.md explains the choices.
-import { ClusterSpec, HostSpec, NetworkSpec, PeerDial } from './model';
-import { ProblemList } from './problems';
+import { ProblemList } from '../check/problems';
+import { isToken } from '../common/tokens';
+import type { ClusterSpec, HostSpec, NetworkSpec } from '../spec';
 import { PeerAddress, classifyDialAddress, isIpv4Literal, ipv4Scope, reachable } from './reach';
-import { isToken } from './tokens';
 
 /** A value in a message: quoted, or "(not set)". */
 const shown = (v: string | undefined) => (v === undefined ? '(not set)' : JSON.stringify(v));
+
+/**
+ * One peer a host dials, as the planner chose it: the address written into
+ * `WEAVE_PEERS`, how the host reaches it, and where it leads.
+ */
+export interface PeerDial {
+  /** The text in `WEAVE_PEERS`. */
+  readonly address: string;
+  /**
+   * How the dialing host gets there: a literal IPv4 address, a public DNS
+   * name, or an Azure VM name resolved by the VNet's Azure-provided DNS.
+   */
+  readonly via: 'ipv4' | 'public-dns' | 'vm-name';
+  /** Position of the cluster the address leads into. */
+  readonly cluster: number;
+  /**
+   * Global position of the host the address leads to; unset when it leads
+   * to a cluster's load balancer, which picks one of the cluster's hosts.
+   * @default - a load balancer
+   */
+  readonly host?: number;
+}
 
 /**
  * Which cluster every other cluster dials (the root) and which host of each

@@ -1,7 +1,7 @@
 // The one place a `weave launch` command line is built. The planner uses it
 // with a host's literal values (what the host ends up running); the unit file
 // uses it with the env-file variables that carry those same values.
-import { NetworkSpec } from './model';
+import type { NetworkSpec } from '../spec';
 
 /** Flags every host of a network passes to `weave launch`, before its own. */
 export function commonLaunchArgs(spec: Pick<NetworkSpec, 'ipallocRange' | 'dnsDomain' | 'proxy' | 'plugin'>, ipallocRange: string): string[] {

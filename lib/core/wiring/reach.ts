@@ -12,7 +12,7 @@
 // is, and checks every peer it picks against `reachable` before it hands out a
 // plan. docs/reachability.md states the same rules for users.
 import * as ipaddr from 'ipaddr.js';
-import { ClusterKind } from './model';
+import type { ClusterKind } from '../spec';
 
 /** Where an IPv4 address can be reached from. */
 export type Ipv4Scope = 'public' | 'private' | 'unusable';
