@@ -8,7 +8,7 @@ import { App, Testing } from 'cdktf';
 import fc from 'fast-check';
 import { WeaveConfigError } from '../lib';
 import { AllocationRecord, parseAllocationFile } from '../lib/core/allocation/record';
-import { planNetwork } from '../lib/core/plan';
+import { planNetwork } from '../lib/core/plan/plan';
 import { SeedStack } from '../stacks/seed';
 import { GrowthNames, applyGrowthOp, growthOps, prepareForGrowth, withoutBootstrapPins } from './support/growth-ops';
 import { capHosts, rawNetwork, toGenerated } from './support/random-network';

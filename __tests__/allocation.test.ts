@@ -2,26 +2,13 @@
 // contradict the record, corrupt files, the file format, frozen mode, and a
 // property over random networks grown by random operations.
 import fc from 'fast-check';
-import {
-  AllocationRecord,
-  ClusterSpec,
-  HostSpec,
-  NetworkPlan,
-  NetworkSpec,
-  Problem,
-  WeaveConfigError,
-  buildNetwork,
-  describeAllocationChanges,
-  diffAllocation,
-  formatProblem,
-  frozenAllocationProblem,
-  parseAllocationFile,
-  planNetwork,
-  renderMermaid,
-  serializeAllocationFile,
-  topologyView,
-  withNetworkRecord,
-} from '../lib/core';
+import { describeAllocationChanges, diffAllocation, frozenAllocationProblem } from '../lib/core/allocation/changes';
+import { AllocationRecord, parseAllocationFile, serializeAllocationFile, withNetworkRecord } from '../lib/core/allocation/record';
+import { Problem, WeaveConfigError, formatProblem } from '../lib/core/check/problems';
+import { deriveNetwork as buildNetwork } from '../lib/core/derive/derive';
+import { renderMermaid, topologyView } from '../lib/core/diagram/diagram';
+import { NetworkPlan, planNetwork } from '../lib/core/plan/plan';
+import { ClusterSpec, HostSpec, NetworkSpec } from '../lib/core/declare/network';
 import { seedSpec } from './fixtures/seed-spec';
 import {
   GrowthNames,

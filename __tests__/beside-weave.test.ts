@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
-import { BootConfig } from '../lib/core';
+import { BootDocument as BootConfig } from '../lib/core/boot/document';
 import { BesideWeaveStack } from '../stacks/beside-weave';
 import { decodeBootDocument } from './support/synth';
 import { stageUnits, systemdVerify } from './support/validators';

@@ -8,9 +8,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import {
-  NetworkSpec, TopologyView, planNetwork, renderMermaid, renderTopologySvg, shown, topologyView,
-} from '../lib/core';
+import { TopologyView, renderMermaid, shown, topologyView } from '../lib/core/diagram/diagram';
+import { renderTopologySvg } from '../lib/core/diagram/diagram-svg';
+import { planNetwork } from '../lib/core/plan/plan';
+import { NetworkSpec } from '../lib/core/declare/network';
 import { seedSpec } from './fixtures/seed-spec';
 import { Picture, onSegmentInterior, pictureProblems, readPicture, segmentEntersRect } from './support/svg-geometry';
 import { seedPictures } from '../scripts/diagrams';

@@ -10,23 +10,13 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import {
-  IDENTITY_CLIENT_ID_SLOT,
-  KEY_VAULT_FETCH_BIN,
-  KEY_VAULT_UNIT,
-  KEY_VAULT_URL_SLOT,
-  SHARED_ENV_PATH,
-  UNIT,
-  buildBootConfig,
-  buildNetwork,
-  keyVaultFetchScript,
-  planNetwork,
-  renderCloudConfig,
-  renderIgnition,
-  sharedEnvContent,
-  withKeyVaultFetch,
-  withoutSharedEnvFile,
-} from '../lib/core';
+import { KEY_VAULT_FETCH_BIN, KEY_VAULT_UNIT, keyVaultFetchScript, withKeyVaultFetch, withoutSharedEnvFile } from '../lib/core/boot/key-vault';
+import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from '../lib/core/boot/slots';
+import { weaveBootDocument as buildBootConfig, sharedEnvContent } from '../lib/core/boot/weave';
+import { SHARED_ENV_PATH, UNIT } from '../lib/core/defaults';
+import { deriveNetwork as buildNetwork } from '../lib/core/derive/derive';
+import { planNetwork } from '../lib/core/plan/plan';
+import { renderCloudConfig, renderIgnition } from '../lib/core/render';
 import { seedSpec } from './fixtures/seed-spec';
 import { ignitionValidate, stageUnits, systemdVerify } from './support/validators';
 

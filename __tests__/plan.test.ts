@@ -1,4 +1,4 @@
-import { planNetwork } from '../lib/core';
+import { planNetwork } from '../lib/core/plan/plan';
 import { seedSpec } from './fixtures/seed-spec';
 
 const flag = (args: readonly string[], name: string) => {

@@ -8,7 +8,8 @@
 // property builds the real constructs for 12 networks capped at 100 hosts:
 // building and synthesizing costs ~0.3-1.5 s per network.
 import fc from 'fast-check';
-import { NetworkPlan, planNetwork, renderUserData } from '../lib/core';
+import { renderUserData } from '../lib/core/boot/weave';
+import { NetworkPlan, planNetwork } from '../lib/core/plan/plan';
 import { seedSpec } from './fixtures/seed-spec';
 import {
   SynthJson,

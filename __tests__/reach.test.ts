@@ -4,9 +4,11 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { WeaveCluster, WeaveHost, WeaveNetwork } from '../lib';
-import { planNetwork, renderMermaid } from '../lib/core';
-import { AZURE_REGIONS, VM_SIZE_RE, isAzureRegion, nearestRegion, suggestVmSize } from '../lib/core/azure';
-import { classifyDialAddress, ipv4Scope, publicDnsNameProblem, reachable } from '../lib/core/wiring/reach';
+import { renderMermaid } from '../lib/core/diagram/diagram';
+import { planNetwork } from '../lib/core/plan/plan';
+import { AZURE_REGIONS, VM_SIZE_RE, isAzureRegion, nearestRegion, suggestVmSize } from '../lib/core/kinds/azure/regions';
+import { reachable } from '../lib/core/plan/reach';
+import { classifyDialAddress, ipv4Scope, publicDnsNameProblem } from '../lib/core/wiring/addresses';
 import { seedSpec } from './fixtures/seed-spec';
 import { ED25519 } from './fixtures/ssh-keys';
 import { checkDialingRule, checkReachability, documentTexts } from './support/network-checks';

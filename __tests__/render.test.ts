@@ -1,16 +1,9 @@
 import { parse, parseDocument } from 'yaml';
-import {
-  buildBootConfig,
-  cloudConfigByName,
-  fillSecrets,
-  HostEnvSource,
-  planNetwork,
-  renderCloudConfig,
-  renderIgnition,
-  renderScript,
-  renderUserData,
-  USER_DATA_HEADER,
-} from '../lib/core';
+import { weaveBootDocument as buildBootConfig, renderUserData, USER_DATA_HEADER } from '../lib/core/boot/weave';
+import { cloudConfigByName } from '../lib/core/derive/templates';
+import { planNetwork } from '../lib/core/plan/plan';
+import { fillSecrets, renderCloudConfig, renderIgnition, renderScript } from '../lib/core/render';
+import { HostEnvSource } from '../lib/core/declare/network';
 import { seedSpec } from './fixtures/seed-spec';
 
 const plan = planNetwork(seedSpec({ release: { version: '2.9.0', scriptUrl: 'https://github.com/rajch/weave/releases/download/v2.9.0/weave', imageOwner: 'rajchaudhuri', sha256: 'a'.repeat(64) } }));

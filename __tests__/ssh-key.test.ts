@@ -1,4 +1,4 @@
-import { sshPublicKeyProblem } from '../lib/core/ssh-key';
+import { sshPublicKeyProblem } from '../lib/core/kinds/azure/ssh-key';
 import { SSH_KEY_CASES } from './fixtures/ssh-keys';
 
 // terraform-validate.test.ts checks the same cases against the azurerm provider itself.

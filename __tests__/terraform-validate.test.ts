@@ -16,7 +16,7 @@ import { WeaveCluster, WeaveHost, WeaveNetwork } from '../lib';
 import { BesideWeaveStack } from '../stacks/beside-weave';
 import { KEYVAULT_STACKS } from './support/keyvault-stacks';
 import { SeedStack, SeedStackProps } from '../stacks/seed';
-import { sshPublicKeyProblem } from '../lib/core/ssh-key';
+import { sshPublicKeyProblem } from '../lib/core/kinds/azure/ssh-key';
 import { SSH_KEY_CASES } from './fixtures/ssh-keys';
 import { build } from './support/declared-network';
 import { addClusterToSeed, declareOneClusterNetwork, stackOf } from './support/example-networks';

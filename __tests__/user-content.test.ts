@@ -6,24 +6,15 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import {
-  ClusterSpec,
-  HostPlan,
-  NetworkSpec,
-  UserContent,
-  buildBootConfig,
-  buildNetwork,
-  cloudConfigByName,
-  fillSecrets,
-  mergeUserContent,
-  planNetwork,
-  renderCloudConfig,
-  renderIgnition,
-  renderScript,
-  sensitiveReason,
-  userContentResolver,
-  withUserContent,
-} from '../lib/core';
+import { mergeUserContent, userContentResolver, withUserContent } from '../lib/core/boot/user-content';
+import { weaveBootDocument as buildBootConfig } from '../lib/core/boot/weave';
+import { sensitiveReason } from '../lib/core/check/content';
+import { deriveNetwork as buildNetwork } from '../lib/core/derive/derive';
+import { cloudConfigByName } from '../lib/core/derive/templates';
+import { HostPlan, planNetwork } from '../lib/core/plan/plan';
+import { fillSecrets, renderCloudConfig, renderIgnition, renderScript } from '../lib/core/render';
+import { UserContent } from '../lib/core/declare/content';
+import { ClusterSpec, NetworkSpec } from '../lib/core/declare/network';
 import { seedSpec } from './fixtures/seed-spec';
 
 const PASSWORD = 'user-content-test-pw';

@@ -4,7 +4,9 @@ import { Fn, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { WeaveCluster, WeaveClusterProps, WeaveConfigError, WeaveHost, WeaveNetwork, WeaveNetworkProps, formatProblem } from '../lib';
-import { ClusterSpec, DNS_LABEL_RE, HostSpec, NetworkSpec, planNetwork } from '../lib/core';
+import { DNS_LABEL_RE } from '../lib/core/check/names';
+import { planNetwork } from '../lib/core/plan/plan';
+import { ClusterSpec, HostSpec, NetworkSpec } from '../lib/core/declare/network';
 import { seedSpec } from './fixtures/seed-spec';
 import { DED, Decl, build } from './support/declared-network';
 

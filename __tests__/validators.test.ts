@@ -6,19 +6,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  BootConfig,
-  DEFAULT_RELEASE,
-  HostEnvSource,
-  NetworkPlan,
-  RenderedBoot,
-  buildBootConfig,
-  fillSecrets,
-  mergeUserContent,
-  planNetwork,
-  renderIgnition,
-  withUserContent,
-} from '../lib/core';
+import { BootDocument as BootConfig } from '../lib/core/boot/document';
+import { mergeUserContent, withUserContent } from '../lib/core/boot/user-content';
+import { weaveBootDocument as buildBootConfig } from '../lib/core/boot/weave';
+import { DEFAULT_RELEASE } from '../lib/core/defaults';
+import { NetworkPlan, planNetwork } from '../lib/core/plan/plan';
+import { RenderedBoot, fillSecrets, renderIgnition } from '../lib/core/render';
+import { HostEnvSource } from '../lib/core/declare/network';
 import { SEED_NODE_UNIT } from '../stacks/seed';
 import { seedSpec } from './fixtures/seed-spec';
 import { findTool, toolSuite } from './support/tools';

@@ -10,8 +10,9 @@
 // dialed), and adds stop when the bridge range has no free address left.
 import fc from 'fast-check';
 import { isAddressOrBlock } from '../../lib/core/common/cidr';
-import { nsgAddress } from '../../lib/core/validate';
-import { ClusterSpec, HostSpec, NetworkPlan, NetworkSpec } from '../../lib/core';
+import { nsgAddress } from '../../lib/core/kinds/dedicated/wiring';
+import { NetworkPlan } from '../../lib/core/plan/plan';
+import { ClusterSpec, HostSpec, NetworkSpec } from '../../lib/core/declare/network';
 import { GeneratedNetwork, describeNetwork, ipValue } from './random-network';
 
 export type GrowthOp =

@@ -1,19 +1,11 @@
 // Checkers for the property tests. Each returns a list of violations (empty
 // when the property holds) instead of throwing, so the sanity tests can show
 // that every checker rejects a broken input.
-import {
-  ClusterSpec,
-  HostPlan,
-  HostSpec,
-  NetworkPlan,
-  NetworkSpec,
-  RenderedBoot,
-  SHARED_ENV_PATH,
-  buildBootConfig,
-  renderBoot,
-  renderEnv,
-  renderUserData,
-} from '../../lib/core';
+import { weaveBootDocument as buildBootConfig, renderEnv, renderUserData } from '../../lib/core/boot/weave';
+import { SHARED_ENV_PATH } from '../../lib/core/defaults';
+import { HostPlan, NetworkPlan } from '../../lib/core/plan/plan';
+import { RenderedBoot, renderBoot } from '../../lib/core/render';
+import { ClusterSpec, HostSpec, NetworkSpec } from '../../lib/core/declare/network';
 import { fillSecrets } from '../../lib/core/render/rendered';
 import { AzureBootFormat, ipText, ipValue } from './random-network';
 

@@ -7,7 +7,8 @@
 // fit the range, disjoint ranges) is settled in that second step, so every
 // generated value, shrunk or not, is a valid declaration.
 import fc from 'fast-check';
-import { ClusterKind, ClusterSpec, DEFAULT_RELEASE, HostSpec, NetworkSpec } from '../../lib/core';
+import { DEFAULT_RELEASE } from '../../lib/core/defaults';
+import { ClusterKind, ClusterSpec, HostSpec, NetworkSpec } from '../../lib/core/declare/network';
 
 export const MAX_CLUSTERS = 30;
 export const MAX_HOSTS_PER_CLUSTER = 40;

@@ -9,7 +9,7 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { WeaveCluster, WeaveHost, WeaveNetwork } from '../../lib';
 import { GeneratedNetwork } from './random-network';
 import { AllocationRecord } from '../../lib/core/allocation/record';
-import { planNetwork } from '../../lib/core/plan';
+import { planNetwork } from '../../lib/core/plan/plan';
 
 export interface RandomStack {
   readonly stack: TerraformStack;

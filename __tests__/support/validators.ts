@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BootConfig, BootUnit } from '../../lib/core';
+import { BootDocument as BootConfig, BootUnit } from '../../lib/core/boot/document';
 import { findTool } from './tools';
 
 /** A validator run: exit status and everything it printed (stdout then stderr). */

@@ -8,7 +8,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
-import { DEFAULT_VNET_CIDR } from '../core/defaults';
+import { DEFAULT_VNET_CIDR } from '../core/kinds/azure/facts';
 
 /** An existing resource group: a `ResourceGroup` or `DataAzurermResourceGroup` construct, or anything with its name. */
 export interface ExistingResourceGroup {

@@ -12,19 +12,11 @@ import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
-import { nsgPriorities } from '../core/azure-options';
-import {
-  CLOUDAPP_ZONE,
-  DEFAULT_VNET_CIDR,
-  OUTBOUND_PORTS_PER_HOST,
-  SSH_NAT_BASE_PORT,
-  WEAVE_CONTROL_PORT,
-  WEAVE_FASTDP_PORT,
-  WEAVE_PORTS,
-} from '../core/defaults';
-import type { ClusterKind, ClusterSpec, HostSpec } from '../core/spec';
+import { WEAVE_CONTROL_PORT, WEAVE_FASTDP_PORT } from '../core/defaults';
+import { CLOUDAPP_ZONE, DEFAULT_VNET_CIDR, OUTBOUND_PORTS_PER_HOST, SSH_NAT_BASE_PORT, WEAVE_PORTS, nsgPriorities } from '../core/kinds/azure/facts';
+import { regionName } from '../core/kinds/azure/regions';
+import type { ClusterKind, ClusterSpec, HostSpec } from '../core/declare/network';
 import { isToken } from '../core/common/tokens';
-import { regionName } from '../core/validate';
 import { ExistingResourceGroup, ExistingSecurityGroup, ExistingSubnet, placeCluster } from './azure-placement';
 import type { GrantTarget } from './key-vault';
 import { CLUSTER_MARK, ClusterBinding, NETWORK_MARK, NsgRuleSlots, hasMark } from './marks';
@@ -348,12 +340,7 @@ export class WeaveCluster extends Construct {
 
   /** @internal The cluster as the pure core sees it. */
   _spec(hosts: HostSpec[]): ClusterSpec {
-    const { provider, ...given } = this.props;
-    // Constructs given as existing resources: their presence is what the checks judge.
-    for (const key of ['existingResourceGroup', 'existingSubnet', 'existingSecurityGroup'] as const) {
-      const v = given[key];
-      if (typeof v === 'object' && v !== null) (given as Record<string, unknown>)[key] = { construct: (v as { node?: { path: string } }).node?.path ?? '(object)' };
-    }
+    const provider = this.props.provider;
     return {
       path: this.node.path,
       name: this.clusterName,
@@ -366,7 +353,7 @@ export class WeaveCluster extends Construct {
       hasProvider: provider !== undefined,
       bootstrapHosts: this.props.bootstrapHosts,
       bootFormat: this.kind === 'azure' ? this.bootFormat : undefined,
-      given: { ...given, ...(provider !== undefined ? { provider: '(provider)' } : {}) },
+      options: this.props,
       content: userContentSpec(this, this.network.node.id, this.props.files, this.props.units),
       hosts,
     };

@@ -3,20 +3,12 @@ import { Construct } from 'constructs';
 import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
 import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
 import { NetworkInterfaceBackendAddressPoolAssociation } from '@cdktf/provider-azurerm/lib/network-interface-backend-address-pool-association';
-import {
-  DEFAULT_ADMIN_USER,
-  DEFAULT_FLATCAR_CHANNEL,
-  DEFAULT_IMAGE_VERSION,
-  DEFAULT_OS_DISK_TYPE,
-  DEFAULT_SSH_PORT,
-  DEFAULT_VM_SIZE,
-  FLATCAR_IMAGE,
-} from '../core/defaults';
-import {
-  SHARED_ENV_PATH,
-} from '../core/defaults';
-import type { HostSpec } from '../core/spec';
-import { nsgAddress } from '../core/validate';
+import { SHARED_ENV_PATH } from '../core/defaults';
+import { DEFAULT_OS_DISK_TYPE, DEFAULT_VM_SIZE } from '../core/kinds/azure/facts';
+import { nsgAddress } from '../core/kinds/dedicated/wiring';
+import { FLATCAR } from '../core/os/flatcar';
+import { SYSTEMD_HOST } from '../core/os/systemd';
+import type { HostSpec } from '../core/declare/network';
 import { bootExpression } from './boot-data';
 import { dedicatedKeyVaultProvisioners } from './key-vault';
 import { CLUSTER_MARK, HOST_MARK, HostBinding, hasMark } from './marks';
@@ -248,7 +240,7 @@ export class WeaveHost extends Construct {
       vmSize: p.vmSize,
       hasSshPublicKey: !!(p.sshPublicKey ?? this.cluster.sshPublicKey),
       sshPublicKey: p.sshPublicKey ?? this.cluster.sshPublicKey,
-      given: p as Record<string, unknown>,
+      options: p,
       content: userContentSpec(this, this.cluster.network.node.id, p.files, p.units),
     };
   }
@@ -310,7 +302,7 @@ export class WeaveHost extends Construct {
     const p = this.props;
     const provider = cluster.provider;
     const network = cluster.network;
-    const adminUser = p.adminUsername ?? az.vm.adminUsername ?? DEFAULT_ADMIN_USER;
+    const adminUser = p.adminUsername ?? az.vm.adminUsername ?? FLATCAR.defaultUser;
     const accelerated = p.acceleratedNetworking ?? az.vm.acceleratedNetworking;
     const zone = p.availabilityZone ?? az.vm.availabilityZone;
     const common = {
@@ -365,6 +357,7 @@ export class WeaveHost extends Construct {
         description: `SSH command for host ${this.hostName}`,
       }).overrideLogicalId(outputId(network, this.hostName, 'ssh'));
     }
+    const image = FLATCAR.image!;
     const virtualMachine = new LinuxVirtualMachine(this, 'vm', {
       ...common,
       name: this.hostName,
@@ -381,9 +374,10 @@ export class WeaveHost extends Construct {
         diskSizeGb: p.osDiskSizeGb,
       },
       sourceImageReference: {
-        ...FLATCAR_IMAGE,
-        sku: `${p.flatcarChannel ?? DEFAULT_FLATCAR_CHANNEL}-gen2`,
-        version: p.imageVersion ?? DEFAULT_IMAGE_VERSION,
+        publisher: image.publisher,
+        offer: image.offer,
+        sku: image.sku(p.flatcarChannel ?? image.channels[0]),
+        version: p.imageVersion ?? image.defaultVersion,
       },
       bootDiagnostics: {},
       // The first boot downloads weave through the load balancer's outbound rule.
@@ -401,8 +395,8 @@ export class WeaveHost extends Construct {
       connection: {
         type: 'ssh' as const,
         host: ssh.host,
-        user: ssh.user ?? DEFAULT_ADMIN_USER,
-        port: ssh.port ?? DEFAULT_SSH_PORT,
+        user: ssh.user ?? SYSTEMD_HOST.defaultUser,
+        port: ssh.port ?? 22,
         ...(ssh.privateKey !== undefined ? { privateKey: ssh.privateKey } : { agent: 'true' }),
       },
     });

@@ -3,9 +3,9 @@
 // interfaces are what the network needs from its members, so network,
 // cluster and host never import each other's modules in a circle.
 import { IConstruct } from 'constructs';
-import type { HostBuild } from '../core/build';
+import type { DerivedHost } from '../core/derive/derive';
 import type { GrantTarget } from './key-vault';
-import type { ClusterSpec, HostSpec } from '../core/spec';
+import type { ClusterSpec, HostSpec } from '../core/declare/network';
 
 export const NETWORK_MARK = Symbol.for('cdktf-weave-azure.WeaveNetwork');
 export const CLUSTER_MARK = Symbol.for('cdktf-weave-azure.WeaveCluster');
@@ -23,7 +23,7 @@ export interface ClusterBinding {
 /** What a host receives once the network is built. */
 export interface HostBinding {
   /** Its plan and rendered boot document. */
-  readonly host: HostBuild;
+  readonly host: DerivedHost;
   /** `local.<name>` holding base64 of the shared env file (the password's only way in). */
   readonly sharedEnvRef: string;
   /** Addresses of the resources that replace a first-boot-only VM: the network's, and in Key Vault mode its cluster's. */

@@ -2,7 +2,7 @@ import { Annotations, Aspects, Fn, IAspect, TerraformLocal, TerraformOutput, Ter
 import { Construct, IConstruct } from 'constructs';
 import { frozenAllocationProblem } from '../core/allocation/changes';
 import { ALLOCATION_FROZEN_CONTEXT, ALLOCATION_FROZEN_ENV, AllocationRecord } from '../core/allocation/record';
-import { NetworkBuild, buildNetwork } from '../core/build';
+import { DerivedNetwork, deriveNetwork } from '../core/derive/derive';
 import {
   DEFAULT_BRIDGE_RANGE,
   DEFAULT_DNS_DOMAIN,
@@ -13,10 +13,10 @@ import {
   MIN_PASSWORD_LENGTH,
   releaseScriptUrl,
 } from '../core/defaults';
-import type { NetworkPlan } from '../core/plan';
+import type { NetworkPlan } from '../core/plan/plan';
 import { ProblemList, WeaveConfigError } from '../core/check/problems';
-import type { NetworkSpec, WeaveRelease } from '../core/spec';
-import { validateNetworkNames, validateProviderAliases } from '../core/validate';
+import type { NetworkSpec, WeaveRelease } from '../core/declare/network';
+import { checkNetworkNames, checkProviderAliases } from '../core/check/stack';
 import { isToken } from '../core/common/tokens';
 import { allocationFilePath, readAllocationFile, writeNetworkRecord } from './allocation-file';
 import { resolveText, writeBesideStack } from './artifacts';
@@ -29,8 +29,8 @@ import { nsgProblems } from './nsg-check';
 import { WeaveFile, WeaveUnit, createContentLocals, userContentSpec } from './user-content';
 import { ClusterGrant, PasswordVault, WeaveKeyVaultOptions, expressionOf, passwordFileExpression } from './key-vault';
 import { terraformVersion } from './terraform-version';
-import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from '../core/secret-fetch';
-import { MIN_TERRAFORM_VERSION } from '../core/key-vault';
+import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from '../core/boot/slots';
+import { MIN_TERRAFORM_VERSION } from '../core/check/key-vault';
 
 /** Which Weave Net build the hosts install. */
 export interface WeaveReleaseOptions {
@@ -205,7 +205,7 @@ export class WeaveNetwork extends Construct {
   private readonly consensusOutput: TerraformOutput;
   // The build until the network is bound; afterwards only the plan, so the
   // rendered documents (held by the resources) are not kept twice.
-  private built?: NetworkBuild | { plan: NetworkPlan };
+  private built?: DerivedNetwork | { plan: NetworkPlan };
   private bound = false;
   private pendingRecord?: { file: string; record: AllocationRecord };
 
@@ -296,7 +296,7 @@ export class WeaveNetwork extends Construct {
   _build(): void {
     if (this.bound) return;
     const members = clusterMembers(this);
-    const build = this.build(members) as NetworkBuild;
+    const build = this.build(members) as DerivedNetwork;
     this.bound = true;
     this.built = { plan: build.plan };
     if (this.sharedEnv) {
@@ -369,7 +369,7 @@ export class WeaveNetwork extends Construct {
   }
 
   /** Key Vault mode: what one host needs, by kind. */
-  private hostKeyVault(kind: string, grant: ClusterGrant | undefined, shared: NetworkBuild['sharedEnv']): HostKeyVault {
+  private hostKeyVault(kind: string, grant: ClusterGrant | undefined, shared: DerivedNetwork['sharedEnv']): HostKeyVault {
     const vault = this.keyVault!;
     if (kind === 'azure') {
       return {
@@ -383,12 +383,12 @@ export class WeaveNetwork extends Construct {
     return { passwordFile: passwordFileExpression(shared, expressionOf(this, this.password)), rotation: vault.rotation };
   }
 
-  private build(members = clusterMembers(this)): NetworkBuild | { plan: NetworkPlan } {
+  private build(members = clusterMembers(this)): DerivedNetwork | { plan: NetworkPlan } {
     if (this.built) return this.built;
     const inMemory = this.props.allocationRecord;
     const file = inMemory ? undefined : allocationFilePath(this.props.allocationFile);
     const record = inMemory ?? (file ? readAllocationFile(file)?.networks[this.node.path] : undefined);
-    const build = buildNetwork(this.spec(members), { record, recordSource: file ?? 'allocationRecord' });
+    const build = deriveNetwork(this.spec(members), { record, recordSource: file ?? 'allocationRecord' });
     const changes = build.plan.allocation.changes;
     const frozen = this.node.tryGetContext(ALLOCATION_FROZEN_CONTEXT) ?? process.env[ALLOCATION_FROZEN_ENV];
     if (/^(1|true|yes)$/i.test(String(frozen ?? ''))) {
@@ -493,9 +493,9 @@ function buildAll(first: WeaveNetwork): void {
   const networks = all.filter(WeaveNetwork.isWeaveNetwork);
   const problems = new ProblemList();
   const stackOf = (c: IConstruct) => TerraformStack.of(c).node.path;
-  validateNetworkNames(networks.map((n) => ({ path: n.node.path, stack: stackOf(n), id: n.node.id, tfStem: n.node.id.replace(/[^A-Za-z0-9_]/g, '_') })), problems);
+  checkNetworkNames(networks.map((n) => ({ path: n.node.path, stack: stackOf(n), id: n.node.id, tfStem: n.node.id.replace(/[^A-Za-z0-9_]/g, '_') })), problems);
   const withNetworks = new Set(networks.map(stackOf));
-  validateProviderAliases(all.filter((c): c is TerraformProvider => TerraformProvider.isTerraformProvider(c)
+  checkProviderAliases(all.filter((c): c is TerraformProvider => TerraformProvider.isTerraformProvider(c)
     && c.terraformResourceType === 'azurerm' && withNetworks.has(stackOf(c)))
     .map((p) => ({ path: p.node.path, stack: stackOf(p), alias: p.alias })), problems);
   for (const n of networks) {

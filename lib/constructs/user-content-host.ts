@@ -5,8 +5,8 @@
 import { TerraformData } from './terraform-data';
 import { Construct } from 'constructs';
 import type { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
-import type { HostBuild } from '../core/build';
-import { CUSTOM_DATA_LIMIT } from '../core/defaults';
+import type { DerivedHost } from '../core/derive/derive';
+import { CUSTOM_DATA_LIMIT } from '../core/kinds/azure/facts';
 import { tfName } from './names';
 
 /**
@@ -25,7 +25,7 @@ import { tfName } from './names';
  * @param vm - its VM
  * @param build - its build
  */
-export function userContentLifecycle(host: Construct & { readonly hostName: string; readonly cluster: { readonly network: Construct } }, vm: LinuxVirtualMachine, build: HostBuild): void {
+export function userContentLifecycle(host: Construct & { readonly hostName: string; readonly cluster: { readonly network: Construct } }, vm: LinuxVirtualMachine, build: DerivedHost): void {
   const refs = (build.boot.expressions ?? []).map((e) => e.content.ref);
   const lifecycle = { ...(vm.lifecycle ?? {}) };
   if (build.format === 'ignition') {

@@ -6,8 +6,9 @@
 import { createHash } from 'node:crypto';
 import { DefaultTokenResolver, StringConcat, TerraformLocal, TerraformStack, TerraformVariable, Token, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
-import type { NetworkSpec } from '../core/spec';
-import { ExpressionContent, UserContent, UserFile, sensitiveReason } from '../core/user-content';
+import { sensitiveReason } from '../core/check/content';
+import type { ExpressionContent, UserContent, UserFile } from '../core/declare/content';
+import type { NetworkSpec } from '../core/declare/network';
 import { tfName } from './names';
 
 /**

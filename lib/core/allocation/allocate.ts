@@ -4,7 +4,7 @@
 // order-based rules that make the first record.
 import { Cidr, contains, intToIp, parseCidr, parseInterfaceAddress, usableHosts } from '../common/cidr';
 import { ProblemList } from '../check/problems';
-import { NetworkSpec } from '../spec';
+import { NetworkSpec } from '../declare/network';
 import { AllocationChange, diffAllocation } from './changes';
 import { AllocationRecord, DEFAULT_ALLOCATION_FILE, HostRole, RecordedHost, RetiredHost, own, sortedNames, validateRecord } from './record';
 

@@ -1,3 +1,8 @@
+// How every check reports: a Problem with a code, the construct path, the
+// field, the value as given, what is wrong and the fix; a ProblemList that
+// collects them; a WeaveConfigError that carries them all at once.
+import { isTruthy } from '../common/text';
+
 /**
  * One thing wrong with the declared network, said the way a user can act on:
  * where it is (the construct path), what was given, and what to write instead.
@@ -17,6 +22,7 @@ export interface Problem {
   readonly code: string;
 }
 
+/** A value as a problem line shows it: strings quoted, anything else as JSON. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return '(not set)';
   if (typeof value === 'string') return JSON.stringify(value);
@@ -40,10 +46,16 @@ export class WeaveConfigError extends Error {
   /** Every problem found, for callers that want to inspect or report them one by one. */
   declare readonly problems: readonly Problem[];
 
-  constructor(problems: readonly Problem[]) {
+  /**
+   * @param problems - every problem found
+   * @param message - the text to show, for a subject that words its problems
+   *   its own way (the state backend, a construct's scope); without it, one
+   *   line per problem under a summary line
+   */
+  constructor(problems: readonly Problem[], message?: string) {
     const lines = problems.map((p) => `  - ${formatProblem(p)}`);
     super(
-      `Weave network configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was synthesized:\n${lines.join('\n')}`,
+      message ?? `Weave network configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was synthesized:\n${lines.join('\n')}`,
     );
     this.name = 'WeaveConfigError';
     // Not enumerable: Node prints an uncaught error's own properties, and the
@@ -51,7 +63,7 @@ export class WeaveConfigError extends Error {
     Object.defineProperty(this, 'problems', { value: problems, enumerable: false });
     // The problems are the user's to fix, so a stack through the library only
     // buries them. WEAVE_DEBUG=1 keeps it for whoever debugs the library.
-    if (!/^(1|true|yes)$/i.test(globalThis.process?.env?.WEAVE_DEBUG ?? '')) this.stack = `${this.name}: ${this.message}`;
+    if (!isTruthy(globalThis.process?.env?.WEAVE_DEBUG)) this.stack = `${this.name}: ${this.message}`;
   }
 }
 

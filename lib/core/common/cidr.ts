@@ -49,6 +49,7 @@ function maskOf(prefix: number): number {
   return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
 }
 
+/** Whether `text` is a strict dotted-quad IPv4 address (no octal, no short forms such as `10.1`). */
 export function isIpv4(text: string): boolean {
   return IPv4.isValidFourPartDecimal(text);
 }

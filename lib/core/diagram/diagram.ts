@@ -1,10 +1,10 @@
 // What the topology picture shows, independent of how it is drawn: the
 // view type, its mapping from a plan, and the Mermaid text form. The SVG
 // form lives in diagram-svg.ts and reads the same view, so both agree.
-import type { NetworkPlan } from '../plan';
-import type { ClusterKind } from '../spec';
+import type { NetworkPlan } from '../plan/plan';
+import type { ClusterKind } from '../declare/network';
 import { isToken } from '../common/tokens';
-import { regionName } from '../azure';
+import { regionName } from '../kinds/azure/regions';
 import type { RetiredHost } from '../allocation/record';
 export type { RetiredHost } from '../allocation/record';
 

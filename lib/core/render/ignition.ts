@@ -1,18 +1,22 @@
-// Renders the boot model as an Ignition spec 3.3.0 config, for Flatcar hosts
+// Renders the boot model as an Ignition config, for Flatcar hosts
 // provisioned with Ignition instead of coreos-cloudinit.
-import { BootConfig } from '../boot';
-import { RenderedBoot, SlotTable } from './rendered';
-
-export const IGNITION_VERSION = '3.3.0';
+import type { BootDocument } from '../boot/document';
+import { FLATCAR } from '../os/flatcar';
+import type { OsProfile } from '../os/profile';
+import { RenderedBoot, SlotTable, readsFormat } from './rendered';
 
 /**
- * Renders a boot config as Ignition spec 3.3.0 JSON. Ignition runs on first
- * boot only, so later changes to the config do not reach a running host.
+ * Renders a boot document as Ignition JSON of the spec version the OS reads
+ * (3.3.0 on Flatcar). Ignition runs on first boot only, so later changes to
+ * the document do not reach a running host.
+ *
+ * @param os - the OS that applies it, which must read Ignition
  */
-export function renderIgnition(boot: BootConfig): RenderedBoot {
+export function renderIgnition(boot: BootDocument, os: OsProfile = FLATCAR): RenderedBoot {
+  readsFormat(os, 'ignition');
   const table = new SlotTable();
   const config = {
-    ignition: { version: IGNITION_VERSION },
+    ignition: { version: os.ignitionVersion },
     storage: {
       files: boot.files.map((f) => ({
         path: f.path,

@@ -1,5 +1,10 @@
-import { BootFile, SecretContent } from '../boot';
-import type { ExpressionContent } from '../user-content';
+// A rendered boot document and its slots: the placeholders (boot/slots.ts)
+// a renderer leaves for secret and Terraform-supplied file content.
+import type { BootFile, SecretContent } from '../boot/document';
+import { SLOT, fillSlots } from '../boot/slots';
+import type { ExpressionContent } from '../declare/content';
+import type { OsProfile } from '../os/profile';
+import type { BootFormat } from '../declare/network';
 
 /**
  * A rendered boot document plus the places where secret file contents go.
@@ -42,14 +47,7 @@ export interface SecretSlot {
   readonly content: SecretContent;
 }
 
-/**
- * How a boot config is delivered: `cloud-config` (coreos-cloudinit, Azure
- * custom data), `ignition` (Ignition spec 3.3.0, first boot only) or
- * `script` (a bash script run over SSH on dedicated servers).
- */
-export type BootFormat = 'cloud-config' | 'ignition' | 'script';
-
-/** Hands out placeholders; letters and underscores only, so every format keeps them verbatim. */
+/** Hands out a document's secret and file slots, numbered in the order the renderer meets them. */
 export class SlotTable {
   readonly slots: SecretSlot[] = [];
   readonly expressions: ExpressionSlot[] = [];
@@ -60,11 +58,11 @@ export class SlotTable {
     if (typeof c === 'string') return Buffer.from(c, 'utf8').toString('base64');
     if ('base64' in c) return c.base64;
     if ('ref' in c) {
-      const placeholder = `__WEAVE_FILE_${this.expressions.length}__`;
+      const placeholder = SLOT.file(this.expressions.length);
       this.expressions.push({ placeholder, content: c });
       return placeholder;
     }
-    const placeholder = `__WEAVE_SECRET_${this.slots.length}__`;
+    const placeholder = SLOT.secret(this.slots.length);
     this.slots.push({ placeholder, content: c });
     return placeholder;
   }
@@ -105,12 +103,12 @@ export function filledSize(rendered: RenderedBoot, passwordLength: number): numb
 
 /** Substitutes a known password; for tests, validators and local previews only. */
 export function fillSecrets(rendered: RenderedBoot, password: string): string {
-  let text = rendered.text;
-  for (const s of rendered.slots) {
-    const value = Buffer.from(s.content.before + password + s.content.after, 'utf8').toString('base64');
-    text = text.split(s.placeholder).join(value);
-  }
-  return text;
+  return fillSlots(rendered.text, rendered.slots.map((s) => [s.placeholder, Buffer.from(s.content.before + password + s.content.after, 'utf8').toString('base64')]));
 }
 
 export const octal = (mode: number): string => `0${mode.toString(8)}`;
+
+/** Throws unless the OS applies documents of the format itself (a caller's mistake, not a user's). */
+export function readsFormat(os: OsProfile, format: BootFormat): void {
+  if (!os.reads.includes(format)) throw new Error(`${os.name} does not read ${format}; it reads ${os.reads.join(', ') || 'no boot format'}`);
+}

@@ -2,43 +2,48 @@
 // server over SSH (the dedicated hosts). Every file lands atomically with its
 // mode set before it becomes visible, so the password file is never readable
 // by other users, even for a moment.
-import { BootConfig, BootFile, BootUnit, DOCKER_DROP_IN, UNIT } from '../boot';
+import { DOCKER_DROP_IN, UNIT } from '../defaults';
+import type { BootDocument, BootFile, BootUnit } from '../boot/document';
+import type { OsProfile } from '../os/profile';
+import { SYSTEMD_HOST } from '../os/systemd';
 import { RenderedBoot, SlotTable, octal } from './rendered';
 
-const SYSTEMD_DIR = '/etc/systemd/system';
-
 /**
- * Renders a boot config as a bash script to run as root on a dedicated
+ * Renders a boot document as a bash script to run as root on a dedicated
  * server. Re-running it is safe: files are replaced atomically, Docker is
  * restarted only when its drop-in is new, and Weave's units are restarted
  * with the new settings.
+ *
+ * @param os - what the server is assumed to be: where units go and which tools they need
  */
-export function renderScript(boot: BootConfig): RenderedBoot {
+export function renderScript(boot: BootDocument, os: OsProfile = SYSTEMD_HOST): RenderedBoot {
+  const unitDir = os.paths.units;
   const table = new SlotTable();
   const files: BootFile[] = [...boot.files];
   for (const u of boot.units) {
-    if (u.contents !== undefined) files.push({ path: `${SYSTEMD_DIR}/${u.name}`, mode: 0o644, content: u.contents });
+    if (u.contents !== undefined) files.push({ path: `${unitDir}/${u.name}`, mode: 0o644, content: u.contents });
     for (const d of u.dropIns ?? []) {
-      files.push({ path: `${SYSTEMD_DIR}/${u.name}.d/${d.name}`, mode: 0o644, content: d.contents });
+      files.push({ path: `${unitDir}/${u.name}.d/${d.name}`, mode: 0o644, content: d.contents });
     }
   }
-  const dockerDropIn = `${SYSTEMD_DIR}/docker.service.d/${DOCKER_DROP_IN}`;
+  const dockerDropIn = `${unitDir}/docker.service.d/${DOCKER_DROP_IN}`;
   // Users may add their own docker.service drop-ins; any of them changing restarts Docker too.
   const dockerDropIns = [dockerDropIn, ...(boot.units.find((u) => u.name === 'docker.service')?.dropIns ?? [])
-    .filter((d) => d.name !== DOCKER_DROP_IN).map((d) => `${SYSTEMD_DIR}/docker.service.d/${d.name}`)];
+    .filter((d) => d.name !== DOCKER_DROP_IN).map((d) => `${unitDir}/docker.service.d/${d.name}`)];
   const enable = boot.units.filter((u) => u.enable).map((u) => sh(u.name));
-  // The library's units name Flatcar's merged-/usr paths; a server laid out
+  // The library's units name the profile's tool paths; a server laid out
   // otherwise would fail at boot in a unit log, so say so now, before
   // anything changes. Users' units are theirs to vouch for (their own files
   // may install what they call).
   const own = new Set<string>(Object.values(UNIT));
-  const tools = [...new Set(boot.units.filter((u) => own.has(u.name)).flatMap((u) => u.contents?.match(/\/usr\/s?bin\/[A-Za-z0-9_.-]+/g) ?? []))].sort();
+  const tool = toolPattern(os);
+  const tools = [...new Set(boot.units.filter((u) => own.has(u.name)).flatMap((u) => u.contents?.match(tool) ?? []))].sort();
   // Users' units: restarted when their unit file or a drop-in changed and
   // they are running; started when they ask to be.
   const userUnits = boot.units.filter((u) => !own.has(u.name) && u.name !== 'docker.service');
   const unitPaths = (u: BootUnit) => [
-    ...(u.contents !== undefined ? [`${SYSTEMD_DIR}/${u.name}`] : []),
-    ...(u.dropIns ?? []).map((d) => `${SYSTEMD_DIR}/${u.name}.d/${d.name}`),
+    ...(u.contents !== undefined ? [`${unitDir}/${u.name}`] : []),
+    ...(u.dropIns ?? []).map((d) => `${unitDir}/${u.name}.d/${d.name}`),
   ];
   const owned = files.some((f) => f.owner !== undefined);
   const userLines = [
@@ -52,7 +57,7 @@ export function renderScript(boot: BootConfig): RenderedBoot {
     'umask 077',
     'missing=""',
     `for tool in ${tools.join(' ')}; do [ -x "$tool" ] || missing="$missing $tool"; done`,
-    'if [ -n "$missing" ]; then echo "weave setup: this server lacks:$missing (the units expect a merged-/usr system with Docker, e.g. Flatcar or Debian 12)" >&2; exit 1; fi',
+    `if [ -n "$missing" ]; then echo "weave setup: this server lacks:$missing (the units expect ${os.requires})" >&2; exit 1; fi`,
     'changed=""',
     `# put PATH MODE${owned ? ' [OWNER]' : ''} < base64: install atomically, note whether it changed`,
     'put() {',
@@ -91,4 +96,10 @@ function casePattern(paths: readonly string[]): string {
 /** A shell word: as is when it is plain, else single-quoted (unit names may hold `\x2d` escapes). */
 function sh(word: string): string {
   return /^[A-Za-z0-9_./@:+=,%-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Matches the tool paths a unit calls: any file in a directory the profile's tools live in. */
+function toolPattern(os: OsProfile): RegExp {
+  const dirs = [...new Set(Object.values(os.tools).map((t) => t.slice(0, t.lastIndexOf('/'))))];
+  return new RegExp(`(?:${dirs.map((d) => d.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})/[A-Za-z0-9_.-]+`, 'g');
 }

@@ -1,7 +1,7 @@
 // The one place a `weave launch` command line is built. The planner uses it
 // with a host's literal values (what the host ends up running); the unit file
 // uses it with the env-file variables that carry those same values.
-import type { NetworkSpec } from '../spec';
+import type { NetworkSpec } from '../declare/network';
 
 /** Flags every host of a network passes to `weave launch`, before its own. */
 export function commonLaunchArgs(spec: Pick<NetworkSpec, 'ipallocRange' | 'dnsDomain' | 'proxy' | 'plugin'>, ipallocRange: string): string[] {

@@ -1,16 +1,16 @@
 // The planner: ordered clusters and hosts in, one plan per host out. It
-// validates the whole declaration first so that a bad network never yields a
-// partial plan; who holds which address is decided in allocation.ts, whom each
-// host dials in peers.ts.
-import { allocateNetwork } from './allocation/allocate';
-import type { AllocationChange } from './allocation/changes';
-import type { AllocationRecord, RetiredHost } from './allocation/record';
-import { ProblemList } from './check/problems';
-import { SHARED_ENV_PATH, hostEnvPath } from './defaults';
-import type { ClusterKind, NetworkSpec } from './spec';
-import { validateDeclaration } from './validate';
-import { commonLaunchArgs as commonLaunchArgsFor, launchArgs } from './wiring/launch';
-import { PeerDial, planPeers } from './wiring/peers';
+// checks the whole declaration first (checks.ts) so that a bad network
+// never yields a partial plan; who holds which address is decided in
+// allocation/, whom each host dials in peers.ts.
+import { allocateNetwork } from '../allocation/allocate';
+import type { AllocationChange } from '../allocation/changes';
+import type { AllocationRecord, RetiredHost } from '../allocation/record';
+import { ProblemList } from '../check/problems';
+import { SHARED_ENV_PATH, hostEnvPath } from '../defaults';
+import type { ClusterKind, NetworkSpec } from '../declare/network';
+import { commonLaunchArgs as commonLaunchArgsFor, launchArgs } from '../wiring/launch';
+import { checkDeclaration } from './checks';
+import { PeerDial, planPeers } from './peers';
 
 /**
  * Everything decided for one host: whom it dials, its IPAM role, its bridge
@@ -140,7 +140,7 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
   const problems = new ProblemList();
   // Every check on the declaration itself; those that need the plan
   // (allocation pins, reachability) run where the plan is made.
-  const { ipalloc, bridge } = validateDeclaration(spec, problems, { recorded: options.record !== undefined, resources: options.checkResources });
+  const { ipalloc, bridge } = checkDeclaration(spec, problems, { recorded: options.record !== undefined, resources: options.checkResources });
 
   const allocation = bridge ? allocateNetwork(spec, bridge, options.record, problems, { source: options.recordSource }) : undefined;
 

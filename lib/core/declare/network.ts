@@ -1,8 +1,12 @@
 // What the planner is given: a declared network, its clusters and hosts, as
 // plain data. `WeaveNetwork` makes one from its constructs at synth; callers
 // without cdktf can write one by hand. Strings that happen to be Terraform
-// tokens pass through untouched.
-import type { UserContent } from './user-content';
+// tokens pass through untouched. The kinds of cluster are registered here by
+// name and options (ClusterKind, WeaveClusterOptions, WeaveHostOptions); their
+// drivers in kinds/ decide what each kind means.
+import type { AzureClusterOptions, AzureHostOptions } from './azure';
+import type { UserContent } from './content';
+import type { DedicatedClusterOptions, DedicatedHostOptions } from './dedicated';
 
 /** Which Weave Net build to install, and how to trust it. */
 export interface WeaveRelease {
@@ -26,26 +30,48 @@ export interface WeaveRelease {
 export type ClusterKind = 'azure' | 'dedicated';
 
 /**
+ * Every kind's cluster options. A cluster uses those of its own kind; the
+ * checks report the others' where they are given, since they have no effect.
+ */
+export interface WeaveClusterOptions extends AzureClusterOptions, DedicatedClusterOptions {}
+
+/** Every kind's host options; a host uses those of its cluster's kind. */
+export interface WeaveHostOptions extends AzureHostOptions, DedicatedHostOptions {}
+
+/**
+ * How a host's boot config is delivered: `cloud-config` (coreos-cloudinit,
+ * Azure custom data), `ignition` (Ignition spec 3.3.0, first boot only) or
+ * `script` (a bash script run over SSH on dedicated servers).
+ */
+export type BootFormat = 'cloud-config' | 'ignition' | 'script';
+
+/**
+ * Where a host's own env file comes from.
+ * - `file`: written by the boot config itself (dedicated servers, Ignition VMs, standalone renders).
+ * - `azure-imds`: fetched at every start from the VM's user data, so values that
+ *   change when the network grows update in place instead of replacing the VM.
+ */
+export type HostEnvSource = 'file' | 'azure-imds';
+
+/**
  * One declared host as the pure planner sees it: only the facts that decide
  * its wiring and the checks on it, free of cdktf. `WeaveHost` builds it.
  */
-export interface HostSpec {
+export interface HostSpec extends Pick<DedicatedHostOptions, 'publicAddress' | 'dialAddress'>, Pick<AzureHostOptions, 'vmSize'> {
   /** Construct path, used in error messages. */
   readonly path: string;
   /** Host name: Linux computer name, env-file name, and what its peers dial. */
   readonly name: string;
   /**
-   * Fixed bridge address `a.b.c.d/n`; otherwise the next free one is taken.
-   * With an allocation record it must agree with the recorded address.
-   * @default - the recorded address, or the lowest free address of the bridge range
+   * Fixed bridge address on the host bridge network, `a.b.c.d` or
+   * `a.b.c.d/<bridge prefix>`. With an allocation record it must agree with
+   * the recorded address.
+   * @default - the recorded address, else the lowest free address of the
+   *   bridge range, in declaration order
    */
   readonly bridgeAddress?: string;
   /**
-   * A dedicated host's SSH address (`ssh.host`): an IPv4 or IPv6 address or a
-   * host name, resolved on the machine that runs Terraform. Required for hosts
-   * in dedicated clusters; a literal public IPv4 address here is also what the
-   * cluster's other servers dial when neither `dialAddress` nor
-   * `publicAddress` says otherwise.
+   * A dedicated host's `ssh.host` (see {@link DedicatedSshOptions.host}).
    * @default - none; a host in a dedicated cluster is then reported as a problem
    */
   readonly sshHost?: string;
@@ -61,40 +87,17 @@ export interface HostSpec {
    */
   readonly sshPublicKey?: string;
   /**
-   * The host's options exactly as the user gave them, for the checks that
-   * judge them (e.g. a VM size on a dedicated server).
+   * The host's options as the user gave them, of every kind, for the checks
+   * that judge them (e.g. a VM size given to a dedicated server).
    * @default - none given
    */
-  readonly given?: Readonly<Record<string, unknown>>;
+  readonly options?: WeaveHostOptions;
   /**
    * A dedicated host's SSH login user (`ssh.user`); checked to be a valid
    * Linux user name.
    * @default - not checked (the construct's default, `core`, is valid)
    */
   readonly sshUser?: string;
-  /**
-   * A dedicated host's public address as given (`publicAddress`), which Azure
-   * NSGs admit. When it is one public IPv4 address (or a `/32`), the cluster's
-   * other servers dial it unless `dialAddress` is set.
-   * @default - none; `ssh.host` is used when it is a public IPv4 address
-   */
-  readonly publicAddress?: string;
-  /**
-   * The address other hosts dial to reach this dedicated host: an IPv4
-   * address, or a DNS name that public resolvers answer. Set it when the SSH
-   * address is not one peers can use (an SSH alias, a VPN address, a name
-   * only your workstation resolves). A private address (10/8, 172.16/12,
-   * 192.168/16, 100.64/10) is accepted but only reaches hosts of the same
-   * cluster. Only hosts in dedicated clusters are dialed this way; Azure
-   * hosts are dialed by VM name or through their cluster's DNS name.
-   * @default - `publicAddress`, else `ssh.host`, when it is a public IPv4 address
-   */
-  readonly dialAddress?: string;
-  /**
-   * An Azure host's VM size (`vmSize`); checked to be shaped like an Azure size name.
-   * @default - not checked (the construct's default, `Standard_D2s_v5`, is valid)
-   */
-  readonly vmSize?: string;
   /**
    * The host's own files and units, merged after its cluster's and the network's.
    * @default - none
@@ -108,7 +111,7 @@ export interface HostSpec {
  * cluster is the one every later cluster dials. With a record, the recorded
  * root cluster keeps that role wherever it is declared.
  */
-export interface ClusterSpec {
+export interface ClusterSpec extends Pick<AzureClusterOptions, 'location' | 'locationUnchecked'> {
   /** Construct path, used in error messages. */
   readonly path: string;
   /** Cluster name (the construct id); labels the cluster in plans and diagrams. */
@@ -137,18 +140,6 @@ export interface ClusterSpec {
    */
   readonly vnetCidr?: string;
   /**
-   * Azure region (programmatic name such as `westeurope`, or display name such
-   * as `West Europe`); checked against the library's list of public-cloud regions.
-   * @default - none; a problem for an Azure cluster
-   */
-  readonly location?: string;
-  /**
-   * Accept a `location` that is not in the library's list of Azure regions,
-   * for a region Azure opened after the list was made.
-   * @default false
-   */
-  readonly locationUnchecked?: boolean;
-  /**
    * Whether an Azure provider was passed to the cluster. The planner never
    * sees the provider itself, only this flag, so it can report a missing one
    * together with every other problem.
@@ -156,12 +147,15 @@ export interface ClusterSpec {
    */
   readonly hasProvider?: boolean;
   /**
-   * How many of this cluster's first hosts were there when the mesh
-   * bootstrapped; the rest joined later and are observers. Only needed
-   * without an allocation record; with one it must agree with the roles
-   * the record keeps.
-   * @default - every host of the cluster when any cluster pins this;
-   *   when none does, the network's `bootstrapSize` decides
+   * How many of this cluster's first hosts were present when the mesh first
+   * started. They get `--ipalloc-init consensus=N`; hosts declared after them
+   * join as observers and take bridge addresses after every bootstrap host's.
+   * Pin it on every cluster before you add hosts, and no existing host's
+   * settings change. Once any cluster of the network pins it, a cluster
+   * without a pin counts as added later: all its hosts are observers. With
+   * an allocation record it must agree with the roles the record keeps.
+   * @default - when no cluster pins: every host of the cluster (unless the
+   *   network's bootstrapSize says otherwise); when another cluster pins: 0
    */
   readonly bootstrapHosts?: number;
   /**
@@ -170,11 +164,11 @@ export interface ClusterSpec {
    */
   readonly bootFormat?: string;
   /**
-   * The cluster's options exactly as the user gave them, for the checks that
-   * judge them (e.g. a location on a dedicated cluster).
+   * The cluster's options as the user gave them, of every kind, for the
+   * checks that judge them (e.g. a location given to a dedicated cluster).
    * @default - none given
    */
-  readonly given?: Readonly<Record<string, unknown>>;
+  readonly options?: WeaveClusterOptions;
   /**
    * Files and units for every host of the cluster, merged after the network's.
    * @default - none

@@ -1,27 +1,21 @@
 // Key Vault mode: the shared env file (the one that holds WEAVE_PASSWORD)
 // leaves every boot document. Azure VMs fetch the password at every start
 // with their managed identity; dedicated servers receive the file through
-// the provisioner. Both transforms take a finished BootConfig, so the boot
-// builder and the renderers stay as they are.
-import { BootConfig, BootFile, BootUnit, SecretContent, UNIT } from './boot';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SHARED_ENV_PATH, WEAVE_DOCS_URL } from './defaults';
+// the provisioner. Both transforms take a finished boot document, so the
+// boot builder and the renderers stay as they are.
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SHARED_ENV_PATH, UNIT, WEAVE_DOCS_URL } from '../defaults';
+import { FLATCAR } from '../os/flatcar';
+import type { BootDocument, BootFile, BootUnit, SecretContent } from './document';
+import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from './slots';
 
 /** The unit that fetches the password from Key Vault before Weave starts. */
 export const KEY_VAULT_UNIT = 'weave-keyvault.service';
-/** Where the fetch script is installed on Azure VMs. */
-export const KEY_VAULT_FETCH_BIN = '/opt/bin/weave-keyvault-fetch';
+/** Where the fetch script is installed on Azure VMs (Flatcar). */
+export const KEY_VAULT_FETCH_BIN = `${FLATCAR.paths.bin}/weave-keyvault-fetch`;
 /** Key Vault data-plane API version the script reads the secret with. */
 export const KEY_VAULT_API_VERSION = '7.4';
 /** Instance metadata API version of the managed identity token endpoint. */
 export const IMDS_TOKEN_API_VERSION = '2018-02-01';
-/**
- * Stand-ins in the rendered text for values only Terraform knows (the vault's
- * URI, the identity's client id). Letters and underscores only, like the
- * secret slots, so every format keeps them verbatim; the construct layer
- * replaces them with Terraform expressions.
- */
-export const KEY_VAULT_URL_SLOT = '__WEAVE_KEYVAULT_URL__';
-export const IDENTITY_CLIENT_ID_SLOT = '__WEAVE_IDENTITY_CLIENT_ID__';
 /**
  * Extra bytes the filled-in slots may add to a document: a 24-character vault
  * name in the longest cloud suffix (`https://<name>.vault.usgovcloudapi.net/`,
@@ -51,7 +45,7 @@ const isSharedEnv = (f: BootFile): boolean => f.path === SHARED_ENV_PATH && type
  * Throws when the config carries no password file, so a change in the boot
  * builder cannot silently leave the password in.
  */
-export function withoutSharedEnvFile(boot: BootConfig): BootConfig {
+export function withoutSharedEnvFile(boot: BootDocument): BootDocument {
   if (!boot.files.some(isSharedEnv)) throw new Error(`${boot.host}: boot config has no secret ${SHARED_ENV_PATH} to take out`);
   return { ...boot, files: boot.files.filter((f) => !isSharedEnv(f)) };
 }
@@ -66,7 +60,7 @@ export function withoutSharedEnvFile(boot: BootConfig): BootConfig {
  * @param shared - the shared env file's text around the password
  * @param options - where the password lives
  */
-export function withKeyVaultFetch(boot: BootConfig, shared: SecretContent, options: KeyVaultFetchOptions): BootConfig {
+export function withKeyVaultFetch(boot: BootDocument, shared: SecretContent, options: KeyVaultFetchOptions): BootDocument {
   const files = withoutSharedEnvFile(boot).files;
   const script: BootFile = { path: KEY_VAULT_FETCH_BIN, mode: 0o755, content: keyVaultFetchScript(shared) };
   const unit: BootUnit = { name: KEY_VAULT_UNIT, contents: keyVaultFetchUnit(options), enable: true };

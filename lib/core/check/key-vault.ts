@@ -1,8 +1,9 @@
 // Checks of the Key Vault password mode. Only literal values are judged;
 // Terraform expressions pass through (their presence is what matters).
-import { ProblemList } from './check/problems';
-import { isToken } from './common/tokens';
-import type { NetworkSpec } from './spec';
+import { compareVersions } from '../common/text';
+import { isToken } from '../common/tokens';
+import type { ProblemList } from './problems';
+import type { NetworkSpec } from '../declare/network';
 
 /**
  * Oldest Terraform that accepts the configuration Key Vault mode writes:
@@ -18,19 +19,8 @@ export const SECRET_NAME_RE = /^[0-9a-zA-Z-]{1,127}$/;
 /** `/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>`, compared case-insensitively like ARM ids. */
 export const VAULT_ID_RE = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w._()]{1,90}\/providers\/Microsoft\.KeyVault\/vaults\/([a-zA-Z0-9-]{3,24})$/i;
 
-/** Compares dotted versions numerically; pre-release suffixes are ignored. */
-export function compareVersions(a: string, b: string): number {
-  const parts = (v: string) => v.replace(/^v/, '').split(/[-+]/)[0].split('.').map((n) => Number.parseInt(n, 10) || 0);
-  const [x, y] = [parts(a), parts(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 /** Adds a problem for every bad Key Vault setting of the network. */
-export function validateKeyVault(spec: NetworkSpec, problems: ProblemList): void {
+export function checkKeyVault(spec: NetworkSpec, problems: ProblemList): void {
   const kv = spec.keyVault;
   if (!kv) return;
   const path = spec.path;

@@ -1,140 +1,13 @@
-// Users' own files and systemd units, delivered in the same boot document as
-// Weave's: an Azure VM has exactly one custom-data document, so a host that
-// runs Kubernetes (or anything) beside Weave needs both in it. Content is
-// declared on the network, a cluster or a host and merged in that order; the
-// checks here keep it from colliding with what the library owns.
-import { createHash } from 'node:crypto';
-import { BootConfig, BootFile, BootUnit, DOCKER_DROP_IN, NETWORKD_FILE, UNIT } from './boot';
-import { ProblemList } from './check/problems';
-import { SHARED_ENV_PATH, WEAVE_BIN } from './defaults';
-import type { ClusterSpec, HostSpec, NetworkSpec } from './spec';
-
-/**
- * File content that Terraform supplies at apply time (a non-secret
- * expression such as a variable, a resource attribute or `templatefile()`).
- * Renderers leave a placeholder for it; whoever turns the document into a
- * Terraform expression replaces the placeholder with {@link ref}.
- */
-export interface ExpressionContent {
-  /**
-   * Terraform expression (without `${}`) whose value is the base64 of the
-   * file's bytes, e.g. `local.mesh_file_0a1b2c3d4e_b64`.
-   */
-  readonly ref: string;
-  /** The expression as the user wrote it, for messages (e.g. `${var.ca_pem}`). */
-  readonly display: string;
-  /**
-   * Why the expression looks secret, when it does; the checks then reject
-   * the file.
-   * @default - not known to be secret
-   */
-  readonly sensitive?: string;
-}
-
-/** File content given as bytes: the base64 of any (also binary) content. */
-export interface FileBytes {
-  /** The bytes, base64-encoded. */
-  readonly base64: string;
-}
-
-/** A file a user puts on every host of a level, as the pure core sees it. */
-export interface UserFile {
-  /** Absolute path on the host. */
-  readonly path: string;
-  /**
-   * Permission bits, e.g. `0o644` (write the `0o`: a plain `644` is decimal).
-   * @default 0o644
-   */
-  readonly mode?: number;
-  /**
-   * Owner as `user` or `user:group`, names or numeric ids. Both must exist
-   * on the host when the file is written (`root` and `core` on Flatcar);
-   * with only a user the group stays `root`.
-   * @default 'root'
-   */
-  readonly owner?: string;
-  /**
-   * Literal text content.
-   * @default '' (an empty file), unless contentBase64 or expression is given
-   */
-  readonly content?: string;
-  /**
-   * Literal bytes, base64-encoded (for binary files or exact bytes).
-   * @default - none
-   */
-  readonly contentBase64?: string;
-  /**
-   * Content Terraform fills in at apply time.
-   * @default - none
-   */
-  readonly expression?: ExpressionContent;
-}
-
-/** A systemd drop-in of a user unit. */
-export interface UserDropIn {
-  /** File name in the unit's `.d` directory; must end in `.conf`. */
-  readonly name: string;
-  /** Unit-file text of the drop-in. */
-  readonly contents: string;
-}
-
-/** A systemd unit a user installs, enables or amends, as the pure core sees it. */
-export interface UserUnit {
-  /** Unit name with its type suffix, e.g. `kubelet.service`. */
-  readonly name: string;
-  /**
-   * Full unit text.
-   * @default - none; the unit exists on the host and only gets drop-ins
-   */
-  readonly contents?: string;
-  /**
-   * Drop-ins for the unit (also for units the host already has, such as `docker.service`).
-   * @default - none
-   */
-  readonly dropIns?: readonly UserDropIn[];
-  /**
-   * `systemctl enable` it, so its `[Install]` section (e.g.
-   * `WantedBy=kubernetes.node.target`) pulls it in at every boot.
-   * @default - true when `contents` has an `[Install]` section
-   */
-  readonly enable?: boolean;
-  /**
-   * Also start it whenever the boot config is applied: cloud-config
-   * `command: start` (every boot), the dedicated servers' script (every run).
-   * Ignition has no such step; an Ignition host starts the units enabled
-   * into a boot target, so `start` there needs `enable`.
-   * @default false
-   */
-  readonly start?: boolean;
-}
-
-/** Files and units a user adds at one level (network, cluster or host). */
-export interface UserContent {
-  /**
-   * Files to write.
-   * @default - none
-   */
-  readonly files?: readonly UserFile[];
-  /**
-   * Units to install or amend.
-   * @default - none
-   */
-  readonly units?: readonly UserUnit[];
-}
-
-/**
- * The content one host receives: every level merged, files sorted by path
- * and units by name, so where an entry was declared does not change the
- * rendered document.
- */
-export interface MergedUserContent {
-  /** Files, sorted by path. */
-  readonly files: readonly UserFile[];
-  /** Units, sorted by name. */
-  readonly units: readonly UserUnit[];
-  /** sha256 of the merged content, for replacement triggers. */
-  readonly digest: string;
-}
+// Checks on users' own files and units at every level: paths, modes,
+// owners, content, names, duplicates within a level, collisions with what
+// the library owns on the host's OS, and secrets in expressions.
+import { BASE64_RE } from '../common/text';
+import { DOCKER_DROP_IN, NETWORKD_FILE_NAME, SHARED_ENV_PATH, UNIT } from '../defaults';
+import type { OsProfile } from '../os/profile';
+import { SYSTEMD_HOST } from '../os/systemd';
+import { UserContent, WeaveUnit, hasInstallSection, isEmptyContent, unitEnabled } from '../declare/content';
+import type { ClusterSpec, HostSpec, NetworkSpec } from '../declare/network';
+import type { ProblemList } from './problems';
 
 /** Suffixes of the unit types configured through unit files (systemd.unit(5); scopes are runtime-only). */
 export const UNIT_SUFFIXES = ['service', 'socket', 'device', 'mount', 'automount', 'swap', 'target', 'path', 'timer', 'slice'] as const;
@@ -144,7 +17,6 @@ const DROP_IN_RE = /^[A-Za-z0-9:_.@-]+\.conf$/;
 // Ignition JSON and a bash script, and systemd escapes have no use in a file path.
 const PATH_SEGMENT_RE = /^[A-Za-z0-9._@+=,:~-]+$/;
 const OWNER_PART_RE = /^([a-z_][a-z0-9_-]{0,31}\$?|\d{1,10})$/;
-const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** Longest unit name systemd accepts (UNIT_NAME_MAX minus the terminating NUL). */
 const MAX_UNIT_NAME = 255;
 /** What a cdktf token looks like inside a string; a plain `${...}` is ordinary text (shell syntax). */
@@ -152,23 +24,25 @@ const CDKTF_TOKEN_RE = /\$\{TfToken\[TOKEN\.\d+\]\}/;
 
 /** Unit names the library owns on every host. */
 export const LIBRARY_UNITS: readonly string[] = Object.values(UNIT);
-const SYSTEMD_DIR = '/etc/systemd/system';
 
 /**
- * Why a path belongs to the library, or undefined when a user may write it.
+ * Why a path belongs to the library on a host of the given OS, or undefined
+ * when a user may write it.
  *
  * @param path - an absolute path
  */
-export function reservedPath(path: string): string | undefined {
+export function reservedPath(path: string, os: OsProfile = SYSTEMD_HOST): string | undefined {
+  const units = os.paths.units;
+  const weaveBin = `${os.paths.bin}/weave`;
   if (/^\/etc\/weave(\.[^/]*)?\.env$/.test(path)) {
     return path === SHARED_ENV_PATH ? 'is the shared Weave env file (it holds the password)' : 'is a Weave host env file name (/etc/weave.<host>.env)';
   }
-  if (path === NETWORKD_FILE) return 'is the networkd file that keeps DHCP off Weave\'s interfaces';
-  if (path === WEAVE_BIN || path.startsWith(`${WEAVE_BIN}-`)) return 'is where the weave script is installed';
+  if (path === `${os.paths.networkd}/${NETWORKD_FILE_NAME}`) return 'is the networkd file that keeps DHCP off Weave\'s interfaces';
+  if (path === weaveBin || path.startsWith(`${weaveBin}-`)) return 'is where the weave script is installed';
   for (const u of LIBRARY_UNITS) {
-    if (path === `${SYSTEMD_DIR}/${u}` || path.startsWith(`${SYSTEMD_DIR}/${u}.d/`)) return `is the library's unit ${u} (or its drop-in directory)`;
+    if (path === `${units}/${u}` || path.startsWith(`${units}/${u}.d/`)) return `is the library's unit ${u} (or its drop-in directory)`;
   }
-  if (path === `${SYSTEMD_DIR}/docker.service.d/${DOCKER_DROP_IN}`) return 'is the library\'s docker.service drop-in';
+  if (path === `${units}/docker.service.d/${DOCKER_DROP_IN}`) return 'is the library\'s docker.service drop-in';
   return undefined;
 }
 
@@ -177,126 +51,34 @@ export function hasCdktfToken(value: unknown): boolean {
   return typeof value === 'string' && CDKTF_TOKEN_RE.test(value);
 }
 
-/** Whether the unit text has an `[Install]` section, which `systemctl enable` needs. */
-export function hasInstallSection(contents: string | undefined): boolean {
-  return contents !== undefined && /^\s*\[Install\]\s*$/m.test(contents);
-}
-
-/** The `enable` a user unit ends up with. */
-export function unitEnabled(u: UserUnit): boolean {
-  return u.enable ?? hasInstallSection(u.contents);
-}
-
-const isEmpty = (c: UserContent | undefined): boolean => !c || ((c.files?.length ?? 0) === 0 && (c.units?.length ?? 0) === 0);
-
-/**
- * Merges levels in order (network, cluster, host): a later level's file with
- * the same path, or unit with the same name, replaces the earlier entry
- * whole (a unit with its contents, drop-ins, enable and start).
- *
- * @param levels - content per level, most general first
- */
-export function mergeUserContent(levels: readonly (UserContent | undefined)[]): MergedUserContent {
-  const files = new Map<string, UserFile>();
-  const units = new Map<string, UserUnit>();
-  for (const level of levels) {
-    for (const f of level?.files ?? []) files.set(f.path, f);
-    for (const u of level?.units ?? []) units.set(u.name, u);
-  }
-  const byKey = <T>(m: Map<string, T>): T[] => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-  const merged = { files: byKey(files), units: byKey(units) };
-  const digest = createHash('sha256')
-    .update(JSON.stringify(merged, (k, v) => (k === 'sensitive' || k === 'display' ? undefined : v)))
-    .digest('hex');
-  return { ...merged, digest };
-}
-
-/**
- * Merges per host, reusing one object for every host whose cluster-level
- * result it shares, so renderers can cache by identity.
- *
- * @returns a function giving each host's merged content, or undefined when it has none
- */
-export function userContentResolver(spec: NetworkSpec): (clusterIndex: number, host: HostSpec) => MergedUserContent | undefined {
-  // Clusters without their own content share the network's merged object.
-  const networkOnly = isEmpty(spec.content) ? undefined : mergeUserContent([spec.content]);
-  const perCluster = spec.clusters.map((c) => (isEmpty(c.content) ? networkOnly : mergeUserContent([spec.content, c.content])));
-  return (clusterIndex, host) => {
-    if (isEmpty(host.content)) return perCluster[clusterIndex];
-    return mergeUserContent([spec.content, spec.clusters[clusterIndex].content, host.content]);
-  };
-}
-
-function fileContent(f: UserFile): BootFile['content'] {
-  if (f.expression) return f.expression;
-  if (f.contentBase64 !== undefined) return { base64: f.contentBase64 };
-  return f.content ?? '';
-}
-
-/**
- * The boot config with a host's user content added: files after Weave's,
- * drop-ins for `docker.service` in Weave's entry for it (after Weave's own),
- * every other unit after Weave's target.
- *
- * @param boot - Weave's boot config for the host
- * @param content - the host's merged user content
- */
-export function withUserContent(boot: BootConfig, content: MergedUserContent | undefined): BootConfig {
-  if (!content || (content.files.length === 0 && content.units.length === 0)) return boot;
-  const files: BootFile[] = [
-    ...boot.files,
-    ...content.files.map((f): BootFile => ({ path: f.path, mode: f.mode ?? 0o644, owner: f.owner, content: fileContent(f) })),
-  ];
-  const toBoot = (u: UserUnit): BootUnit => ({
-    name: u.name,
-    ...(u.contents !== undefined ? { contents: u.contents } : {}),
-    enable: unitEnabled(u),
-    ...(u.start ? { start: true } : {}),
-    ...(u.dropIns?.length ? { dropIns: u.dropIns.map((d) => ({ name: d.name, contents: d.contents })) } : {}),
-  });
-  const amended = new Map(content.units.map((u) => [u.name, u]));
-  const units: BootUnit[] = boot.units.map((lib) => {
-    const user = amended.get(lib.name);
-    if (!user) return lib;
-    amended.delete(lib.name);
-    // Only docker.service gets here: the checks keep users off the library's own units.
-    const mine = toBoot(user);
-    return {
-      ...lib,
-      ...(mine.contents !== undefined ? { contents: mine.contents } : {}),
-      enable: lib.enable || mine.enable,
-      ...(lib.start || mine.start ? { start: true } : {}),
-      dropIns: [...(lib.dropIns ?? []), ...(mine.dropIns ?? [])],
-    };
-  });
-  for (const u of content.units) if (amended.has(u.name)) units.push(toBoot(u));
-  return { ...boot, files, units };
-}
-
 /** Where a level's content is declared, and which hosts it reaches. */
 interface Level {
   readonly path: string;
   readonly content: UserContent | undefined;
-  /** Whether any host it reaches is a Flatcar VM (read-only /usr). */
-  readonly azure: boolean;
+  /** The OS of each kind of host it reaches. */
+  readonly os: readonly OsProfile[];
 }
 
 /**
  * Checks every level's user content: paths, modes, owners, content, names,
  * duplicates within a level, collisions with what the library owns, and
  * secrets in expressions. Format-specific checks need the host's format and
- * run in {@link validateUserUnitsForFormat}.
+ * run in {@link checkUserUnitsForFormat}.
+ *
+ * @param osOf - the OS of a cluster's hosts (undefined for an unknown kind)
  */
-export function validateUserContent(spec: NetworkSpec, problems: ProblemList): void {
-  const levels: Level[] = [{ path: spec.path, content: spec.content, azure: spec.clusters.some((c) => c.kind === 'azure') }];
+export function checkUserContent(spec: NetworkSpec, problems: ProblemList, osOf: (c: ClusterSpec) => OsProfile | undefined): void {
+  const osOfCluster = (c: ClusterSpec): OsProfile[] => { const os = osOf(c); return os ? [os] : []; };
+  const levels: Level[] = [{ path: spec.path, content: spec.content, os: [...new Set(spec.clusters.flatMap(osOfCluster))] }];
   for (const c of spec.clusters) {
-    levels.push({ path: c.path, content: c.content, azure: c.kind === 'azure' });
-    for (const h of c.hosts) levels.push({ path: h.path, content: h.content, azure: c.kind === 'azure' });
+    const os = osOfCluster(c);
+    levels.push({ path: c.path, content: c.content, os });
+    for (const h of c.hosts) levels.push({ path: h.path, content: h.content, os });
   }
-  for (const level of levels) if (!isEmpty(level.content)) validateLevel(level, problems);
+  for (const level of levels) if (!isEmptyContent(level.content)) checkLevel(level, problems);
 }
 
-function validateLevel({ path, content, azure }: Level, problems: ProblemList): void {
+function checkLevel({ path, content, os }: Level, problems: ProblemList): void {
   const paths = new Set<string>();
   (content?.files ?? []).forEach((f, i) => {
     const field = `files[${i}]`;
@@ -310,11 +92,12 @@ function validateLevel({ path, content, azure }: Level, problems: ProblemList): 
         problems.add('user-file-path', path, `${field}.path`, p,
           'is not a normalized path of plain characters (letters, digits and ._@+=,:~- between single slashes; no "." or ".." segments, no trailing slash)',
           'write the path without "..", "//", spaces, quotes or "$", e.g. "/etc/kubernetes/kubelet.yaml"');
-      } else if (azure && (p === '/usr' || p.startsWith('/usr/'))) {
-        problems.add('user-file-path', path, `${field}.path`, p, 'is under /usr, which is read-only on Flatcar',
-          'put executables in /opt/bin and configuration under /etc');
+      } else if (readOnlyUnder(p, os)) {
+        const [dir, on] = readOnlyUnder(p, os)!;
+        problems.add('user-file-path', path, `${field}.path`, p, `is under ${dir}, which is read-only on ${on.name}`,
+          `put executables in ${on.paths.bin} and configuration under /etc`);
       } else {
-        const why = reservedPath(p);
+        const why = (os.length ? os : [SYSTEMD_HOST]).map((o) => reservedPath(p, o)).find((r) => r !== undefined);
         if (why) {
           problems.add('user-file-reserved', path, `${field}.path`, p, `${why}, which the library writes`,
             'choose another path; to change Weave\'s settings use the network, cluster and host props');
@@ -413,7 +196,7 @@ function validateLevel({ path, content, azure }: Level, problems: ProblemList): 
  * @param content - the host's merged content
  * @param format - the host's boot format
  */
-export function validateUserUnitsForFormat(host: HostSpec, cluster: ClusterSpec, content: MergedUserContent | undefined, format: string, problems: ProblemList, seen: Set<string>): void {
+export function checkUserUnitsForFormat(host: HostSpec, cluster: ClusterSpec, content: { readonly units: readonly WeaveUnit[] } | undefined, format: string, problems: ProblemList, seen: Set<string>): void {
   if (!content || format !== 'ignition') return;
   for (const u of content.units) {
     if (u.start && !unitEnabled(u)) {
@@ -452,6 +235,15 @@ export function sensitiveReason(resolved: string, sensitiveVariables: ReadonlySe
     if ((/_secret$/.test(type) && attr === 'value') || (type === 'random_password' && (attr === 'result' || attr === 'bcrypt_hash'))) {
       return `refers to ${type}.*.${attr}, a secret value`;
     }
+  }
+  return undefined;
+}
+
+/** The read-only directory a path is under, with its OS, on any of the OSes a level reaches. */
+function readOnlyUnder(path: string, os: readonly OsProfile[]): [string, OsProfile] | undefined {
+  for (const o of os) {
+    const dir = o.readOnly.find((d) => path === d || path.startsWith(`${d}/`));
+    if (dir) return [dir, o];
   }
   return undefined;
 }

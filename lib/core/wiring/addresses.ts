@@ -1,18 +1,12 @@
-// The reachability model: which peer addresses a host can actually connect
-// to. Weave dials what WEAVE_PEERS says from the host itself, so a peer is only
-// useful if that host can resolve and route to it:
-//
-// - an Azure VM resolves the computer names of VMs in its own VNet (Azure-provided
-//   DNS answers nowhere else) and public DNS names;
-// - a dedicated server resolves public DNS names only;
-// - both connect to literal IPv4 addresses; a private one (RFC 1918 and kin) only
-//   from inside the network it belongs to, which here means the same cluster.
-//
-// The planner (peers.ts) asks this module what a declared or derived address
-// is, and checks every peer it picks against `reachable` before it hands out a
-// plan. docs/reachability.md states the same rules for users.
+// What a peer address is, for reaching it: a literal IPv4 address (public,
+// private to its cluster's network, or unusable), a public DNS name, or an
+// Azure VM name. The planner (plan/peers.ts) and the kinds' wiring rules ask
+// this module what a declared or derived address is; plan/reach.ts says who
+// can connect to what. docs/reachability.md states the same rules for users.
 import * as ipaddr from 'ipaddr.js';
-import type { ClusterKind } from '../spec';
+import { isIpv4 } from '../common/cidr';
+import { isToken } from '../common/tokens';
+import type { ClusterSpec } from '../declare/network';
 
 /** Where an IPv4 address can be reached from. */
 export type Ipv4Scope = 'public' | 'private' | 'unusable';
@@ -26,14 +20,6 @@ export type PeerAddress =
   | { readonly form: 'ipv4'; readonly text: string; readonly scope: 'public' | 'private'; readonly cluster: number }
   | { readonly form: 'public-dns'; readonly text: string }
   | { readonly form: 'vm-name'; readonly text: string; readonly cluster: number };
-
-/** The host that dials: what kind of machine it is and which cluster (= network) it sits in. */
-export interface Dialer {
-  /** Azure VM or dedicated server. */
-  readonly kind: ClusterKind;
-  /** Position of its cluster; an Azure cluster is one VNet. */
-  readonly cluster: number;
-}
 
 /**
  * Special-use top-level names that no public resolver answers (RFC 6761
@@ -65,11 +51,6 @@ const PRIVATE: [string, number][] = [
 const parsedRanges = (list: [string, number][]) => list.map(([a, p]) => [ipaddr.IPv4.parse(a), p] as [ipaddr.IPv4, number]);
 const UNUSABLE_RANGES = parsedRanges(UNUSABLE);
 const PRIVATE_RANGES = parsedRanges(PRIVATE);
-
-/** Whether `text` is a strict dotted-quad IPv4 address (no octal, no short forms). */
-export function isIpv4Literal(text: string): boolean {
-  return ipaddr.IPv4.isValidFourPartDecimal(text);
-}
 
 /**
  * Where a literal IPv4 address can be reached from: anywhere (`public`; the
@@ -121,31 +102,31 @@ export type AddressClass =
  * anything else is invalid, with the reason.
  */
 export function classifyDialAddress(text: string): AddressClass {
-  if (isIpv4Literal(text)) return { form: 'ipv4', scope: ipv4Scope(text) };
+  if (isIpv4(text)) return { form: 'ipv4', scope: ipv4Scope(text) };
   // Four numeric parts that failed the strict parse (e.g. 10.0.0.256, 010.1.1.1).
   if (/^[\d.]+$/.test(text)) return { form: 'invalid', reason: 'is not a valid IPv4 address (four decimal parts 0-255, no leading zeros)' };
   const problem = publicDnsNameProblem(text);
   return problem ? { form: 'invalid', reason: problem } : { form: 'public-dns' };
 }
 
-/**
- * Whether a host can connect to a peer address under the model, and if not,
- * why (phrased to follow "cannot reach <address>:").
- */
-export function reachable(from: Dialer, to: PeerAddress): { readonly ok: true } | { readonly ok: false; readonly why: string } {
-  switch (to.form) {
-    case 'public-dns':
-      return { ok: true };
-    case 'ipv4':
-      if (to.scope === 'public' || to.cluster === from.cluster) return { ok: true };
-      return { ok: false, why: 'it is a private address of another cluster\'s network, which does not route there' };
-    case 'vm-name':
-      if (from.kind !== 'azure') {
-        return { ok: false, why: 'it is an Azure VM name, and a dedicated server resolves only public DNS names' };
-      }
-      if (from.cluster !== to.cluster) {
-        return { ok: false, why: 'it is the name of a VM in another VNet, and Azure-provided DNS resolves VM names only inside their own VNet' };
-      }
-      return { ok: true };
-  }
+/** A peer address plus the cluster and host (or load balancer) it leads to. */
+export interface Target {
+  /** The address dialed. */
+  readonly peer: PeerAddress;
+  /** Position of the cluster it leads into. */
+  readonly cluster: number;
+  /**
+   * Global index of the host it leads to.
+   * @default - a load balancer, which picks one of the cluster's hosts
+   */
+  readonly host?: number;
+}
+
+/** A cluster's declared `dnsName` as a peer address, when it is a usable literal. */
+export function clusterNameAddress(c: ClusterSpec, cluster: number): PeerAddress | undefined {
+  if (c.dnsName === undefined || isToken(c.dnsName)) return undefined;
+  const k = classifyDialAddress(c.dnsName);
+  if (k.form === 'public-dns') return { form: 'public-dns', text: c.dnsName };
+  if (k.form === 'ipv4' && k.scope !== 'unusable') return { form: 'ipv4', text: c.dnsName, scope: k.scope, cluster };
+  return undefined;
 }

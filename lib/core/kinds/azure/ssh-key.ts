@@ -4,6 +4,7 @@
 // standard base64 of an SSH wire-format public key that golang.org/x/crypto/ssh
 // parses. This repeats that check so a bad literal key fails at synth, naming
 // the construct, instead of at `terraform plan`.
+import { BASE64_RE } from '../../common/text';
 
 /** Reads the length-prefixed fields of an SSH wire-format blob (RFC 4253 §6.6). */
 class WireReader {
@@ -33,8 +34,6 @@ function bitLength(bytes: Buffer): number {
   return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]));
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
 /**
  * Why Azure would refuse `key` as a VM's SSH public key, or `undefined` if it
  * would take it. `key` is the text of an `id_*.pub` file (`<type> <base64>
@@ -43,7 +42,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 export function sshPublicKeyProblem(key: string): string | undefined {
   const fields = key.trim().split(/\s+/).filter((f) => f !== '');
   if (fields.length < 2) return 'is not a complete SSH public key (expected "<type> <base64 key> [comment]", as in an id_ed25519.pub file)';
-  if (!BASE64.test(fields[1])) return 'has a key field that is not base64';
+  if (!BASE64_RE.test(fields[1])) return 'has a key field that is not base64';
   const wire = new WireReader(Buffer.from(fields[1], 'base64'));
   const type = wire.next()?.toString('latin1');
   if (type === 'ssh-ed25519') {

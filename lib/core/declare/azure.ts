@@ -1,0 +1,218 @@
+// What a user may declare for an Azure cluster and its Flatcar VMs: the
+// options of the `azure` kind, documented once here. `WeaveClusterProps` and
+// `WeaveHostProps` extend these interfaces; the Azure driver
+// (kinds/azure/) checks and uses them.
+
+/** How an Azure VM receives its boot config: a format Flatcar reads from custom data. */
+export type AzureBootFormat = 'cloud-config' | 'ignition';
+
+/** Flatcar channels published in the no-plan `corevm` offer. */
+export type FlatcarChannel = 'stable' | 'beta' | 'alpha';
+
+/** An existing resource group: a `ResourceGroup` or `DataAzurermResourceGroup` construct, or anything with its name. */
+export interface ExistingResourceGroup {
+  /** The group's name. */
+  readonly name: string;
+}
+
+/** An existing subnet: a `Subnet` or `DataAzurermSubnet` construct, or anything with its resource id. */
+export interface ExistingSubnet {
+  /** The subnet's resource id. */
+  readonly id: string;
+}
+
+/**
+ * An existing network security group the library adds its rules to: a
+ * `NetworkSecurityGroup` or `DataAzurermNetworkSecurityGroup` construct.
+ * It must not declare inline `securityRule` blocks: azurerm cannot mix them
+ * with separate rule resources.
+ */
+export interface ExistingSecurityGroup {
+  /** The NSG's resource id (used when the library associates it with the subnet it creates). */
+  readonly id: string;
+  /** The NSG's name. */
+  readonly name: string;
+  /** The resource group the NSG is in. */
+  readonly resourceGroupName: string;
+}
+
+/** Priorities of the NSG rules the library creates on a cluster's NSG. */
+export interface WeaveNsgPriorities {
+  /**
+   * Weave control plane, TCP 6783, from the other clusters.
+   * @default 100
+   */
+  readonly weaveTcp?: number;
+  /**
+   * Weave sleeve and fast datapath, UDP 6783-6784, from the other clusters.
+   * @default 110
+   */
+  readonly weaveUdp?: number;
+  /**
+   * Encrypted fast datapath (ESP) from the other clusters.
+   * @default 120
+   */
+  readonly weaveEsp?: number;
+  /**
+   * SSH from `sshSourceCidr` (only when it is set).
+   * @default 200
+   */
+  readonly ssh?: number;
+}
+
+/** VM settings a cluster gives all its VMs; a host's own value wins over its cluster's. */
+export interface AzureVmDefaults {
+  /**
+   * Admin (SSH login) user of the VMs.
+   * @default - the host's own, else its cluster's, else 'core'
+   */
+  readonly adminUsername?: string;
+  /**
+   * Availability zone of the VMs (`'1'`, `'2'` or `'3'`).
+   * @default - the host's own, else its cluster's, else no zone (regional placement)
+   */
+  readonly availabilityZone?: string;
+  /**
+   * Accelerated networking on the VMs' NICs (the VM size must support it).
+   * @default - the host's own, else its cluster's, else false
+   */
+  readonly acceleratedNetworking?: boolean;
+  /**
+   * OS disk storage type of the VMs.
+   * @default - the host's own, else its cluster's, else 'StandardSSD_LRS'
+   */
+  readonly osDiskType?: string;
+}
+
+/** The options of an Azure cluster: where its VMs live and how they are reached. */
+export interface AzureClusterOptions extends AzureVmDefaults {
+  /**
+   * The aliased azurerm provider (an `AzurermProvider`) of the subscription
+   * this cluster lives in. Required for Azure clusters.
+   * @default - none
+   */
+  readonly provider?: object;
+  /**
+   * Azure region, e.g. `westeurope` (or a display name such as `West
+   * Europe`). Required for Azure clusters; checked against the library's
+   * list of public-cloud regions.
+   * @default - none
+   */
+  readonly location?: string;
+  /**
+   * Accept a `location` missing from the library's list of Azure
+   * public-cloud regions, for a region Azure opened after the list was made.
+   * @default false
+   */
+  readonly locationUnchecked?: boolean;
+  /**
+   * DNS label of the cluster's public IP; the cluster's DNS name becomes
+   * `<label>.<region>.cloudapp.azure.com`. Labels are unique per region
+   * across all of Azure, so pick one you own.
+   * @default - the construct id
+   */
+  readonly dnsLabel?: string;
+  /**
+   * Address space of the cluster's VNet and subnet; it must not overlap
+   * Weave's ranges. With `existingSubnet`, set it to that subnet's range to
+   * keep the overlap check.
+   * @default '172.16.1.0/24'
+   */
+  readonly vnetCidr?: string;
+  /**
+   * Source range allowed to SSH in (through per-host NAT ports on the load
+   * balancer, 50001 and up). SSH stays closed to the internet unless this is set.
+   * @default - no SSH from outside the VNet
+   */
+  readonly sshSourceCidr?: string;
+  /**
+   * Name of the resource group created for the cluster.
+   * @default '<id>-rg'
+   */
+  readonly resourceGroupName?: string;
+  /**
+   * How this cluster's VMs receive their boot config: coreos-cloudinit
+   * `#cloud-config` (re-applied every boot; host settings live in user data
+   * and update in place) or Ignition spec 3.3 (first boot only; the VM
+   * ignores later changes to its custom data).
+   * @default - the network's bootFormat, else 'cloud-config'
+   */
+  readonly bootFormat?: AzureBootFormat;
+  /**
+   * An existing resource group to put the cluster's resources in (its name,
+   * or a `ResourceGroup` / `DataAzurermResourceGroup` construct), instead of
+   * creating `<id>-rg`.
+   * @default - a new resource group `<id>-rg` (or `resourceGroupName`)
+   */
+  readonly existingResourceGroup?: string | ExistingResourceGroup;
+  /**
+   * An existing subnet for the hosts' NICs (its resource id, or a `Subnet` /
+   * `DataAzurermSubnet` construct), instead of a new VNet and subnet. It must
+   * be in the cluster's region and subscription. Set `vnetCidr` to its range
+   * to keep the overlap check with Weave's ranges.
+   * @default - a new VNet `<id>-vnet` with one subnet spanning vnetCidr
+   */
+  readonly existingSubnet?: string | ExistingSubnet;
+  /**
+   * An existing NSG to add the library's rules to (a `NetworkSecurityGroup`
+   * or `DataAzurermNetworkSecurityGroup` construct, without inline rules).
+   * The library associates it only with a subnet it creates itself.
+   * @default - a new NSG `<id>-nsg`, associated with the new subnet, or
+   *   with every host's NIC when existingSubnet is given
+   */
+  readonly existingSecurityGroup?: ExistingSecurityGroup;
+  /**
+   * Priorities of the inbound NSG rules the library creates; your own rules
+   * on the same NSG must use others (a clash is reported at synth).
+   * @default - { weaveTcp: 100, weaveUdp: 110, weaveEsp: 120, ssh: 200 }
+   */
+  readonly nsgPriorities?: WeaveNsgPriorities;
+  /**
+   * Tags for every Azure resource of the cluster (its hosts may add their
+   * own). They are merged with the library's `weave-network` and
+   * `weave-cluster` tags, which you cannot replace.
+   * @default - only the library's tags
+   */
+  readonly tags?: Record<string, string>;
+  /**
+   * SSH public key for the admin user on this cluster's VMs.
+   * @default - the network's sshPublicKey
+   */
+  readonly sshPublicKey?: string;
+}
+
+/** The options of one Azure VM. */
+export interface AzureHostOptions extends AzureVmDefaults {
+  /**
+   * Azure VM size (it must support Gen2 images); checked to be shaped like
+   * an Azure size name.
+   * @default 'Standard_D2s_v5'
+   */
+  readonly vmSize?: string;
+  /**
+   * SSH public key for the admin user.
+   * @default - the cluster's, then the network's sshPublicKey
+   */
+  readonly sshPublicKey?: string;
+  /**
+   * OS disk size in GB, from 30 (the image size) to 4095.
+   * @default - the image's size
+   */
+  readonly osDiskSizeGb?: number;
+  /**
+   * Flatcar release channel (image SKU `<channel>-gen2`).
+   * @default 'stable'
+   */
+  readonly flatcarChannel?: FlatcarChannel;
+  /**
+   * Flatcar image version.
+   * @default 'latest'
+   */
+  readonly imageVersion?: string;
+  /**
+   * Tags for the VM and its NIC, merged over the cluster's tags (the
+   * library's `weave-network` and `weave-cluster` tags cannot be replaced).
+   * @default - the cluster's tags
+   */
+  readonly tags?: Record<string, string>;
+}

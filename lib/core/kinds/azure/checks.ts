@@ -1,0 +1,236 @@
+// The Azure kind's checks, by phase (see KindChecks): what an Azure cluster
+// and its VMs need to exist at all, the options they are given, and what
+// becomes resources. The checks shared by every kind are in check/.
+import { isAddressOrBlock } from '../../common/cidr';
+import { isToken } from '../../common/tokens';
+import { DNS_LABEL_RE, suggestDnsLabel } from '../../check/names';
+import type { ProblemList } from '../../check/problems';
+import { FLATCAR } from '../../os/flatcar';
+import type { AzureVmDefaults } from '../../declare/azure';
+import type { ClusterSpec, HostSpec } from '../../declare/network';
+import type { CheckContext, KindChecks } from '../kind';
+import { MAX_AZURE_CLUSTER_HOSTS, NSG_PRIORITIES, NSG_PRIORITY_RANGE, OUTBOUND_PORTS_PER_HOST, nsgPriorities } from './facts';
+import { VM_SIZE_RE, isAzureRegion, nearestRegion, regionName, suggestVmSize } from './regions';
+import { sshPublicKeyProblem } from './ssh-key';
+
+/**
+ * Admin user names azurerm 4.x refuses for Linux VMs
+ * (`internal/services/compute/validate/linux_admin_username.go`).
+ */
+export const DISALLOWED_ADMIN_USERS: readonly string[] = [
+  'administrator', 'admin', 'user', 'user1', 'test', 'user2', 'test1', 'user3', 'admin1', '1', '123', 'a', 'actuser', 'adm',
+  'admin2', 'aspnet', 'backup', 'console', 'david', 'guest', 'john', 'owner', 'root', 'server', 'sql', 'support',
+  'support_388945a0', 'sys', 'test2', 'test3', 'user4', 'user5',
+];
+/** OS disk storage types azurerm 4.x accepts for `azurerm_linux_virtual_machine.os_disk`. */
+export const OS_DISK_TYPES = ['Standard_LRS', 'StandardSSD_LRS', 'Premium_LRS', 'StandardSSD_ZRS', 'Premium_ZRS'] as const;
+/** Azure availability zones (regions with zones have 1, 2 and 3). */
+export const AVAILABILITY_ZONES = ['1', '2', '3'] as const;
+/** Tags the library sets on every resource of a cluster; users may add others, not replace these. */
+export const LIBRARY_TAGS = ['weave-network', 'weave-cluster'] as const;
+const SUBNET_ID_RE = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
+// A Linux login name the VM agent can create (useradd's default NAME_REGEX), within Azure's 64 characters.
+const ADMIN_USER_RE = /^[a-z_][a-z0-9_-]{0,63}$/;
+
+/** The formats an Azure VM can be given: those Flatcar reads from custom data. */
+const BOOT_FORMATS: readonly unknown[] = FLATCAR.reads;
+
+/** An Azure cluster needs a provider and a region, fits its outbound IP, and has a valid, unclaimed DNS label. */
+function checkCluster(c: ClusterSpec, { problems, dnsLabels }: CheckContext): void {
+  if (c.hosts.length > MAX_AZURE_CLUSTER_HOSTS) {
+    problems.add('cluster-too-large', c.path, 'hosts', `${c.hosts.length} hosts`,
+      `exceeds ${MAX_AZURE_CLUSTER_HOSTS}: the cluster's one outbound IP has 64,000 SNAT ports and each VM is given ${OUTBOUND_PORTS_PER_HOST}`,
+      `split the hosts over several clusters of at most ${MAX_AZURE_CLUSTER_HOSTS}`);
+  }
+  if (!c.hasProvider) {
+    problems.add('azure-no-provider', c.path, 'provider', undefined,
+      'is required for an Azure cluster (azurerm 4.x needs one aliased provider per subscription)',
+      'pass `provider: new AzurermProvider(stack, "sub1", { alias: "sub1", subscriptionId, features: [{}] })`');
+  }
+  if (!c.location) {
+    problems.add('azure-no-location', c.path, 'location', c.location,
+      'is required for an Azure cluster', 'pass a region such as "westeurope"');
+  } else if (!isToken(c.location) && !c.locationUnchecked && !isAzureRegion(c.location)) {
+    const near = nearestRegion(c.location);
+    problems.add('azure-location-invalid', c.path, 'location', c.location,
+      'is not an Azure public-cloud region (programmatic names such as "westeurope" and display names such as "West Europe" are accepted)',
+      `${near ? `did you mean "${near}"? ` : 'use a region such as "westeurope" or "East US 2"; '}for a region opened after this library's list was made, set locationUnchecked`);
+  }
+  const label = c.dnsLabel;
+  if (label !== undefined && !isToken(label)) {
+    if (!DNS_LABEL_RE.test(label)) {
+      problems.add('dns-label-invalid', c.path, 'dnsLabel', label,
+        label.length > 63
+          ? `is ${label.length} characters; Azure public IP DNS labels have at most 63 (^[a-z][a-z0-9-]{1,61}[a-z0-9]$)`
+          : 'does not match ^[a-z][a-z0-9-]{1,61}[a-z0-9]$ (Azure public IP DNS labels)',
+        `use lowercase letters, digits and hyphens, starting with a letter, e.g. "${suggestDnsLabel(label)}"`);
+    } else {
+      // Labels are unique per region, not globally: the same label in two
+      // regions gives two different <label>.<region>.cloudapp.azure.com names.
+      const region = c.location && !isToken(c.location) ? regionName(c.location) : '(unknown region)';
+      const key = `${label}.${region}`;
+      const owner = dnsLabels.get(key);
+      if (owner) {
+        problems.add('dns-label-duplicate', c.path, 'dnsLabel', label,
+          `is already used by ${owner} in ${region}; both clusters would claim ${label}.${region}.cloudapp.azure.com`,
+          'give each cluster in a region its own dnsLabel');
+      } else {
+        dnsLabels.set(key, c.path);
+      }
+    }
+  }
+}
+
+/** A VM's size must be shaped like an Azure size name. */
+function checkHost(h: HostSpec, _c: ClusterSpec, { problems }: CheckContext): void {
+  if (h.vmSize !== undefined && !isToken(h.vmSize) && !VM_SIZE_RE.test(h.vmSize)) {
+    const suggestion = suggestVmSize(h.vmSize);
+    problems.add('vm-size-invalid', h.path, 'vmSize', h.vmSize,
+      'is not an Azure VM size name (Standard_<family><vCPUs><features>[_<accelerator>][_v<version>])',
+      suggestion ? `write "${suggestion}"` : 'use a size such as "Standard_D2s_v5" (az vm list-sizes --location <region> lists them)');
+  }
+}
+
+/** An Azure cluster's own options: nothing of another kind's, a boot format Flatcar reads, a usable SSH source. */
+function checkClusterOptions(c: ClusterSpec, ctx: CheckContext): void {
+  const { problems } = ctx;
+  const given = c.options ?? {};
+  ctx.reportForeignOptions('cluster', c.kind, c.path, c.options);
+  const format = given.bootFormat;
+  if (format !== undefined && !BOOT_FORMATS.includes(format)) {
+    problems.add('boot-format-unknown', c.path, 'bootFormat', format,
+      'is not a boot format Flatcar on Azure reads', 'use "cloud-config" or "ignition", or leave it out to take the network\'s');
+  }
+  const cidr = given.sshSourceCidr;
+  if (typeof cidr === 'string' && !isToken(cidr) && !isAddressOrBlock(cidr)) {
+    problems.add('ssh-source-invalid', c.path, 'sshSourceCidr', cidr,
+      'is not an IPv4 address or CIDR block', 'give the range you administer from, e.g. "198.51.100.0/24"');
+  } else if (cidr === '0.0.0.0/0') {
+    problems.add('ssh-source-open', c.path, 'sshSourceCidr', cidr,
+      'opens SSH to the whole internet', 'give the range you administer from, e.g. "198.51.100.0/24"');
+  }
+}
+
+/** A VM needs an SSH key azurerm accepts, a Flatcar channel, a disk size in range, and nothing of another kind's. */
+function checkHostOptions(h: HostSpec, c: ClusterSpec, ctx: CheckContext): void {
+  const { problems } = ctx;
+  const p = h.options ?? {};
+  const path = h.path;
+  if (!h.hasSshPublicKey) {
+    problems.add('azure-no-ssh-key', path, 'sshPublicKey', undefined,
+      'is required: Flatcar VMs allow key login only', 'set sshPublicKey on the host, its cluster or the network (a variable works)');
+  }
+  const key = h.sshPublicKey;
+  // One line per distinct bad key: a network-wide key is shared by every VM.
+  if (key !== undefined && !isToken(key) && !problems.items.some((x) => x.code === 'ssh-key-invalid' && x.value === shortKey(key))) {
+    const why = sshPublicKeyProblem(key);
+    if (why) {
+      problems.add('ssh-key-invalid', h.path, 'sshPublicKey', shortKey(key), why,
+        'give the whole line of an id_ed25519.pub (ssh-keygen -t ed25519) or of an RSA key of 2048 bits or more, or a variable');
+    }
+  }
+  if (p.flatcarChannel !== undefined && !(FLATCAR.image!.channels as readonly unknown[]).includes(p.flatcarChannel)) {
+    problems.add('flatcar-channel-unknown', path, 'flatcarChannel', p.flatcarChannel,
+      'is not a Flatcar channel with a no-plan Azure image', `use one of ${FLATCAR.image!.channels.join(', ')}`);
+  }
+  const disk = p.osDiskSizeGb;
+  if (disk !== undefined && (typeof disk !== 'number' || !Number.isInteger(disk) || disk < 30 || disk > 4095)) {
+    problems.add('os-disk-size', path, 'osDiskSizeGb', disk,
+      'is not a whole number of GB from 30 (the image size) to 4095', 'leave it out or give e.g. 64');
+  }
+  ctx.reportForeignOptions('host', c.kind, path, h.options);
+}
+
+/** Resource options of an Azure cluster: its VM defaults, where it is placed, its NSG priorities. */
+function checkClusterResources(c: ClusterSpec, { problems }: CheckContext): void {
+  const g = c.options ?? {};
+  checkVmOptions(c.path, g, problems);
+  if (g.resourceGroupName !== undefined && g.existingResourceGroup !== undefined) {
+    problems.add('resource-group-conflict', c.path, 'resourceGroupName', g.resourceGroupName,
+      'names a group to create, but existingResourceGroup says to use an existing one', 'give one of resourceGroupName and existingResourceGroup');
+  }
+  const subnet = g.existingSubnet;
+  if (typeof subnet === 'string' && !isToken(subnet) && !SUBNET_ID_RE.test(subnet)) {
+    problems.add('existing-subnet-invalid', c.path, 'existingSubnet', subnet,
+      'is not an Azure subnet resource id',
+      'give /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>, or the Subnet / DataAzurermSubnet construct');
+  }
+  const p = nsgPriorities(g.nsgPriorities);
+  const used = new Map<number, string>();
+  for (const [rule, priority] of Object.entries(p)) {
+    if (rule === 'ssh' && g.sshSourceCidr === undefined) continue;
+    if (!Number.isInteger(priority) || priority < NSG_PRIORITY_RANGE.min || priority > NSG_PRIORITY_RANGE.max) {
+      problems.add('nsg-priority-invalid', c.path, `nsgPriorities.${rule}`, priority,
+        `is not a whole number from ${NSG_PRIORITY_RANGE.min} to ${NSG_PRIORITY_RANGE.max} (Azure's range for NSG rules)`,
+        `pick a free priority in that range, e.g. ${NSG_PRIORITIES[rule as keyof typeof NSG_PRIORITIES]}`);
+      continue;
+    }
+    const other = used.get(priority);
+    if (other) {
+      problems.add('nsg-priority-duplicate', c.path, `nsgPriorities.${rule}`, priority,
+        `is also the priority of the ${other} rule; Azure allows one rule per priority and direction`,
+        'give each of the library\'s rules its own priority');
+    }
+    used.set(priority, rule);
+  }
+}
+
+/** A VM's own options over its cluster's. */
+function checkHostResources(h: HostSpec, _c: ClusterSpec, { problems }: CheckContext): void {
+  checkVmOptions(h.path, h.options ?? {}, problems);
+}
+
+/** The VM options a cluster or a host gives. */
+function checkVmOptions(path: string, g: AzureVmDefaults & { readonly tags?: Record<string, string> }, problems: ProblemList): void {
+  const user = g.adminUsername;
+  if (user !== undefined && !isToken(user)) {
+    if (typeof user !== 'string' || !ADMIN_USER_RE.test(user)) {
+      problems.add('admin-user-invalid', path, 'adminUsername', user,
+        'is not a Linux login name of 1-64 lowercase letters, digits, "_" and "-", starting with a letter or "_"', 'use e.g. "core" (the default) or "ops"');
+    } else if (DISALLOWED_ADMIN_USERS.includes(user)) {
+      problems.add('admin-user-invalid', path, 'adminUsername', user, 'is one of the admin names Azure refuses for Linux VMs',
+        'use e.g. "core" (the default) or "ops"');
+    }
+  }
+  const zone = g.availabilityZone;
+  if (zone !== undefined && !isToken(zone) && !(AVAILABILITY_ZONES as readonly unknown[]).includes(zone)) {
+    problems.add('availability-zone-invalid', path, 'availabilityZone', zone, 'is not an Azure availability zone',
+      `use one of ${AVAILABILITY_ZONES.map((z) => `"${z}"`).join(', ')} (as a string), in a region that has zones`);
+  }
+  const disk = g.osDiskType;
+  if (disk !== undefined && !isToken(disk) && !(OS_DISK_TYPES as readonly unknown[]).includes(disk)) {
+    problems.add('os-disk-type-unknown', path, 'osDiskType', disk, 'is not an OS disk storage type azurerm accepts',
+      `use one of ${OS_DISK_TYPES.join(', ')}`);
+  }
+  const tags = g.tags;
+  if (tags !== undefined && tags !== null && typeof tags === 'object') {
+    for (const key of LIBRARY_TAGS) {
+      if (key in tags) {
+        problems.add('tags-reserved', path, `tags.${key}`, (tags as Record<string, unknown>)[key],
+          'is a tag the library sets on every resource (and finds its resources by)', `remove ${key} from tags; your other tags are merged with the library's`);
+      }
+    }
+  }
+}
+
+const shortKey = (key: string): string => (key.length > 40 ? `${key.slice(0, 40)}…` : key);
+
+/** Azure's limit on custom data, checked per VM once its document is rendered. */
+export function reportCustomDataSize(path: string, bytes: number, weaveBytes: number, hasExpressions: boolean, problems: ProblemList, limit: number): void {
+  const user = bytes - weaveBytes;
+  problems.add('custom-data-too-large', path, 'customData', `${bytes} bytes`,
+    `exceeds Azure's custom data limit of ${limit} bytes (Weave's part ${weaveBytes} bytes, your files and units ${user} bytes${hasExpressions ? ', plus what Terraform fills in' : ''})`,
+    user > 0
+      ? `cut ${bytes - limit} bytes: move large files out of the boot config (e.g. download them in a unit at boot) or put them only on the hosts that need them`
+      : 'shorten wantedBy and other lists that are copied into every unit, or split the boot config');
+}
+
+/** The Azure kind's checks. */
+export const AZURE_CHECKS: KindChecks = {
+  cluster: checkCluster,
+  host: checkHost,
+  clusterOptions: checkClusterOptions,
+  hostOptions: checkHostOptions,
+  clusterResources: checkClusterResources,
+  hostResources: checkHostResources,
+};

@@ -1,0 +1,50 @@
+// Azure Flatcar VMs: one cluster per subscription and VNet, reached through
+// a public Standard Load Balancer whose DNS name later clusters dial. The
+// VMs get their boot document as custom data, in a format Flatcar reads.
+import { FLATCAR } from '../../os/flatcar';
+import type { BootFormat } from '../../declare/network';
+import type { KindDriver, KindWiring } from '../kind';
+import { AZURE_CHECKS, reportCustomDataSize } from './checks';
+import { CUSTOM_DATA_LIMIT } from './facts';
+import { AZURE_CLUSTER_OPTIONS, AZURE_HOST_OPTIONS } from './options';
+
+/**
+ * A cluster's VMs dial its anchor by VM name (Azure-provided DNS resolves
+ * names within a VNet); other clusters dial its load balancer's DNS name,
+ * which leads to any of its VMs; its NSG admits the other clusters' egress
+ * addresses, and other NSGs admit its own.
+ */
+const AZURE_WIRING: KindWiring = {
+  resolvesClusterVmNames: true,
+  nameLeadsTo: 'any-host',
+  firewall: true,
+  memberTarget: ({ anchor, index, anchorIndex }) => ({ peer: { form: 'vm-name', text: anchor.name, cluster: index }, cluster: index, host: anchorIndex }),
+  unnamedEntry: ({ cluster, problems }) => {
+    problems.addOnce('peer-target-no-dns', cluster.path, 'dnsName', cluster.dnsName,
+      'is needed: the first host of every later cluster dials the first cluster by DNS name, and none was derived (the cluster needs a literal dnsLabel and location)',
+      'give the cluster a literal location and dnsLabel, or put a cluster with a public name first');
+    return undefined;
+  },
+  peerSources: (_c, index) => [{ egressOf: index }],
+};
+
+/** The Azure kind. */
+export const AZURE: KindDriver = {
+  kind: 'azure',
+  os: FLATCAR,
+  options: { cluster: AZURE_CLUSTER_OPTIONS, host: AZURE_HOST_OPTIONS },
+  checks: AZURE_CHECKS,
+  wiring: AZURE_WIRING,
+  boot: {
+    format: (c, spec) => (c.bootFormat ?? spec.bootFormat ?? FLATCAR.reads[0]) as BootFormat,
+    // cloud-config hosts re-read their settings from user data at every
+    // start, so growth updates them in place; Ignition reads only custom data.
+    hostEnvSource: (format) => (format === 'cloud-config' ? 'azure-imds' : 'file'),
+    // The VMs read the password with their cluster's managed identity.
+    keyVault: 'fetch',
+    sizeLimit: {
+      bytes: CUSTOM_DATA_LIMIT,
+      report: (path, bytes, weaveBytes, hasExpressions, problems) => reportCustomDataSize(path, bytes, weaveBytes, hasExpressions, problems, CUSTOM_DATA_LIMIT),
+    },
+  },
+};

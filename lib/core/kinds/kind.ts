@@ -1,0 +1,148 @@
+// The kind seam. A kind says what a cluster's hosts are (Azure Flatcar VMs,
+// dedicated servers, and next a scale-set pool) and everything that follows
+// from it in the pure core: the OS its hosts run, which options it owns, its
+// checks, how its hosts are dialed and what it admits, and how its boot
+// documents are delivered. The construct side (lib/constructs/kinds/) makes
+// the resources. A kind is one folder of each plus its line in the registries
+// (index.ts here, lib/constructs/kinds/index.ts); the rest of the core asks
+// the driver and never compares kind names.
+import type { ProblemList } from '../check/problems';
+import type { OsProfile } from '../os/profile';
+import type { BootFormat, ClusterKind, ClusterSpec, HostEnvSource, HostSpec, NetworkSpec } from '../declare/network';
+import type { Target } from '../wiring/addresses';
+
+/**
+ * Whether an option given to another kind's cluster or host is reported:
+ * `true` (its value shown as given), a function that shows its value (e.g.
+ * a construct by its path), or `false`.
+ */
+export type OptionReport = boolean | ((value: unknown) => unknown);
+
+/**
+ * Every option of one of a kind's option interfaces, in the order misplaced
+ * ones are reported. The type keeps the list complete: an option added to
+ * the interface but not here does not compile.
+ */
+export type OptionKeys<T> = { readonly [K in keyof Required<T>]: OptionReport };
+
+/** An option given where it has no effect, by key, its value as a message shows it. */
+export interface GivenOption {
+  readonly key: string;
+  readonly value: unknown;
+}
+
+/** A kind's options at one level (its clusters' or its hosts'). */
+export interface OptionTable {
+  /** Every option key, with how it is reported when misplaced. */
+  readonly keys: Readonly<Record<string, OptionReport>>;
+  /**
+   * Reports options of this table given to a cluster or host of another
+   * kind, where they have no effect; each kind words it for its own options.
+   */
+  readonly misplaced: (given: readonly GivenOption[], path: string, problems: ProblemList) => void;
+}
+
+/** A typed {@link OptionTable}: the compiler checks `keys` against the interface. */
+export function optionTable<T>(keys: OptionKeys<T>, misplaced: OptionTable['misplaced']): OptionTable {
+  return { keys, misplaced };
+}
+
+/** What a kind's checks see besides the cluster or host they judge. */
+export interface CheckContext {
+  readonly spec: NetworkSpec;
+  readonly problems: ProblemList;
+  /** DNS labels claimed so far, `<label>.<region>` to the claiming cluster's path (labels are unique per region). */
+  readonly dnsLabels: Map<string, string>;
+  /** Whether some cluster of the network admits peers by source address (its hosts' addresses must then be addresses). */
+  readonly firewalled: boolean;
+  /**
+   * Reports the options given to a cluster or host that only other kinds
+   * have; a kind's checks call it where its report belongs among theirs.
+   */
+  reportForeignOptions(level: 'cluster' | 'host', kind: ClusterKind, path: string, options: object | undefined): void;
+}
+
+/**
+ * A kind's checks, by phase. The planner runs `cluster` and `host` on every
+ * plan; the constructs also run the option and resource phases (checks on
+ * what becomes resources and boot content), options first for every cluster.
+ */
+export interface KindChecks {
+  cluster?(c: ClusterSpec, ctx: CheckContext): void;
+  host?(h: HostSpec, c: ClusterSpec, ctx: CheckContext): void;
+  clusterOptions?(c: ClusterSpec, ctx: CheckContext): void;
+  hostOptions?(h: HostSpec, c: ClusterSpec, ctx: CheckContext): void;
+  clusterResources?(c: ClusterSpec, ctx: CheckContext): void;
+  hostResources?(h: HostSpec, c: ClusterSpec, ctx: CheckContext): void;
+}
+
+/** One cluster as its wiring rules see it while peers are chosen. */
+export interface WiringContext {
+  readonly cluster: ClusterSpec;
+  /** Position of the cluster. */
+  readonly index: number;
+  /** The host the cluster's other hosts dial. */
+  readonly anchor: HostSpec;
+  /** Global index of the anchor. */
+  readonly anchorIndex: number;
+  /** Whether the cluster is the one every other cluster dials. */
+  readonly isRoot: boolean;
+  /**
+   * How hosts outside the root cluster reach it.
+   * @default - none (the network has one cluster, or the root cannot be reached)
+   */
+  readonly entry?: Target;
+  readonly problems: ProblemList;
+}
+
+/** What another cluster's firewall must admit from a cluster: the egress address of a cluster (by index), or an address. */
+export type PeerSource = { readonly egressOf: number } | { readonly address: string };
+
+/** How a kind's hosts are dialed, what they resolve, and what they admit. */
+export interface KindWiring {
+  /** Whether its hosts resolve the names of VMs in their own cluster's network (Azure-provided DNS in a VNet). */
+  readonly resolvesClusterVmNames: boolean;
+  /** What a dial of the cluster's DNS name reaches: any of its hosts (a load balancer picks), or its anchor. */
+  readonly nameLeadsTo: 'any-host' | 'anchor';
+  /** Whether its clusters admit peers only from known source addresses (an Azure NSG). */
+  readonly firewall: boolean;
+  /** Checks on the cluster's declared addresses, before any peer is chosen. */
+  checkAddresses?(c: ClusterSpec, problems: ProblemList): void;
+  /** Whom the cluster's hosts other than its anchor dial (asked once per cluster; reports why when nobody). */
+  memberTarget(w: WiringContext): Target | undefined;
+  /** How other clusters reach the root cluster when it has no usable DNS name (reports why when they cannot). */
+  unnamedEntry(w: WiringContext): Target | undefined;
+  /** What other clusters' firewalls must admit from this cluster. */
+  peerSources(c: ClusterSpec, index: number): readonly PeerSource[];
+}
+
+/** How a kind's boot documents are delivered. */
+export interface KindBoot {
+  /** The boot format of a cluster's hosts. */
+  format(c: ClusterSpec, spec: NetworkSpec): BootFormat;
+  /** Where a host's own env file comes from, in a format. */
+  hostEnvSource(format: BootFormat): HostEnvSource;
+  /** Key Vault mode: the hosts fetch the password themselves, or a provisioner puts it there. */
+  readonly keyVault: 'fetch' | 'provisioner';
+  /**
+   * The largest boot document its hosts accept (decoded bytes), and how an
+   * oversized one is reported.
+   * @default - no limit
+   */
+  readonly sizeLimit?: {
+    readonly bytes: number;
+    report(path: string, bytes: number, weaveBytes: number, hasExpressions: boolean, problems: ProblemList): void;
+  };
+}
+
+/** Everything the pure core needs to know about one kind of cluster. */
+export interface KindDriver {
+  readonly kind: ClusterKind;
+  /** The OS its hosts run. */
+  readonly os: OsProfile;
+  /** The options it owns, at the cluster and the host level. */
+  readonly options: { readonly cluster: OptionTable; readonly host: OptionTable };
+  readonly checks: KindChecks;
+  readonly wiring: KindWiring;
+  readonly boot: KindBoot;
+}
