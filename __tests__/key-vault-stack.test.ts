@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { WeaveCluster, WeaveConfigError, WeaveHost, WeaveNetwork, WeaveNetworkProps } from '../lib';
 import { KEY_VAULT_UNIT } from '../lib/core/boot/key-vault';
-import { resetTerraformVersionCache } from '../lib/constructs/terraform-version';
+import { resetTerraformVersionCache } from '../lib/constructs/terraform/version';
 import { SeedStack, SeedStackProps } from '../stacks/seed';
 import { ephemeralAllowedAt, expressions, interpolations, usesOf } from './support/ephemeral-graph';
 import { addClusterToSeed } from './support/example-networks';

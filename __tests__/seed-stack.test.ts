@@ -7,7 +7,8 @@ import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-m
 import { LbRule } from '@cdktf/provider-azurerm/lib/lb-rule';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
-import { planNetwork, USER_DATA_HEADER } from '../lib';
+import { USER_DATA_HEADER } from '../lib/core/boot/weave';
+import { planNetwork } from '../lib/core/plan/plan';
 import { SeedStack } from '../stacks/seed';
 import { seedSpec } from './fixtures/seed-spec';
 import { byName, decodeBootDocument, dedicatedProvisioners, readStack, references, synthApp, TfJson, valueResources } from './support/synth';

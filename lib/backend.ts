@@ -1,5 +1,9 @@
+// Remote state for teams: an Azure Blob Storage backend, read from the
+// app's context or WEAVE_STATE_* variables and checked before anything is
+// synthesized.
 import { AzurermBackend, TerraformStack } from 'cdktf';
 import { closest, distance } from 'fastest-levenshtein';
+import { ProblemList, WeaveConfigError } from './core/check/problems';
 
 /** Where a team keeps a stack's state: an Azure Blob Storage container. */
 export interface StateBackendConfig {
@@ -47,46 +51,69 @@ function meantKey(key: string): string | undefined {
  * letters and digits) and blob container (3-63 lowercase letters, digits and
  * single inner hyphens), a GUID subscription id. Throws one error listing
  * every problem, each with its fix, so a bad backend stops the synth instead
- * of writing a backend block that `terraform init` refuses later.
+ * of writing a backend block that `terraform init` refuses later. The
+ * error is a {@link WeaveConfigError}, one problem per key.
  *
  * @param value - the configuration as given
  * @param source - where it came from, for the message (e.g. `context "stateBackend"`)
  */
 export function checkStateBackendConfig(value: unknown, source: string): StateBackendConfig {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new Error(`${source} is ${JSON.stringify(value)}, not an object. Fix: give an object such as ${EXAMPLE}, or leave it out for local state.`);
+    const fix = `give an object such as ${EXAMPLE}, or leave it out for local state`;
+    const problems = new ProblemList();
+    problems.add('backend-not-object', source, '(backend)', value, 'is not an object', fix);
+    throw new WeaveConfigError(problems.items, `${source} is ${JSON.stringify(value)}, not an object. Fix: ${fix}.`);
   }
   const v = value as Record<string, unknown>;
+  // Each problem also as the line this subject has always shown: the key
+  // first, as a JSON user reads it.
+  const problems = new ProblemList();
   const lines: string[] = [];
+  /** Notes the line this subject shows for a problem, and hands its fix on. */
+  const said = (line: string, fix: string): string => {
+    lines.push(`${line}. Fix: ${fix}`);
+    return fix;
+  };
   for (const key of Object.keys(v)) {
     if (KNOWN_KEYS.includes(key)) continue;
     const meant = meantKey(key);
-    lines.push(`unknown key "${key}". Fix: ${meant ? `did you mean "${meant}"? ` : ''}the keys are ${KNOWN_KEYS.join(', ')}`);
+    problems.add('backend-key-unknown', source, key, v[key], 'is not a key of an Azure state backend',
+      said(`unknown key "${key}"`, `${meant ? `did you mean "${meant}"? ` : ''}the keys are ${KNOWN_KEYS.join(', ')}`));
   }
   for (const key of REQUIRED_KEYS) {
-    if (v[key] === undefined) lines.push(`missing key "${key}". Fix: set it${key === 'storageAccountName' ? ' to the storage account holding the state container' : key === 'containerName' ? ' to the blob container for state files' : ' to the resource group of the storage account'}`);
-    else if (typeof v[key] !== 'string' || (v[key] as string).trim() === '') lines.push(`"${key}" is ${JSON.stringify(v[key])}, not a non-empty string. Fix: give the name as a string`);
+    if (v[key] === undefined) {
+      problems.add('backend-key-missing', source, key, v[key], 'is required',
+      said(`missing key "${key}"`, `set it${key === 'storageAccountName' ? ' to the storage account holding the state container' : key === 'containerName' ? ' to the blob container for state files' : ' to the resource group of the storage account'}`));
+    } else if (typeof v[key] !== 'string' || (v[key] as string).trim() === '') {
+      problems.add('backend-value-invalid', source, key, v[key], 'is not a non-empty string',
+      said(`"${key}" is ${JSON.stringify(v[key])}, not a non-empty string`, 'give the name as a string'));
+    }
   }
   for (const key of ['key', 'subscriptionId'] as const) {
     if (v[key] !== undefined && (typeof v[key] !== 'string' || (v[key] as string).trim() === '')) {
-      lines.push(`"${key}" is ${JSON.stringify(v[key])}, not a non-empty string. Fix: give a string or leave it out`);
+      problems.add('backend-value-invalid', source, key, v[key], 'is not a non-empty string',
+      said(`"${key}" is ${JSON.stringify(v[key])}, not a non-empty string`, 'give a string or leave it out'));
     }
   }
   if (v.useAzureadAuth !== undefined && typeof v.useAzureadAuth !== 'boolean') {
-    lines.push(`"useAzureadAuth" is ${JSON.stringify(v.useAzureadAuth)}, not true or false. Fix: write true (the default) or false`);
+    problems.add('backend-value-invalid', source, 'useAzureadAuth', v.useAzureadAuth, 'is not true or false',
+      said(`"useAzureadAuth" is ${JSON.stringify(v.useAzureadAuth)}, not true or false`, 'write true (the default) or false'));
   }
   if (typeof v.storageAccountName === 'string' && v.storageAccountName && !/^[a-z0-9]{3,24}$/.test(v.storageAccountName)) {
     const cleaned = v.storageAccountName.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 24);
-    lines.push(`"storageAccountName" ${JSON.stringify(v.storageAccountName)} is not an Azure storage account name (3-24 lowercase letters and digits). Fix: ${cleaned.length >= 3 ? `did you mean "${cleaned}"?` : 'use the name of the account as Azure shows it'}`);
+    problems.add('backend-name-invalid', source, 'storageAccountName', v.storageAccountName, 'is not an Azure storage account name (3-24 lowercase letters and digits)',
+      said(`"storageAccountName" ${JSON.stringify(v.storageAccountName)} is not an Azure storage account name (3-24 lowercase letters and digits)`, cleaned.length >= 3 ? `did you mean "${cleaned}"?` : 'use the name of the account as Azure shows it'));
   }
   if (typeof v.containerName === 'string' && v.containerName && !/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/.test(v.containerName)) {
-    lines.push(`"containerName" ${JSON.stringify(v.containerName)} is not a blob container name (3-63 lowercase letters, digits and single inner hyphens). Fix: use the container's name as Azure shows it, e.g. "tfstate"`);
+    problems.add('backend-name-invalid', source, 'containerName', v.containerName, 'is not a blob container name (3-63 lowercase letters, digits and single inner hyphens)',
+      said(`"containerName" ${JSON.stringify(v.containerName)} is not a blob container name (3-63 lowercase letters, digits and single inner hyphens)`, 'use the container\'s name as Azure shows it, e.g. "tfstate"'));
   }
   if (typeof v.subscriptionId === 'string' && v.subscriptionId && !/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(v.subscriptionId)) {
-    lines.push(`"subscriptionId" ${JSON.stringify(v.subscriptionId)} is not a subscription id (a GUID). Fix: use the id az account show prints, or leave it out`);
+    problems.add('backend-name-invalid', source, 'subscriptionId', v.subscriptionId, 'is not a subscription id (a GUID)',
+      said(`"subscriptionId" ${JSON.stringify(v.subscriptionId)} is not a subscription id (a GUID)`, 'use the id az account show prints, or leave it out'));
   }
   if (lines.length > 0) {
-    throw new Error(`${source} is not a usable Azure state backend; nothing was synthesized:\n${lines.map((l) => `  - ${l}`).join('\n')}\nA complete one: ${EXAMPLE} (optional: key, subscriptionId, useAzureadAuth).`);
+    throw new WeaveConfigError(problems.items, `${source} is not a usable Azure state backend; nothing was synthesized:\n${lines.map((l) => `  - ${l}`).join('\n')}\nA complete one: ${EXAMPLE} (optional: key, subscriptionId, useAzureadAuth).`);
   }
   return v as unknown as StateBackendConfig;
 }
@@ -103,8 +130,11 @@ export function stateBackendFromConfig(contextValue: unknown, env: Readonly<Reco
   if (!env.WEAVE_STATE_STORAGE_ACCOUNT) return undefined;
   const need = (name: string) => {
     const v = env[name];
-    if (!v) throw new Error(`WEAVE_STATE_STORAGE_ACCOUNT is set but ${name} is not. Fix: set ${name} too, or unset WEAVE_STATE_STORAGE_ACCOUNT for local state.`);
-    return v;
+    if (v) return v;
+    const fix = `set ${name} too, or unset WEAVE_STATE_STORAGE_ACCOUNT for local state`;
+    const problems = new ProblemList();
+    problems.add('backend-env-incomplete', 'the WEAVE_STATE_* variables', name, v, 'is not set, though WEAVE_STATE_STORAGE_ACCOUNT is', fix);
+    throw new WeaveConfigError(problems.items, `WEAVE_STATE_STORAGE_ACCOUNT is set but ${name} is not. Fix: ${fix}.`);
   };
   return checkStateBackendConfig({
     storageAccountName: env.WEAVE_STATE_STORAGE_ACCOUNT,

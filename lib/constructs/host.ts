@@ -1,160 +1,18 @@
-import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
+// WeaveHost: one Weave peer. What every kind shares (its name, its bridge
+// address output, the network's view of it) is here; its VM or its SSH
+// provisioner is its kind's part (kinds/).
+import { Lazy, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
-import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
-import { NetworkInterfaceBackendAddressPoolAssociation } from '@cdktf/provider-azurerm/lib/network-interface-backend-address-pool-association';
-import { SHARED_ENV_PATH } from '../core/defaults';
-import { DEFAULT_OS_DISK_TYPE, DEFAULT_VM_SIZE } from '../core/kinds/azure/facts';
-import { nsgAddress } from '../core/kinds/dedicated/wiring';
-import { FLATCAR } from '../core/os/flatcar';
-import { SYSTEMD_HOST } from '../core/os/systemd';
 import type { HostSpec } from '../core/declare/network';
-import { bootExpression } from './boot-data';
-import { dedicatedKeyVaultProvisioners } from './key-vault';
-import { CLUSTER_MARK, HOST_MARK, HostBinding, hasMark } from './marks';
-import { outputId } from './names';
-import { TerraformData, requireTerraform } from './terraform-data';
 import type { WeaveCluster } from './cluster';
-import { WeaveFile, WeaveUnit, userContentSpec } from './user-content';
-import { userContentLifecycle } from './user-content-host';
-
-/** Flatcar channels published in the no-plan `corevm` offer. */
-export type FlatcarChannel = 'stable' | 'beta' | 'alpha';
-
-/** How Terraform reaches a dedicated server. */
-export interface DedicatedSshOptions {
-  /** Address or name to SSH to. A variable's value works. */
-  readonly host: string;
-  /**
-   * Login user; it needs passwordless sudo unless it is root.
-   * @default 'core'
-   */
-  readonly user?: string;
-  /**
-   * SSH port of the server.
-   * @default 22
-   */
-  readonly port?: number;
-  /**
-   * Private key (a sensitive variable's value).
-   * @default - the local ssh-agent
-   */
-  readonly privateKey?: string;
-}
-
-/** Settings of a {@link WeaveHost}; VM options apply to Azure hosts, `ssh` and `publicAddress` to dedicated ones. */
-export interface WeaveHostProps {
-  /**
-   * Host name: the VM and Linux computer name, the env file's name, and what
-   * other hosts of the cluster dial.
-   * @default - the construct id
-   */
-  readonly hostName?: string;
-  /**
-   * Fixed bridge address on the host bridge network, `a.b.c.d` or
-   * `a.b.c.d/<bridge prefix>`.
-   * @default - the next free address of the bridge range, in declaration order
-   */
-  readonly bridgeAddress?: string;
-  /**
-   * Azure VM size (must support Gen2 images).
-   * @default 'Standard_D2s_v5'
-   */
-  readonly vmSize?: string;
-  /**
-   * SSH public key for `core`.
-   * @default - the cluster's, then the network's sshPublicKey
-   */
-  readonly sshPublicKey?: string;
-  /**
-   * OS disk storage type.
-   * @default - the cluster's osDiskType, else 'StandardSSD_LRS'
-   */
-  readonly osDiskType?: string;
-  /**
-   * OS disk size in GB.
-   * @default - the image's size
-   */
-  readonly osDiskSizeGb?: number;
-  /**
-   * Flatcar release channel (image SKU `<channel>-gen2`).
-   * @default 'stable'
-   */
-  readonly flatcarChannel?: FlatcarChannel;
-  /**
-   * Flatcar image version.
-   * @default 'latest'
-   */
-  readonly imageVersion?: string;
-  /**
-   * SSH connection for a dedicated host. Required in dedicated clusters.
-   * @default - none
-   */
-  readonly ssh?: DedicatedSshOptions;
-  /**
-   * Public address of a dedicated host, which Azure clusters' NSGs admit on
-   * Weave's ports. An IPv4 address or CIDR, or a variable's value.
-   * @default - ssh.host
-   */
-  readonly publicAddress?: string;
-  /**
-   * Address other hosts dial to reach this dedicated server: an IPv4
-   * address, or a DNS name public resolvers answer. Set it when `ssh.host` is
-   * not an address peers can use (an SSH alias, a VPN address, a name only
-   * your machine resolves). A private address (10/8, 172.16/12, 192.168/16,
-   * 100.64/10) only reaches servers of the same cluster.
-   * @default - publicAddress, else ssh.host, when it is one public IPv4 address
-   */
-  readonly dialAddress?: string;
-
-  // --- users' own boot content ---
-  /**
-   * Files for this host only, after its cluster's and the network's; an
-   * entry with the same path replaces theirs.
-   * @default - none
-   */
-  readonly files?: WeaveFile[];
-  /**
-   * systemd units (or drop-ins) for this host only, after its cluster's and
-   * the network's; an entry with the same name replaces theirs whole.
-   * @default - none
-   */
-  readonly units?: WeaveUnit[];
-
-  // --- VM options overriding the cluster's ---
-  /**
-   * Admin (SSH login) user of the VM.
-   * @default - the cluster's adminUsername, else 'core'
-   */
-  readonly adminUsername?: string;
-  /**
-   * Availability zone of the VM (`'1'`, `'2'` or `'3'`).
-   * @default - the cluster's availabilityZone, else none
-   */
-  readonly availabilityZone?: string;
-  /**
-   * Accelerated networking on the VM's NIC (the VM size must support it).
-   * @default - the cluster's acceleratedNetworking, else false
-   */
-  readonly acceleratedNetworking?: boolean;
-  /**
-   * Tags for the VM and its NIC, merged over the cluster's tags (the
-   * library's `weave-network` and `weave-cluster` tags cannot be replaced).
-   * @default - the cluster's tags
-   */
-  readonly tags?: Record<string, string>;
-}
-
-/** Azure resources of one host. */
-export interface AzureHostResources {
-  /** The VM's NIC in the cluster subnet, a member of the load balancer's backend pool. */
-  readonly networkInterface: NetworkInterface;
-  /** The Flatcar VM; its custom data holds the boot config. */
-  readonly virtualMachine: LinuxVirtualMachine;
-}
-
-const IP_CONFIG = 'primary';
-const STAGING_DIR = '/var/tmp/weave-deploy';
+import type { AzureHostResources } from './kinds/azure/resources';
+import type { HostPart } from './kinds/kind';
+import { CLUSTER_MARK, HOST_MARK, HostBinding, isMarked } from './marks';
+import type { WeaveHostProps } from './props';
+import { scopeError } from './scope';
+import type { TerraformData } from './terraform/data';
+import { outputId } from './terraform/names';
+import { userContentSpec } from './user-content';
 
 /**
  * One Weave peer: an Azure Flatcar VM, or a dedicated server configured over
@@ -176,27 +34,23 @@ export class WeaveHost extends Construct {
   /** Address Azure NSGs admit for a dedicated host: publicAddress, else an IPv4 dialAddress, else ssh.host. */
   readonly publicAddress?: string;
   private readonly props: WeaveHostProps;
+  private readonly part: HostPart;
   private readonly bridgeOutput: TerraformOutput;
   private planned?: string;
   private bridgeToken?: string;
 
   constructor(scope: WeaveCluster, id: string, props: WeaveHostProps = {}) {
-    if (!hasMark(scope, CLUSTER_MARK)) {
-      throw new Error(`WeaveHost ${id}: its scope must be a WeaveCluster, got ${(scope as Construct)?.node?.path ?? String(scope)}. Fix: new WeaveHost(cluster, '${id}', {...}).`);
-    }
+    if (!isMarked(scope, CLUSTER_MARK)) throw scopeError('WeaveHost', id, scope, 'WeaveCluster', 'cluster');
     scope.network._assertOpen(`WeaveHost ${id}`, `${scope.node.path}/${id}`);
     super(scope, id);
     Object.defineProperty(this, HOST_MARK, { value: true });
     this.cluster = scope;
     this.props = props;
     this.hostName = props.hostName ?? id;
-    this.publicAddress = scope.kind === 'dedicated' ? nsgAddress(this._spec()) : undefined;
-
-    if (scope.kind === 'azure' && scope.refs) {
-      this.azure = this.buildAzure(scope, scope.refs);
-    } else if (scope.kind === 'dedicated' && props.ssh) {
-      this.provisioner = this.buildDedicated(props.ssh);
-    }
+    this.part = scope._part.host(this, props);
+    this.publicAddress = this.part.publicAddress;
+    this.azure = this.part.azure;
+    this.provisioner = this.part.provisioner;
     this.bridgeOutput = new TerraformOutput(this, 'bridge-address', {
       value: '',
       description: `Weave bridge address of host ${this.hostName}`,
@@ -209,12 +63,7 @@ export class WeaveHost extends Construct {
    * one `node_modules` tree, where `instanceof` would not.
    */
   static isWeaveHost(x: unknown): x is WeaveHost {
-    return hasMark(x, HOST_MARK);
-  }
-
-  /** The hosts of a cluster, in declaration order. */
-  static of(cluster: WeaveCluster): WeaveHost[] {
-    return cluster.node.children.filter((c): c is WeaveHost => hasMark(c, HOST_MARK));
+    return isMarked(x, HOST_MARK);
   }
 
   /**
@@ -247,178 +96,8 @@ export class WeaveHost extends Construct {
 
   /** @internal Receives its plan and boot document, and fills in the resources' values. */
   _bind(binding: HostBinding): void {
-    const { host, sharedEnvRef } = binding;
-    const kv = binding.keyVault;
-    this.planned = host.plan.bridgeAddress;
-    this.bridgeOutput.value = host.plan.bridgeAddress;
-    const expr = bootExpression(host.boot, sharedEnvRef, kv?.bootValues);
-    const vm = this.azure?.virtualMachine;
-    // Key Vault mode: the VM reads the password with its cluster's identity.
-    if (vm && kv?.identityId) vm.putIdentity({ type: 'UserAssigned', identityIds: [kv.identityId] });
-    if (vm) {
-      // Static per host: settings that change when the network grows are
-      // kept out of it (see userData), so growth never replaces a VM.
-      vm.customData = `\${base64encode(${expr})}`;
-      // The host env file (peers, IPAM mode, bridge address): no secrets,
-      // updated in place, re-read by weave-host-env.service on every start.
-      // Ignition VMs get none: Ignition would read it instead of custom data.
-      if (host.userData !== undefined) vm.userData = host.userData;
-      if (host.format === 'ignition') {
-        // Ignition applies custom data on first boot only; a change could
-        // only take effect by replacing the VM, which must be deliberate.
-        // The network's boot generation replaces them when the password or
-        // a network-wide setting changes.
-        vm.lifecycle = { ignoreChanges: ['custom_data'], replaceTriggeredBy: [...binding.bootGenerations!] };
-      }
-      // Users' content: first-boot-only VMs are replaced when it changes;
-      // content Terraform fills in is size-checked at plan time.
-      userContentLifecycle(this, vm, host);
-    }
-    const res = this.provisioner;
-    if (res && kv?.passwordFile !== undefined) {
-      // Key Vault mode: the script holds no password, so its hash may sit in
-      // state; the rotation number re-runs it when the password changes.
-      res.triggersReplace = { host: this.props.ssh!.host, config: `\${sha256(${expr})}`, rotation: String(kv.rotation) };
-      res.provisioners = dedicatedKeyVaultProvisioners(expr, kv.passwordFile, SHARED_ENV_PATH);
-    } else if (res) {
-      // Re-run whenever anything in the script, the password included, changes.
-      res.triggersReplace = { host: this.props.ssh!.host, config: `\${sha256(${expr})}` };
-      const apply = `${STAGING_DIR}/apply.sh`;
-      res.provisioners = [
-        // A private staging directory: the script holds the password.
-        { type: 'remote-exec', inline: [`rm -rf ${STAGING_DIR}`, `mkdir -m 0700 ${STAGING_DIR}`] },
-        { type: 'file', content: `\${${expr}}`, destination: apply },
-        {
-          type: 'remote-exec',
-          inline: [
-            `if [ "$(id -u)" = 0 ]; then bash ${apply}; else sudo -n bash ${apply}; fi; rc=$?; rm -rf ${STAGING_DIR}; exit $rc`,
-          ],
-        },
-      ];
-    }
+    this.planned = binding.host.plan.bridgeAddress;
+    this.bridgeOutput.value = binding.host.plan.bridgeAddress;
+    this.part.bind(binding);
   }
-
-  private buildAzure(cluster: WeaveCluster, az: NonNullable<WeaveCluster['refs']>): AzureHostResources {
-    const p = this.props;
-    const provider = cluster.provider;
-    const network = cluster.network;
-    const adminUser = p.adminUsername ?? az.vm.adminUsername ?? FLATCAR.defaultUser;
-    const accelerated = p.acceleratedNetworking ?? az.vm.acceleratedNetworking;
-    const zone = p.availabilityZone ?? az.vm.availabilityZone;
-    const common = {
-      provider,
-      location: az.location,
-      resourceGroupName: az.resourceGroupName,
-      // A host's tags go over its cluster's, and the library's stay on top.
-      tags: p.tags ? { ...cluster.tags, ...p.tags, 'weave-network': cluster.tags['weave-network'], 'weave-cluster': cluster.tags['weave-cluster'] } : cluster.tags,
-    };
-    const networkInterface = new NetworkInterface(this, 'nic', {
-      ...common,
-      name: `${this.hostName}-nic`,
-      ipConfiguration: [{ name: IP_CONFIG, subnetId: az.subnetId, privateIpAddressAllocation: 'Dynamic' }],
-      ...(accelerated !== undefined ? { acceleratedNetworkingEnabled: accelerated } : {}),
-    });
-    const nicId = networkInterface.id;
-    if (az.nicSecurityGroupId) {
-      // An existing subnet keeps its own NSG association; Weave's rules reach this VM through its NIC.
-      const { NetworkInterfaceSecurityGroupAssociation } = require('@cdktf/provider-azurerm/lib/network-interface-security-group-association') as typeof import('@cdktf/provider-azurerm/lib/network-interface-security-group-association');
-      new NetworkInterfaceSecurityGroupAssociation(this, 'nic-nsg', { provider, networkInterfaceId: nicId, networkSecurityGroupId: az.nicSecurityGroupId });
-    }
-    const poolMembership = new NetworkInterfaceBackendAddressPoolAssociation(this, 'lb-pool-assoc', {
-      provider,
-      networkInterfaceId: nicId,
-      ipConfigurationName: IP_CONFIG,
-      backendAddressPoolId: az.backendPoolId,
-    });
-    if (cluster.sshSourceCidr !== undefined) {
-      // Loaded only when SSH NAT is wanted: module loading is most of a small synth.
-      const { LbNatRule } = require('@cdktf/provider-azurerm/lib/lb-nat-rule') as typeof import('@cdktf/provider-azurerm/lib/lb-nat-rule');
-      const { NetworkInterfaceNatRuleAssociation } = require('@cdktf/provider-azurerm/lib/network-interface-nat-rule-association') as typeof import('@cdktf/provider-azurerm/lib/network-interface-nat-rule-association');
-      // Hosts are declared in order, so this one's position is the count so far.
-      const index = cluster.node.children.filter((c) => hasMark(c, HOST_MARK)).indexOf(this);
-      const nat = new LbNatRule(this, 'ssh-nat', {
-        provider,
-        resourceGroupName: az.resourceGroupName,
-        loadbalancerId: az.loadBalancerId,
-        name: `ssh-${this.hostName}`,
-        protocol: 'Tcp',
-        frontendIpConfigurationName: cluster._lbFrontendName(),
-        frontendPort: cluster._sshPort(index),
-        backendPort: 22,
-      });
-      new NetworkInterfaceNatRuleAssociation(this, 'ssh-nat-assoc', {
-        provider,
-        networkInterfaceId: nicId,
-        ipConfigurationName: IP_CONFIG,
-        natRuleId: nat.id,
-      });
-      new TerraformOutput(this, 'ssh', {
-        value: `ssh -p ${cluster._sshPort(index)} ${adminUser}@${az.fqdn}`,
-        description: `SSH command for host ${this.hostName}`,
-      }).overrideLogicalId(outputId(network, this.hostName, 'ssh'));
-    }
-    const image = FLATCAR.image!;
-    const virtualMachine = new LinuxVirtualMachine(this, 'vm', {
-      ...common,
-      name: this.hostName,
-      computerName: this.hostName,
-      size: p.vmSize ?? DEFAULT_VM_SIZE,
-      adminUsername: adminUser,
-      disablePasswordAuthentication: true,
-      adminSshKey: [{ username: adminUser, publicKey: (p.sshPublicKey ?? cluster.sshPublicKey)! }],
-      ...(zone !== undefined ? { zone } : {}),
-      networkInterfaceIds: [nicId],
-      osDisk: {
-        caching: 'ReadWrite',
-        storageAccountType: p.osDiskType ?? az.vm.osDiskType ?? DEFAULT_OS_DISK_TYPE,
-        diskSizeGb: p.osDiskSizeGb,
-      },
-      sourceImageReference: {
-        publisher: image.publisher,
-        offer: image.offer,
-        sku: image.sku(p.flatcarChannel ?? image.channels[0]),
-        version: p.imageVersion ?? image.defaultVersion,
-      },
-      bootDiagnostics: {},
-      // The first boot downloads weave through the load balancer's outbound rule.
-      dependsOn: [poolMembership],
-    });
-    return { networkInterface, virtualMachine };
-  }
-
-  private buildDedicated(ssh: DedicatedSshOptions): TerraformData {
-    // terraform_data rather than the null provider's null_resource: same
-    // triggers-and-provisioners behaviour, no provider to install, and the
-    // same class in cdktf and CDK Terrain (which has no null provider).
-    const res = new TerraformData(this, 'provision', {
-      triggersReplace: { host: ssh.host },
-      connection: {
-        type: 'ssh' as const,
-        host: ssh.host,
-        user: ssh.user ?? SYSTEMD_HOST.defaultUser,
-        port: ssh.port ?? 22,
-        ...(ssh.privateKey !== undefined ? { privateKey: ssh.privateKey } : { agent: 'true' }),
-      },
-    });
-    // Stacks synthesized by earlier releases made a null_resource under the
-    // same logical id: Terraform >= 1.9 (OpenTofu >= 1.10) moves its state
-    // over, keeping the same triggers, so the provisioners do not run again.
-    // Written as a plain `moved` block: cdktf's moveFromId would make every
-    // synth run `terraform version` and fail where Terraform is not installed.
-    addMovedBlock(res, `null_resource.${res.friendlyUniqueId}`, `terraform_data.${res.friendlyUniqueId}`);
-    // terraform_data needs 1.4; moving a null_resource's state into it, 1.9.
-    requireTerraform(TerraformStack.of(this), '1.9.0');
-    return res;
-  }
-}
-
-const MOVED = new WeakMap<TerraformStack, { from: string; to: string }[]>();
-
-/** Adds a top-level `moved { from, to }` block to the element's stack. */
-function addMovedBlock(element: Construct, from: string, to: string): void {
-  const stack = TerraformStack.of(element);
-  const blocks = MOVED.get(stack) ?? [];
-  MOVED.set(stack, blocks);
-  blocks.push({ from, to });
-  stack.addOverride('moved', [...blocks]);
 }

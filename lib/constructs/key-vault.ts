@@ -1,19 +1,19 @@
 // Key Vault mode, the Terraform side: the vault (given or created), the
 // secret written only through the write-only `value_wo`, one user-assigned
-// identity per Azure cluster with a `Key Vault Secrets User` grant, and the
-// dedicated servers' provisioner steps. The password is an ephemeral value:
-// Terraform never stores it in state or plan.
-import { DefaultTokenResolver, FileProvisioner, RemoteExecProvisioner, StringConcat, TerraformResource, Tokenization } from 'cdktf';
+// identity per Azure cluster with a `Key Vault Secrets User` grant. The
+// password is an ephemeral value: Terraform never stores it in state or plan
+// (the dedicated servers' provisioner steps are in kinds/dedicated/).
+import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import type { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
 import type { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
-import type { SecretContent } from '../core/boot/document';
 import { VAULT_ID_RE } from '../core/check/key-vault';
-import { TerraformData } from './terraform-data';
 import { isToken } from '../core/common/tokens';
-import { tfName } from './names';
+import { TerraformData } from './terraform/data';
+import { expressionOf } from './terraform/expressions';
+import { tfName } from './terraform/names';
 
 /** A vault the network creates for its password. */
 export interface WeaveKeyVaultCreateOptions {
@@ -130,22 +130,6 @@ export interface WeaveKeyVaultOptions {
 export const SECRETS_USER_ROLE = 'Key Vault Secrets User';
 /** The built-in role that writes secrets. */
 export const SECRETS_OFFICER_ROLE = 'Key Vault Secrets Officer';
-const STAGING_DIR = '/var/tmp/weave-deploy';
-
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
-
-/**
- * The Terraform expression (no `${}`) for a value that may hold tokens: a
- * lone reference stays a reference, anything else becomes an HCL string
- * template, whose `${...}` parts Terraform interpolates.
- */
-export function expressionOf(scope: Construct, value: string | number): string {
-  if (typeof value === 'number') return String(value);
-  const resolved = Tokenization.resolve(value, { scope, preparing: false, resolver: RESOLVER }) as string;
-  const lone = /^\$\{([^]*)\}$/.exec(resolved);
-  if (lone && !lone[1].includes('${')) return lone[1];
-  return JSON.stringify(resolved);
-}
 
 /** What one Azure cluster's VMs need in Key Vault mode. */
 export interface ClusterGrant {
@@ -158,23 +142,23 @@ export interface ClusterGrant {
 }
 
 /**
- * What a grant needs to know of an Azure cluster: the cluster hands it over
- * (WeaveCluster implements it), so this module never reads a cluster.
+ * What a grant needs to know of a cluster whose hosts fetch the password:
+ * where to create the identity and with which provider. The cluster's kind
+ * hands it over, so this module never reads a cluster.
  */
-export interface GrantTarget extends Construct {
+export interface GrantTarget {
+  /** The construct the identity is created in (the cluster). */
+  readonly scope: Construct;
   /** The cluster's name (its construct id). */
   readonly clusterName: string;
   /** The cluster's azurerm provider (its subscription). */
-  readonly provider?: AzurermProvider;
+  readonly provider: AzurermProvider;
   /** Tags for the identity. */
   readonly tags: Record<string, string>;
-  /** Where the identity is created. */
-  readonly refs?: {
-    /** Azure region of the cluster's resources. */
-    readonly location: string;
-    /** Resource group of the cluster. */
-    readonly resourceGroupName: string;
-  };
+  /** Azure region of the cluster's resources. */
+  readonly location: string;
+  /** Resource group of the cluster. */
+  readonly resourceGroupName: string;
 }
 
 /**
@@ -299,17 +283,16 @@ export class PasswordVault extends Construct {
    * resource group, and its `Key Vault Secrets User` grant, made with the
    * vault's provider. The VMs reference the identity, the grant references
    * the identity: no VM waits for a grant and no grant for a VM.
+   * @internal
    */
-  grant(cluster: GrantTarget): ClusterGrant | undefined {
-    const refs = cluster.refs;
-    if (!refs || !cluster.provider) return undefined;
+  grant(cluster: GrantTarget): ClusterGrant {
     const { UserAssignedIdentity } = require('@cdktf/provider-azurerm/lib/user-assigned-identity') as typeof import('@cdktf/provider-azurerm/lib/user-assigned-identity');
     const { RoleAssignment } = require('@cdktf/provider-azurerm/lib/role-assignment') as typeof import('@cdktf/provider-azurerm/lib/role-assignment');
-    const identity = new UserAssignedIdentity(cluster, 'weave-identity', {
+    const identity = new UserAssignedIdentity(cluster.scope, 'weave-identity', {
       provider: cluster.provider,
       name: `${cluster.clusterName}-weave`,
-      location: refs.location,
-      resourceGroupName: refs.resourceGroupName,
+      location: cluster.location,
+      resourceGroupName: cluster.resourceGroupName,
       tags: cluster.tags,
     });
     identity.overrideLogicalId(`${this.prefix}_${tfName(cluster.clusterName)}_identity`);
@@ -322,47 +305,10 @@ export class PasswordVault extends Construct {
       // A new identity may not have reached every Entra replica yet; the
       // type spares ARM the lookup that would fail.
       principalType: 'ServicePrincipal',
-      description: `Weave Net hosts of ${cluster.node.path} read the network password`,
+      description: `Weave Net hosts of ${cluster.scope.node.path} read the network password`,
       dependsOn: bySecret ? [this.secret] : undefined,
     });
     grant.overrideLogicalId(`${this.prefix}_${tfName(cluster.clusterName)}_secrets_user`);
     return { identityId: identity.id, clientId: expressionOf(this, identity.clientId), identity };
   }
-}
-
-/**
- * The expression (no `${}`) of the shared env file's text with the password:
- * ephemeral, so Terraform allows it only in provisioners and write-only
- * arguments.
- */
-export function passwordFileExpression(shared: SecretContent, passwordExpression: string): string {
-  return `join("", [${JSON.stringify(shared.before)}, ${passwordExpression}, ${JSON.stringify(shared.after)}])`;
-}
-
-/**
- * A dedicated server's provisioner steps in Key Vault mode. The script holds
- * no password; the env file travels as its own upload (an ephemeral value,
- * which Terraform allows in provisioners) and is installed 0600 by rename
- * before the script restarts Weave.
- *
- * @param scriptExpression - expression of the install script (no password)
- * @param passwordFile - expression of the env file's text
- * @param envPath - where the env file goes, e.g. /etc/weave.env
- */
-export function dedicatedKeyVaultProvisioners(scriptExpression: string, passwordFile: string, envPath: string): (FileProvisioner | RemoteExecProvisioner)[] {
-  const apply = `${STAGING_DIR}/apply.sh`;
-  const env = `${STAGING_DIR}/weave.env`;
-  const install = `umask 077 && cp ${env} ${envPath}.new && chown root:root ${envPath}.new && chmod 0600 ${envPath}.new && mv -f ${envPath}.new ${envPath} && bash ${apply}`;
-  return [
-    // A private staging directory: the env file holds the password.
-    { type: 'remote-exec', inline: [`rm -rf ${STAGING_DIR}`, `mkdir -m 0700 ${STAGING_DIR}`] },
-    { type: 'file', content: `\${${scriptExpression}}`, destination: apply },
-    { type: 'file', content: `\${${passwordFile}}`, destination: env },
-    {
-      type: 'remote-exec',
-      inline: [
-        `if [ "$(id -u)" = 0 ]; then sh -c '${install}'; else sudo -n sh -c '${install}'; fi; rc=$?; rm -rf ${STAGING_DIR}; exit $rc`,
-      ],
-    },
-  ];
 }

@@ -3,16 +3,19 @@
 // interfaces are what the network needs from its members, so network,
 // cluster and host never import each other's modules in a circle.
 import { IConstruct } from 'constructs';
-import type { DerivedHost } from '../core/derive/derive';
-import type { GrantTarget } from './key-vault';
+import type { SecretContent } from '../core/boot/document';
 import type { ClusterSpec, HostSpec } from '../core/declare/network';
+import type { DerivedHost } from '../core/derive/derive';
+import type { ClusterGrant, GrantTarget, PasswordVault } from './key-vault';
 
 export const NETWORK_MARK = Symbol.for('cdktf-weave-azure.WeaveNetwork');
 export const CLUSTER_MARK = Symbol.for('cdktf-weave-azure.WeaveCluster');
 export const HOST_MARK = Symbol.for('cdktf-weave-azure.WeaveHost');
 
-const marked = (x: unknown, mark: symbol): boolean =>
-  typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[mark] === true;
+/** Whether `x` carries `mark`. */
+export function isMarked(x: unknown, mark: symbol): boolean {
+  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[mark] === true;
+}
 
 /** What a cluster receives once the network is built. */
 export interface ClusterBinding {
@@ -75,13 +78,15 @@ export interface NsgRuleSlots {
 
 /** The network's view of a cluster. */
 export interface NetworkCluster extends IConstruct {
-  /** What a Key Vault grant needs of an Azure cluster; `undefined` for dedicated clusters. */
+  /** What a Key Vault grant needs of a cluster whose hosts fetch the password; `undefined` for the others. */
   _grantTarget(): GrantTarget | undefined;
+  /** Key Vault mode: what the cluster's hosts need instead of the password. */
+  _keyVault(vault: PasswordVault, grant: ClusterGrant | undefined, shared: SecretContent, password: string): HostKeyVault;
   _spec(hosts: HostSpec[]): ClusterSpec;
   _publicAddressRef(): string | undefined;
   _bind(binding: ClusterBinding): void;
-  /** Azure clusters: the NSG rules the library created. */
-  _nsgRuleSlots?(): NsgRuleSlots | undefined;
+  /** The NSG rules the library created for the cluster, if its kind makes any. */
+  _nsgRuleSlots(): NsgRuleSlots | undefined;
 }
 
 /** The network's view of a host. */
@@ -99,12 +104,9 @@ export interface ClusterMember {
 /** The clusters of a network and their hosts, in declaration order. */
 export function clusterMembers(network: IConstruct): ClusterMember[] {
   return network.node.children
-    .filter((c) => marked(c, CLUSTER_MARK))
+    .filter((c) => isMarked(c, CLUSTER_MARK))
     .map((c) => ({
       cluster: c as NetworkCluster,
-      hosts: c.node.children.filter((h) => marked(h, HOST_MARK)) as NetworkHost[],
+      hosts: c.node.children.filter((h) => isMarked(h, HOST_MARK)) as NetworkHost[],
     }));
 }
-
-/** Whether `x` carries `mark`. */
-export const hasMark = marked;

@@ -1,8 +1,20 @@
+// WeaveNetwork: the root of one mesh. Clusters and hosts declare themselves
+// inside it; before synthesis one aspect checks, plans and renders the whole
+// app's networks in the pure core (deriveNetwork) and hands every cluster and
+// host its part. Also the network-wide Terraform objects: the password
+// variable, the shared env local, the consensus output, the boot
+// generations, the allocation record file and the topology pictures.
 import { Annotations, Aspects, Fn, IAspect, TerraformLocal, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, TerraformVariableValidationConfig } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { frozenAllocationProblem } from '../core/allocation/changes';
 import { ALLOCATION_FROZEN_CONTEXT, ALLOCATION_FROZEN_ENV, AllocationRecord } from '../core/allocation/record';
-import { DerivedNetwork, deriveNetwork } from '../core/derive/derive';
+import { MIN_TERRAFORM_VERSION } from '../core/check/key-vault';
+import { ProblemList, WeaveConfigError } from '../core/check/problems';
+import { checkNetworkNames, checkProviderAliases } from '../core/check/stack';
+import { isTruthy } from '../core/common/text';
+import { isToken } from '../core/common/tokens';
+import type { AzureBootFormat } from '../core/declare/azure';
+import type { NetworkSpec, WeaveRelease } from '../core/declare/network';
 import {
   DEFAULT_BRIDGE_RANGE,
   DEFAULT_DNS_DOMAIN,
@@ -13,170 +25,21 @@ import {
   MIN_PASSWORD_LENGTH,
   releaseScriptUrl,
 } from '../core/defaults';
-import type { NetworkPlan } from '../core/plan/plan';
-import { ProblemList, WeaveConfigError } from '../core/check/problems';
-import type { NetworkSpec, WeaveRelease } from '../core/declare/network';
-import { checkNetworkNames, checkProviderAliases } from '../core/check/stack';
-import { isToken } from '../core/common/tokens';
-import { allocationFilePath, readAllocationFile, writeNetworkRecord } from './allocation-file';
-import { resolveText, writeBesideStack } from './artifacts';
+import { DerivedNetwork, deriveNetwork } from '../core/derive/derive';
 import { renderMermaid, topologyView } from '../core/diagram/diagram';
 import { renderTopologySvg } from '../core/diagram/diagram-svg';
-import { ClusterMember, HostKeyVault, NETWORK_MARK, clusterMembers } from './marks';
-import { tfName } from './names';
-import { TerraformData, requireTerraform } from './terraform-data';
-import { nsgProblems } from './nsg-check';
-import { WeaveFile, WeaveUnit, createContentLocals, userContentSpec } from './user-content';
-import { ClusterGrant, PasswordVault, WeaveKeyVaultOptions, expressionOf, passwordFileExpression } from './key-vault';
-import { terraformVersion } from './terraform-version';
-import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from '../core/boot/slots';
-import { MIN_TERRAFORM_VERSION } from '../core/check/key-vault';
-
-/** Which Weave Net build the hosts install. */
-export interface WeaveReleaseOptions {
-  /**
-   * Release version; also the image tag the `weave` script runs.
-   * @default '2.9.0'
-   */
-  readonly version?: string;
-  /**
-   * URL of the `weave` script for that version.
-   * @default 'https://github.com/rajch/weave/releases/download/v<version>/weave'
-   */
-  readonly scriptUrl?: string;
-  /**
-   * sha256 of the script. When given, hosts refuse to install a script that
-   * does not match.
-   * @default - not checked
-   */
-  readonly sha256?: string;
-  /**
-   * Docker Hub account of the `weave`, `weaveexec` and `weavedb` images.
-   * @default 'rajchaudhuri'
-   */
-  readonly imageOwner?: string;
-}
-
-/** Boot config format for Azure VMs. */
-export type AzureBootFormat = 'cloud-config' | 'ignition';
-
-/** Settings of a {@link WeaveNetwork}; every one has a working default. */
-export interface WeaveNetworkProps {
-  /**
-   * Weave IPAM range that containers get addresses from. Host bits must be zero.
-   * @default '10.2.0.0/16'
-   */
-  readonly ipallocRange?: string;
-  /**
-   * Range the hosts' own bridge addresses (`weave expose`) come from.
-   * @default '10.1.0.0/16'
-   */
-  readonly bridgeRange?: string;
-  /**
-   * The network password, as a token (a sensitive `TerraformVariable`'s
-   * `.stringValue`, or a data source attribute). A plain string works but is
-   * written into `cdk.tf.json` and draws a warning. Whatever you pass must
-   * meet what the generated variable checks: 12-256 printable ASCII
-   * characters, no spaces, quotes or backslashes (it is written unquoted into
-   * a systemd EnvironmentFile).
-   * @default - a sensitive variable named `<id>_password` (set `TF_VAR_<id>_password`)
-   */
-  readonly password?: string;
-  /**
-   * weaveDNS domain.
-   * @default 'weave.local.'
-   */
-  readonly dnsDomain?: string;
-  /**
-   * Run weaveDNS. `false` launches with `--no-dns`.
-   * @default true
-   */
-  readonly dns?: boolean;
-  /**
-   * Run weave's Docker API proxy (on `/var/run/weave/weave.sock`).
-   * @default true
-   */
-  readonly proxy?: boolean;
-  /**
-   * Run weave's Docker network plugin.
-   * @default true
-   */
-  readonly plugin?: boolean;
-  /**
-   * Which Weave Net build the hosts install. Pin it so that hosts booted at
-   * different times run the same release.
-   * @default - rajch/weave 2.9.0 from GitHub, images from `rajchaudhuri`
-   */
-  readonly release?: WeaveReleaseOptions;
-  /**
-   * Hosts present when the mesh first starts; each gets `--ipalloc-init
-   * consensus=N`, later hosts get `observer`. Pin this to the count you first
-   * deployed before you grow the network.
-   * @default - every declared host
-   */
-  readonly bootstrapSize?: number;
-  /**
-   * Units that pull in `weave-network.target`.
-   * @default ['multi-user.target']
-   */
-  readonly wantedBy?: string[];
-  /**
-   * How Azure VMs receive their boot config, unless their cluster says
-   * otherwise: coreos-cloudinit `#cloud-config` (re-applied every boot; host
-   * settings live in user data and update in place) or Ignition spec 3.3
-   * (first boot only; the VM ignores later changes to its custom data).
-   * @default 'cloud-config'
-   */
-  readonly bootFormat?: AzureBootFormat;
-  /**
-   * SSH public key for the `core` user on every Azure VM, unless a cluster or
-   * host gives its own.
-   * @default - none; then each Azure cluster or host must give one
-   */
-  readonly sshPublicKey?: string;
-  /**
-   * The network's allocation record, given in memory: who was a bootstrap
-   * host, the consensus count, each host's bridge address and dial anchors.
-   * When set, no file is read or written (what tests use).
-   * @default - read from (and, on `cdktf synth`, written to) the allocation file
-   */
-  readonly allocationRecord?: AllocationRecord;
-  /**
-   * Path of the committed allocation record file, shared by every network of
-   * the app (each under its construct path).
-   * @default - `WEAVE_ALLOCATION_FILE`, else `weave-allocation.json` in the
-   *   working directory (beside `cdktf.json` under `cdktf synth`)
-   */
-  readonly allocationFile?: string;
-  /**
-   * Your own files for every host of the network (Azure VMs and dedicated
-   * servers), written beside Weave's in the same boot document. Clusters and
-   * hosts may add files; an entry with the same path at a more specific
-   * level replaces this one.
-   * @default - none
-   */
-  readonly files?: WeaveFile[];
-  /**
-   * Your own systemd units (or drop-ins for existing units such as
-   * `docker.service`) for every host. Order them after the mesh with
-   * `After=weave-network.target`. Clusters and hosts may add units; an entry
-   * with the same name at a more specific level replaces this one whole.
-   * @default - none
-   */
-  readonly units?: WeaveUnit[];
-  /**
-   * Keep the password in Azure Key Vault: the recommended production
-   * setting. The password variable becomes ephemeral and reaches only the
-   * secret (write-only) and the dedicated servers' provisioners; Azure VMs
-   * fetch it at boot with a managed identity. Nothing secret lands in
-   * Terraform state, plan or VM metadata. Needs Terraform 1.11 or OpenTofu
-   * 1.11. See docs/key-vault.md. A `password` you pass yourself must then be
-   * an ephemeral variable too (`addOverride('ephemeral', true)`), or a saved
-   * plan would keep it.
-   * @default - the password is filled into every host's boot data (simple, but it sits in state)
-   */
-  readonly keyVault?: WeaveKeyVaultOptions;
-}
+import type { NetworkPlan } from '../core/plan/plan';
+import { allocationFilePath, readAllocationFile, writeNetworkRecord } from './allocation-file';
+import { ClusterGrant, PasswordVault } from './key-vault';
+import { nsgProblems } from './kinds/azure/nsg-check';
+import { ClusterMember, NETWORK_MARK, clusterMembers } from './marks';
+import type { WeaveNetworkProps } from './props';
+import { writeBesideStack } from './terraform/artifacts';
+import { TerraformData, requireTerraform } from './terraform/data';
+import { expressionOf, resolveText } from './terraform/expressions';
+import { tfName, tfVariableName } from './terraform/names';
+import { terraformVersion } from './terraform/version';
+import { createContentLocals, userContentSpec } from './user-content';
 
 /**
  * Root of one Weave mesh. Declare `WeaveCluster`s inside it, in order, and
@@ -225,8 +88,8 @@ export class WeaveNetwork extends Construct {
         );
       }
     } else {
-      // Underscores only: it becomes the shell variable TF_VAR_<name>.
-      const name = `${id.replace(/[^A-Za-z0-9_]/g, '_')}_password`;
+      // It becomes the shell variable TF_VAR_<name>.
+      const name = `${tfVariableName(id)}_password`;
       this.passwordVariable = new TerraformVariable(this, 'password', {
         type: 'string',
         sensitive: true,
@@ -354,7 +217,7 @@ export class WeaveNetwork extends Construct {
           host: hb,
           sharedEnvRef,
           bootGenerations: hb.format === 'ignition' ? [bootGeneration!, ...(clusterGeneration ? [clusterGeneration] : [])] : undefined,
-          keyVault: this.keyVault ? this.hostKeyVault(hb.plan.kind, grants[i], build.sharedEnv) : undefined,
+          keyVault: this.keyVault ? cluster._keyVault(this.keyVault, grants[i], build.sharedEnv, expressionOf(this, this.password)) : undefined,
         });
       });
     });
@@ -368,21 +231,6 @@ export class WeaveNetwork extends Construct {
     });
   }
 
-  /** Key Vault mode: what one host needs, by kind. */
-  private hostKeyVault(kind: string, grant: ClusterGrant | undefined, shared: DerivedNetwork['sharedEnv']): HostKeyVault {
-    const vault = this.keyVault!;
-    if (kind === 'azure') {
-      return {
-        identityId: grant?.identityId,
-        bootValues: {
-          [KEY_VAULT_URL_SLOT]: vault.vaultUriExpression,
-          ...(grant ? { [IDENTITY_CLIENT_ID_SLOT]: grant.clientId } : {}),
-        },
-      };
-    }
-    return { passwordFile: passwordFileExpression(shared, expressionOf(this, this.password)), rotation: vault.rotation };
-  }
-
   private build(members = clusterMembers(this)): DerivedNetwork | { plan: NetworkPlan } {
     if (this.built) return this.built;
     const inMemory = this.props.allocationRecord;
@@ -390,8 +238,7 @@ export class WeaveNetwork extends Construct {
     const record = inMemory ?? (file ? readAllocationFile(file)?.networks[this.node.path] : undefined);
     const build = deriveNetwork(this.spec(members), { record, recordSource: file ?? 'allocationRecord' });
     const changes = build.plan.allocation.changes;
-    const frozen = this.node.tryGetContext(ALLOCATION_FROZEN_CONTEXT) ?? process.env[ALLOCATION_FROZEN_ENV];
-    if (/^(1|true|yes)$/i.test(String(frozen ?? ''))) {
+    if (isTruthy(this.node.tryGetContext(ALLOCATION_FROZEN_CONTEXT) ?? process.env[ALLOCATION_FROZEN_ENV])) {
       const problem = frozenAllocationProblem(this.node.path, changes, { source: file ?? 'allocationRecord' });
       if (problem) throw new WeaveConfigError([problem]);
     }
@@ -439,18 +286,13 @@ export class WeaveNetwork extends Construct {
 
   /** @internal called by hosts and clusters so late additions cannot go unplanned. */
   _assertOpen(what: string, path: string): void {
-    if (this.built || this.bound) {
-      throw new WeaveConfigError([{
-        code: 'declared-after-synth',
-        path,
-        field: 'scope',
-        value: what,
-        message: `is added to ${this.node.path} after the network was planned (synth has started)`,
-        fix: 'declare every cluster and host before synth, not in an aspect or after calling plan()',
-      }]);
-    }
+    if (!this.built && !this.bound) return;
+    const problems = new ProblemList();
+    problems.add('declared-after-synth', path, 'scope', what,
+      `is added to ${this.node.path} after the network was planned (synth has started)`,
+      'declare every cluster and host before synth, not in an aspect or after calling plan()');
+    problems.throwIfAny();
   }
-
 }
 
 /** What a password variable must hold: the value lands unquoted in a systemd EnvironmentFile. */
@@ -493,7 +335,7 @@ function buildAll(first: WeaveNetwork): void {
   const networks = all.filter(WeaveNetwork.isWeaveNetwork);
   const problems = new ProblemList();
   const stackOf = (c: IConstruct) => TerraformStack.of(c).node.path;
-  checkNetworkNames(networks.map((n) => ({ path: n.node.path, stack: stackOf(n), id: n.node.id, tfStem: n.node.id.replace(/[^A-Za-z0-9_]/g, '_') })), problems);
+  checkNetworkNames(networks.map((n) => ({ path: n.node.path, stack: stackOf(n), id: n.node.id, tfStem: tfVariableName(n.node.id) })), problems);
   const withNetworks = new Set(networks.map(stackOf));
   checkProviderAliases(all.filter((c): c is TerraformProvider => TerraformProvider.isTerraformProvider(c)
     && c.terraformResourceType === 'azurerm' && withNetworks.has(stackOf(c)))

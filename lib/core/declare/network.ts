@@ -182,7 +182,7 @@ export interface ClusterSpec extends Pick<AzureClusterOptions, 'location' | 'loc
 }
 
 /**
- * A whole declared network, the input of {@link planNetwork}: settings with
+ * A whole declared network, the input of {@link deriveNetwork}: settings with
  * their defaults already filled in, and the clusters in declaration order.
  * `WeaveNetwork` builds one from its clusters and hosts at synth; callers without cdktf can write it by hand.
  */

@@ -90,7 +90,7 @@ export interface DerivedNetwork {
  * Throws a {@link WeaveConfigError} listing every problem found.
  *
  * @param spec - the declared network
- * @param options - the network's allocation record, if any (see {@link planNetwork})
+ * @param options - the network's allocation record, if any (see {@link PlanOptions})
  */
 export function deriveNetwork(spec: NetworkSpec, options: PlanOptions = {}): DerivedNetwork {
   const problems = new ProblemList();

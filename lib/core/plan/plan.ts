@@ -84,7 +84,7 @@ export interface PlanAllocation {
 }
 
 /**
- * The result of {@link planNetwork}: one plan per host plus what all hosts
+ * The plan of a network (`deriveNetwork(spec).plan`): one plan per host plus what all hosts
  * share. Everything needed to render boot configs, with no cdktf involved.
  */
 export interface NetworkPlan {
@@ -108,7 +108,7 @@ export interface NetworkPlan {
   readonly allocation: PlanAllocation;
 }
 
-/** Options of {@link planNetwork}. */
+/** Options of {@link deriveNetwork} (and of the planner it runs). */
 export interface PlanOptions {
   /**
    * The network's allocation record from the committed file (or, in tests,

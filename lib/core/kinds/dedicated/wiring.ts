@@ -41,7 +41,7 @@ export function hostDialAddress(h: HostSpec, cluster: number): PeerAddress | und
  * The address Azure NSGs admit for a dedicated host: its `publicAddress`,
  * else its `dialAddress` when that is an IPv4 address, else `ssh.host`.
  */
-export function nsgAddress(h: HostSpec): string | undefined {
+export function nsgAddress(h: Pick<HostSpec, 'publicAddress' | 'dialAddress' | 'sshHost'>): string | undefined {
   if (h.publicAddress !== undefined) return h.publicAddress;
   if (h.dialAddress !== undefined && isIpv4(h.dialAddress)) return h.dialAddress;
   return h.sshHost;

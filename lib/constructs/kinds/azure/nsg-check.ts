@@ -5,9 +5,9 @@
 // or inline rules on an existing NSG construct), it reports the clash at synth.
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { Problem } from '../core/check/problems';
-import { NsgRuleSlots } from './marks';
-import { resolveText } from './user-content';
+import { Problem, ProblemList } from '../../../core/check/problems';
+import type { NsgRuleSlots } from '../../marks';
+import { resolveText } from '../../terraform/expressions';
 
 const RULE_TYPE = 'azurerm_network_security_rule';
 
@@ -50,7 +50,7 @@ export function nsgProblems(scope: IConstruct, clusters: readonly { readonly pat
     if (r.terraformResourceType !== RULE_TYPE || ours.has(c.node.path)) continue;
     rules.push({ construct: c, nsgName: r.networkSecurityGroupNameInput, resourceGroupName: r.resourceGroupNameInput, priority: r.priorityInput, direction: r.directionInput });
   }
-  const problems: Problem[] = [];
+  const problems = new ProblemList();
   for (const { path, slots } of clusters) {
     const name = resolveText(stack, slots.nsg.name);
     const group = resolveText(stack, slots.nsg.resourceGroupName);
@@ -61,27 +61,23 @@ export function nsgProblems(scope: IConstruct, clusters: readonly { readonly pat
     };
     const inline = inlineRules(slots.existing);
     if (inline.length) {
-      problems.push({
-        code: 'nsg-inline-rules', path, field: 'existingSecurityGroup', value: (slots.existing as IConstruct).node?.path ?? name,
-        message: `declares ${inline.length} inline security_rule block(s); azurerm cannot combine inline rules with the library's separate rule resources (each apply would undo the other)`,
-        fix: 'move those rules into NetworkSecurityRule resources, or let the library create its own NSG (leave existingSecurityGroup out)',
-      });
+      problems.add('nsg-inline-rules', path, 'existingSecurityGroup', (slots.existing as IConstruct).node?.path ?? name,
+        `declares ${inline.length} inline security_rule block(s); azurerm cannot combine inline rules with the library's separate rule resources (each apply would undo the other)`,
+        'move those rules into NetworkSecurityRule resources, or let the library create its own NSG (leave existingSecurityGroup out)');
     }
     const candidates = [...rules.filter(sameNsg), ...inline.map((r) => ({ construct: slots.existing as IConstruct, ...r }))];
     for (const user of candidates) {
       const direction = String(user.direction ?? '').toLowerCase();
       for (const own of slots.rules) {
         if (user.priority === own.priority && direction === own.direction.toLowerCase()) {
-          problems.push({
-            code: 'nsg-priority-clash', path, field: `nsgPriorities`, value: own.priority,
-            message: `is used by the library's ${own.name} rule and by your ${own.direction} rule ${user.construct.node?.path ?? '(inline)'} on the same NSG; Azure allows one rule per priority and direction`,
-            fix: `give your rule another priority, or move the library's with nsgPriorities: { ${slotKey(own.name)}: <free priority> }`,
-          });
+          problems.add('nsg-priority-clash', path, 'nsgPriorities', own.priority,
+            `is used by the library's ${own.name} rule and by your ${own.direction} rule ${user.construct.node?.path ?? '(inline)'} on the same NSG; Azure allows one rule per priority and direction`,
+            `give your rule another priority, or move the library's with nsgPriorities: { ${slotKey(own.name)}: <free priority> }`);
         }
       }
     }
   }
-  return problems;
+  return problems.items;
 }
 
 /** The library's rule ids mapped to their nsgPriorities keys. */

@@ -1,6 +1,8 @@
+// Files written beside a stack's cdk.tf.json on every synth (the topology
+// pictures, the allocation record).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DefaultTokenResolver, ISynthesisSession, StringConcat, TerraformStack, Tokenization } from 'cdktf';
+import { ISynthesisSession, TerraformStack } from 'cdktf';
 // Not exported from the cdktf root in 0.21; the one hook that writes files
 // beside a stack's cdk.tf.json during synthesis.
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
@@ -20,9 +22,4 @@ export function writeBesideStack(scope: IConstruct, files: (stack: TerraformStac
       for (const [name, content] of Object.entries(files(stack))) writeFileSync(join(dir, name), content);
     },
   });
-}
-
-/** A value as it reads in Terraform: a variable token becomes `${var.x}`. */
-export function resolveText(stack: TerraformStack, value: string): string {
-  return String(Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }));
 }

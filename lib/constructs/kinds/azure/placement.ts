@@ -8,63 +8,11 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
-import { DEFAULT_VNET_CIDR } from '../core/kinds/azure/facts';
+import type { AzureClusterOptions } from '../../../core/declare/azure';
+import { DEFAULT_VNET_CIDR } from '../../../core/kinds/azure/facts';
 
-/** An existing resource group: a `ResourceGroup` or `DataAzurermResourceGroup` construct, or anything with its name. */
-export interface ExistingResourceGroup {
-  /** The group's name. */
-  readonly name: string;
-}
-
-/** An existing subnet: a `Subnet` or `DataAzurermSubnet` construct, or anything with its resource id. */
-export interface ExistingSubnet {
-  /** The subnet's resource id. */
-  readonly id: string;
-}
-
-/**
- * An existing network security group the library adds its rules to: a
- * `NetworkSecurityGroup` or `DataAzurermNetworkSecurityGroup` construct.
- * It must not declare inline `securityRule` blocks: azurerm cannot mix them
- * with separate rule resources.
- */
-export interface ExistingSecurityGroup {
-  /** The NSG's resource id (used when the library associates it with the subnet it creates). */
-  readonly id: string;
-  /** The NSG's name. */
-  readonly name: string;
-  /** The resource group the NSG is in. */
-  readonly resourceGroupName: string;
-}
-
-/** The placement props of a cluster (the same-named `WeaveClusterProps`, documented there). */
-export interface PlacementProps {
-  /**
-   * Name of the group to create.
-   * @default '<id>-rg'
-   */
-  readonly resourceGroupName?: string;
-  /**
-   * An existing group to use instead.
-   * @default - a new group
-   */
-  readonly existingResourceGroup?: string | ExistingResourceGroup;
-  /**
-   * An existing subnet to use instead of a new VNet and subnet.
-   * @default - a new VNet and subnet
-   */
-  readonly existingSubnet?: string | ExistingSubnet;
-  /**
-   * An existing NSG for the library's rules.
-   * @default - a new NSG
-   */
-  readonly existingSecurityGroup?: ExistingSecurityGroup;
-  /**
-   * Address space of a new VNet and subnet.
-   * @default '172.16.1.0/24'
-   */
-  readonly vnetCidr?: string;
-}
+/** The options that say where a cluster goes (documented on AzureClusterOptions). */
+export type PlacementProps = Pick<AzureClusterOptions, 'resourceGroupName' | 'existingResourceGroup' | 'existingSubnet' | 'existingSecurityGroup' | 'vnetCidr'>;
 
 /** What a cluster created, and how hosts and rules reach the rest. */
 export interface Placement {

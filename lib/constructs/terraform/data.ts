@@ -1,5 +1,6 @@
 import { ITerraformDependable, SSHProvisionerConnection, TerraformResource, TerraformResourceLifecycle, FileProvisioner, LocalExecProvisioner, RemoteExecProvisioner } from 'cdktf';
 import { Construct } from 'constructs';
+import { compareVersions } from '../../core/common/text';
 
 /** Settings of a {@link TerraformData} resource. */
 export interface TerraformDataConfig {
@@ -78,12 +79,7 @@ const REQUIRED = new WeakMap<object, string>();
  */
 export function requireTerraform(stack: { addOverride(path: string, value: unknown): void }, version: string): void {
   const current = REQUIRED.get(stack);
-  const newer = (a: string, b: string) => {
-    const [x, y] = [a, b].map((v) => v.split('.').map(Number));
-    for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
-    return false;
-  };
-  if (current !== undefined && !newer(version, current)) return;
+  if (current !== undefined && compareVersions(version, current) <= 0) return;
   REQUIRED.set(stack, version);
   stack.addOverride('terraform.required_version', `>= ${version}`);
 }

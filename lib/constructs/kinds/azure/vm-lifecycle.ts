@@ -2,12 +2,12 @@
 // Ignition VMs (first boot only, custom data changes ignored) must be
 // replaced when their content changes, and content Terraform fills in must
 // keep custom data under Azure's limit, which only plan time can tell.
-import { TerraformData } from './terraform-data';
-import { Construct } from 'constructs';
 import type { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
-import type { DerivedHost } from '../core/derive/derive';
-import { CUSTOM_DATA_LIMIT } from '../core/kinds/azure/facts';
-import { tfName } from './names';
+import type { DerivedHost } from '../../../core/derive/derive';
+import { CUSTOM_DATA_LIMIT } from '../../../core/kinds/azure/facts';
+import { TerraformData } from '../../terraform/data';
+import { tfName } from '../../terraform/names';
+import type { HostScope } from '../kind';
 
 /**
  * Adds the user-content parts of a VM's lifecycle.
@@ -22,14 +22,15 @@ import { tfName } from './names';
  *   precondition that the decoded custom data stays within 64 KiB.
  *
  * @param host - the host construct (scope of the trigger resource)
+ * @param networkId - its network's construct id, which prefixes the trigger's name
  * @param vm - its VM
- * @param build - its build
+ * @param build - what the pipeline derived for it
  */
-export function userContentLifecycle(host: Construct & { readonly hostName: string; readonly cluster: { readonly network: Construct } }, vm: LinuxVirtualMachine, build: DerivedHost): void {
+export function userContentLifecycle(host: HostScope, networkId: string, vm: LinuxVirtualMachine, build: DerivedHost): void {
   const refs = (build.boot.expressions ?? []).map((e) => e.content.ref);
   const lifecycle = { ...(vm.lifecycle ?? {}) };
   if (build.format === 'ignition') {
-    const name = `${tfName(host.cluster.network.node.id)}_${tfName(host.hostName)}_user_content`;
+    const name = `${tfName(networkId)}_${tfName(host.hostName)}_user_content`;
     new TerraformData(host, 'user-content-generation', {
       triggersReplace: {
         content: refs.length ? `\${sha256(join("|", ["${build.userContentDigest}", ${[...new Set(refs)].join(', ')}]))}` : build.userContentDigest,

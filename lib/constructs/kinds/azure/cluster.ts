@@ -1,0 +1,215 @@
+// An Azure cluster's resources: where its VMs live (placement.ts), the NSG
+// rules that admit Weave from the other clusters, one Standard public IP
+// (the cluster's DNS name and its egress address), and the load balancer
+// that forwards Weave's ports to the VMs and gives them outbound access. Its
+// hosts' VMs are made by host.ts from the references taken here.
+import { TerraformOutput } from 'cdktf';
+import { Lb } from '@cdktf/provider-azurerm/lib/lb';
+import { LbBackendAddressPool } from '@cdktf/provider-azurerm/lib/lb-backend-address-pool';
+import { LbOutboundRule } from '@cdktf/provider-azurerm/lib/lb-outbound-rule';
+import { LbProbe } from '@cdktf/provider-azurerm/lib/lb-probe';
+import { LbRule } from '@cdktf/provider-azurerm/lib/lb-rule';
+import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
+import type { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
+import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from '../../../core/boot/slots';
+import { isToken } from '../../../core/common/tokens';
+import { WEAVE_CONTROL_PORT, WEAVE_FASTDP_PORT } from '../../../core/defaults';
+import { CLOUDAPP_ZONE, DEFAULT_VNET_CIDR, OUTBOUND_PORTS_PER_HOST, SSH_NAT_BASE_PORT, WEAVE_PORTS, nsgPriorities } from '../../../core/kinds/azure/facts';
+import { regionName } from '../../../core/kinds/azure/regions';
+import type { NsgRuleSlots } from '../../marks';
+import type { WeaveClusterProps } from '../../props';
+import { outputId } from '../../terraform/names';
+import type { ClusterKindConstructs, ClusterPart, ClusterScope } from '../kind';
+import { createHost } from './host';
+import { placeCluster } from './placement';
+import type { AzureClusterResources, ClusterRefs } from './resources';
+
+/** Name of the load balancer frontend every rule uses. */
+const FRONTEND = 'weave';
+
+/** What createCluster made. */
+interface Created {
+  readonly resources: AzureClusterResources;
+  /** The library's Weave rules, whose sources the network binds. */
+  readonly weaveRules: readonly NetworkSecurityRule[];
+  readonly nsgSlots: NsgRuleSlots;
+  readonly refs: ClusterRefs;
+}
+
+/** The Azure kind's part of a cluster. */
+export const azureCluster: ClusterKindConstructs = (cluster, props): ClusterPart => {
+  const dnsLabel = props.dnsLabel ?? cluster.clusterName;
+  // Known at synth, so peers' user data is known at plan time and no
+  // cross-subscription reference is needed.
+  const dnsName = props.location && !isToken(props.location) && !isToken(dnsLabel)
+    ? `${dnsLabel}.${regionName(props.location)}.${CLOUDAPP_ZONE}`
+    : undefined;
+  const provider = props.provider;
+  const created = provider && props.location ? createCluster(cluster, props, provider, props.location, dnsLabel) : undefined;
+  return {
+    dnsLabel,
+    dnsName,
+    azure: created?.resources,
+    spec: () => ({ dnsLabel, vnetCidr: props.vnetCidr ?? DEFAULT_VNET_CIDR, bootFormat: cluster.bootFormat }),
+    grantTarget: () => (created && provider
+      ? { scope: cluster, clusterName: cluster.clusterName, provider, tags: cluster.tags, location: created.refs.location, resourceGroupName: created.refs.resourceGroupName }
+      : undefined),
+    // The VMs read the password with the cluster's identity: the boot
+    // document's slots name the vault and the identity.
+    keyVault: (vault, grant) => ({
+      identityId: grant?.identityId,
+      bootValues: {
+        [KEY_VAULT_URL_SLOT]: vault.vaultUriExpression,
+        ...(grant ? { [IDENTITY_CLIENT_ID_SLOT]: grant.clientId } : {}),
+      },
+    }),
+    publicAddressRef: () => created?.refs.publicAddress,
+    nsgRuleSlots: () => created?.nsgSlots,
+    bind: (binding) => {
+      // A one-cluster network has no outside peers; an empty source list is
+      // not a valid rule, so the rules are dropped.
+      const count = binding.peerSources.length > 0 ? 1 : 0;
+      for (const r of created?.weaveRules ?? []) {
+        r.sourceAddressPrefixes = [...binding.peerSources];
+        r.addOverride('count', count);
+      }
+    },
+    host: (host, hostProps) => createHost(host, hostProps, cluster, created?.refs),
+  };
+};
+
+/** Creates an Azure cluster's resources: its placement, NSG rules, public IP, load balancer and outputs. */
+function createCluster(cluster: ClusterScope, props: WeaveClusterProps, provider: AzurermProvider, location: string, dnsLabel: string): Created {
+  const name = cluster.clusterName;
+  const tags = cluster.tags;
+  const base = { provider, location, tags };
+  const placed = placeCluster(cluster, name, props, base);
+  const { resourceGroup, virtualNetwork, subnet, securityGroup } = placed;
+  const rg = { resourceGroupName: placed.resourceGroupName };
+  const priorities = nsgPriorities(props.nsgPriorities);
+  const ruleSlots: { name: string; priority: number; direction: 'Inbound' }[] = [];
+
+  const rule = (id: string, priority: number, protocol: string, port: string, sources: string[], description: string) => {
+    ruleSlots.push({ name: id, priority, direction: 'Inbound' });
+    return new NetworkSecurityRule(cluster, id, {
+      provider,
+      resourceGroupName: placed.ruleTarget.resourceGroupName,
+      networkSecurityGroupName: placed.ruleTarget.name,
+      name: id,
+      description,
+      priority,
+      direction: 'Inbound',
+      access: 'Allow',
+      protocol,
+      sourcePortRange: '*',
+      destinationPortRange: port,
+      sourceAddressPrefixes: sources,
+      destinationAddressPrefix: '*',
+    });
+  };
+  // Sources (other clusters' egress addresses, dedicated servers) are only
+  // known once every cluster is declared; the network binds them.
+  const weaveRules = [
+    rule('weave-tcp', priorities.weaveTcp, 'Tcp', `${WEAVE_CONTROL_PORT}`, [], 'Weave control plane from other clusters'),
+    rule('weave-udp', priorities.weaveUdp, 'Udp', `${WEAVE_CONTROL_PORT}-${WEAVE_FASTDP_PORT}`, [], 'Weave sleeve and fast datapath from other clusters'),
+    rule('weave-esp', priorities.weaveEsp, 'Esp', '*', [], 'Encrypted fast datapath (ESP) from other clusters'),
+  ];
+  if (cluster.sshSourceCidr !== undefined) {
+    rule('ssh', priorities.ssh, 'Tcp', '22', [cluster.sshSourceCidr], 'SSH from the administrators\' range');
+  }
+  const nsgSlots: NsgRuleSlots = { nsg: placed.ruleTarget, existing: props.existingSecurityGroup, rules: ruleSlots };
+
+  const publicIp = new PublicIp(cluster, 'public-ip', {
+    ...base,
+    ...rg,
+    name: `${name}-pip`,
+    sku: 'Standard',
+    allocationMethod: 'Static',
+    domainNameLabel: dnsLabel,
+  });
+  const loadBalancer = new Lb(cluster, 'lb', {
+    ...base,
+    ...rg,
+    name: `${name}-lb`,
+    sku: 'Standard',
+    frontendIpConfiguration: [{ name: FRONTEND, publicIpAddressId: publicIp.id }],
+  });
+  const loadBalancerId = loadBalancer.id;
+  const backendPool = new LbBackendAddressPool(cluster, 'lb-pool', { provider, name: 'hosts', loadbalancerId: loadBalancerId });
+  const backendPoolId = backendPool.id;
+  const probe = new LbProbe(cluster, 'lb-probe', {
+    provider,
+    name: 'weave-tcp',
+    loadbalancerId: loadBalancerId,
+    protocol: 'Tcp',
+    port: WEAVE_CONTROL_PORT,
+  });
+  const probeId = probe.id;
+  for (const p of WEAVE_PORTS) {
+    const proto = p.protocol.toLowerCase();
+    new LbRule(cluster, `lb-rule-${proto}-${p.port}`, {
+      provider,
+      name: `weave-${proto}-${p.port}`,
+      loadbalancerId: loadBalancerId,
+      frontendIpConfigurationName: FRONTEND,
+      protocol: p.protocol,
+      frontendPort: p.port,
+      backendPort: p.port,
+      backendAddressPoolIds: [backendPoolId],
+      probeId,
+      // Weave's TCP and UDP flows from one peer must reach the same host.
+      loadDistribution: 'SourceIP',
+      // The outbound rule below does SNAT for this pool.
+      disableOutboundSnat: true,
+    });
+  }
+  // Explicit egress: new VNets have no default outbound access, and the
+  // hosts must fetch weave and pull images. Egress leaves from the same
+  // public IP, which is what other clusters' NSGs allow in.
+  new LbOutboundRule(cluster, 'lb-outbound', {
+    provider,
+    name: 'egress',
+    loadbalancerId: loadBalancerId,
+    protocol: 'All',
+    backendAddressPoolId: backendPoolId,
+    frontendIpConfiguration: [{ name: FRONTEND }],
+    // Explicit, because the checks cap hosts per cluster from it.
+    allocatedOutboundPorts: OUTBOUND_PORTS_PER_HOST,
+  });
+  const fqdn = publicIp.fqdn;
+  const publicAddress = publicIp.ipAddress;
+  new TerraformOutput(cluster, 'dns-name', {
+    value: fqdn,
+    description: `DNS name of Weave cluster ${cluster.node.path}`,
+  }).overrideLogicalId(outputId(cluster.network, name, 'dns_name'));
+  new TerraformOutput(cluster, 'public-address', {
+    value: publicAddress,
+    description: `Public (ingress and egress) address of Weave cluster ${cluster.node.path}`,
+  }).overrideLogicalId(outputId(cluster.network, name, 'public_address'));
+  return {
+    resources: { resourceGroup, virtualNetwork, subnet, securityGroup, publicIp, loadBalancer, backendPool },
+    weaveRules,
+    nsgSlots,
+    refs: {
+      resourceGroupName: placed.resourceGroupName,
+      // The resources' region is the cluster's, whether or not the group was created here.
+      location: resourceGroup ? resourceGroup.location : location,
+      subnetId: placed.subnetId,
+      ...(placed.nicSecurityGroupId ? { nicSecurityGroupId: placed.nicSecurityGroupId } : {}),
+      vm: {
+        adminUsername: props.adminUsername,
+        availabilityZone: props.availabilityZone,
+        acceleratedNetworking: props.acceleratedNetworking,
+        osDiskType: props.osDiskType,
+      },
+      backendPoolId,
+      loadBalancerId,
+      fqdn,
+      publicAddress,
+      frontend: FRONTEND,
+      // Hosts are declared in order, so a host's SSH port follows its position.
+      sshPort: (indexInCluster) => SSH_NAT_BASE_PORT + indexInCluster,
+    },
+  };
+}
