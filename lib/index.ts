@@ -3,7 +3,7 @@
 // units after Weave, to handle a configuration error, to keep state
 // remotely and to review the allocation record; and the pure pipeline the
 // constructs run (deriveNetwork), for boot documents and plans without
-// cdktf. Everything else (checks, renderers, drivers, per-host build steps)
+// cdktf. Everything else (checks, renderers, drivers, per-host steps)
 // stays unexported so it can change.
 
 // --- constructs and their props

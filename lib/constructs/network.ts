@@ -66,9 +66,9 @@ export class WeaveNetwork extends Construct {
   // Default mode only: in Key Vault mode no boot document carries the password.
   private readonly sharedEnv?: TerraformLocal;
   private readonly consensusOutput: TerraformOutput;
-  // The build until the network is bound; afterwards only the plan, so the
-  // rendered documents (held by the resources) are not kept twice.
-  private built?: DerivedNetwork | { plan: NetworkPlan };
+  // What the pipeline derived, until the network is bound; afterwards only
+  // the plan, so the rendered documents (held by the resources) are not kept twice.
+  private result?: DerivedNetwork | { plan: NetworkPlan };
   private bound = false;
   private pendingRecord?: { file: string; record: AllocationRecord };
 
@@ -113,7 +113,7 @@ export class WeaveNetwork extends Construct {
     } else {
       // One Terraform expression joins the password into the shared env file;
       // every host's boot document refers to it by name. Its text is filled in
-      // when the network is built.
+      // when the network is bound.
       this.sharedEnv = new TerraformLocal(this, 'shared-env', '');
       this.sharedEnv.overrideLogicalId(`${tfName(id)}_shared_env_b64`);
     }
@@ -125,8 +125,8 @@ export class WeaveNetwork extends Construct {
 
     // The explicit hook: cdktf runs aspects before it validates and writes
     // the stack (and `Testing.synth` runs them too).
-    Aspects.of(this).add(new BuildNetwork(this));
-    // A picture beside the stack's cdk.tf.json, from the same build, as
+    Aspects.of(this).add(new DeriveNetworks(this));
+    // A picture beside the stack's cdk.tf.json, from the same plan, as
     // Mermaid text and as SVG that any viewer shows.
     writeBesideStack(this, (stack) => {
       if (this.pendingRecord) {
@@ -152,25 +152,25 @@ export class WeaveNetwork extends Construct {
    * aspect); before that it checks and plans the declaration on demand.
    */
   plan(): NetworkPlan {
-    return this.build().plan;
+    return this.derived().plan;
   }
 
-  /** @internal Checks, plans and renders once, then hands every cluster and host its part. */
-  _build(): void {
+  /** @internal Derives the network once (checks, plan, boot documents), then hands every cluster and host its part. */
+  _bind(): void {
     if (this.bound) return;
     const members = clusterMembers(this);
-    const build = this.build(members) as DerivedNetwork;
+    const derived = this.derived(members) as DerivedNetwork;
     this.bound = true;
-    this.built = { plan: build.plan };
+    this.result = { plan: derived.plan };
     if (this.sharedEnv) {
-      this.sharedEnv.expression = Fn.base64encode(Fn.join('', [build.sharedEnv.before, this.password, build.sharedEnv.after]));
+      this.sharedEnv.expression = Fn.base64encode(Fn.join('', [derived.sharedEnv.before, this.password, derived.sharedEnv.after]));
     }
-    this.consensusOutput.value = build.plan.consensus;
+    this.consensusOutput.value = derived.plan.consensus;
     if (!this.passwordVariable && isToken(this.password)) guardPasswordVariable(this, this.password);
     const sharedEnvRef = `local.${tfName(this.node.id)}_shared_env_b64`;
     const grants = this.keyVault ? this.grantClusters(members) : [];
     let bootGeneration: string | undefined;
-    if (build.clusters.some((c) => c.format === 'ignition')) {
+    if (derived.clusters.some((c) => c.format === 'ignition')) {
       // Hosts that only read their config on first boot must be rebuilt when
       // the password or a network-wide setting changes, or they would keep
       // the old key and split off. Per-host values that change when the
@@ -183,21 +183,21 @@ export class WeaveNetwork extends Construct {
       // every other cluster's VMs alone.
       const inputs = this.keyVault ? [this.keyVault.vaultUriExpression] : [sharedEnvRef];
       new TerraformData(this, 'boot-generation', {
-        triggersReplace: { settings: `\${sha256(join("|", ["${build.settingsDigest}", ${inputs.join(', ')}]))}` },
+        triggersReplace: { settings: `\${sha256(join("|", ["${derived.settingsDigest}", ${inputs.join(', ')}]))}` },
       }).overrideLogicalId(name);
       // Plain text: cdktf 0.21 writes a resource given to `replaceTriggeredBy`
       // as `${...}`, which Terraform rejects there (hashicorp/terraform-cdk#3196).
       bootGeneration = `terraform_data.${name}`;
     }
     // Users' files whose content is a Terraform expression: one local each.
-    createContentLocals(this, build.plan.spec);
+    createContentLocals(this, derived.plan.spec);
     const clash = nsgProblems(this, members.flatMap((m) => {
       const slots = m.cluster._nsgRuleSlots?.();
       return slots ? [{ path: m.cluster.node.path, slots }] : [];
     }));
     if (clash.length) throw new WeaveConfigError(clash);
     const publicAddresses = members.map((m) => m.cluster._publicAddressRef());
-    build.clusters.forEach((cb, i) => {
+    derived.clusters.forEach((cb, i) => {
       const { cluster, hosts } = members[i];
       // Key Vault mode: a cluster's Ignition VMs fetch with its identity's
       // client id, baked in at first boot; a new identity must rebuild them.
@@ -212,12 +212,12 @@ export class WeaveNetwork extends Construct {
         peerSources: [...cb.peerClusters.map((j) => publicAddresses[j]!), ...cb.peerAddresses],
       });
       hosts.forEach((host, k) => {
-        const hb = build.hosts[build.plan.clusters[i].hosts[k].index];
+        const hb = derived.hosts[derived.plan.clusters[i].hosts[k].index];
         host._bind({
           host: hb,
           sharedEnvRef,
           bootGenerations: hb.format === 'ignition' ? [bootGeneration!, ...(clusterGeneration ? [clusterGeneration] : [])] : undefined,
-          keyVault: this.keyVault ? cluster._keyVault(this.keyVault, grants[i], build.sharedEnv, expressionOf(this, this.password)) : undefined,
+          keyVault: this.keyVault ? cluster._keyVault(this.keyVault, grants[i], derived.sharedEnv, expressionOf(this, this.password)) : undefined,
         });
       });
     });
@@ -231,21 +231,21 @@ export class WeaveNetwork extends Construct {
     });
   }
 
-  private build(members = clusterMembers(this)): DerivedNetwork | { plan: NetworkPlan } {
-    if (this.built) return this.built;
+  private derived(members = clusterMembers(this)): DerivedNetwork | { plan: NetworkPlan } {
+    if (this.result) return this.result;
     const inMemory = this.props.allocationRecord;
     const file = inMemory ? undefined : allocationFilePath(this.props.allocationFile);
     const record = inMemory ?? (file ? readAllocationFile(file)?.networks[this.node.path] : undefined);
-    const build = deriveNetwork(this.spec(members), { record, recordSource: file ?? 'allocationRecord' });
-    const changes = build.plan.allocation.changes;
+    const derived = deriveNetwork(this.spec(members), { record, recordSource: file ?? 'allocationRecord' });
+    const changes = derived.plan.allocation.changes;
     if (isTruthy(this.node.tryGetContext(ALLOCATION_FROZEN_CONTEXT) ?? process.env[ALLOCATION_FROZEN_ENV])) {
       const problem = frozenAllocationProblem(this.node.path, changes, { source: file ?? 'allocationRecord' });
       if (problem) throw new WeaveConfigError([problem]);
     }
     // Written on a real synth only (Testing.synth runs no custom synthesis),
     // and only when the record changed.
-    if (file && changes.length > 0) this.pendingRecord = { file, record: build.plan.allocation.record };
-    return (this.built = build);
+    if (file && changes.length > 0) this.pendingRecord = { file, record: derived.plan.allocation.record };
+    return (this.result = derived);
   }
 
   private spec(members: readonly ClusterMember[]): NetworkSpec {
@@ -286,7 +286,7 @@ export class WeaveNetwork extends Construct {
 
   /** @internal called by hosts and clusters so late additions cannot go unplanned. */
   _assertOpen(what: string, path: string): void {
-    if (!this.built && !this.bound) return;
+    if (!this.result && !this.bound) return;
     const problems = new ProblemList();
     problems.add('declared-after-synth', path, 'scope', what,
       `is added to ${this.node.path} after the network was planned (synth has started)`,
@@ -316,21 +316,21 @@ function guardPasswordVariable(network: WeaveNetwork, password: string): void {
   if (variable && !(variable.validation?.length)) variable.addValidation(passwordValidation(ref[1]));
 }
 
-/** Builds its network when cdktf visits the network's node. */
-class BuildNetwork implements IAspect {
+/** Derives and binds every network of the app when cdktf visits the first network's node. */
+class DeriveNetworks implements IAspect {
   constructor(private readonly network: WeaveNetwork) {}
 
   visit(node: IConstruct): void {
-    if (node === this.network) buildAll(this.network);
+    if (node === this.network) deriveAll(this.network);
   }
 }
 
 /**
- * Builds every network of the app at the first visit, so that a bad network
+ * Derives every network of the app at the first visit, so that a bad network
  * in a later stack stops the synth before an earlier stack is written, and
  * one synth reports the problems of every network at once.
  */
-function buildAll(first: WeaveNetwork): void {
+function deriveAll(first: WeaveNetwork): void {
   const all = first.node.root.node.findAll();
   const networks = all.filter(WeaveNetwork.isWeaveNetwork);
   const problems = new ProblemList();
@@ -342,7 +342,7 @@ function buildAll(first: WeaveNetwork): void {
     .map((p) => ({ path: p.node.path, stack: stackOf(p), alias: p.alias })), problems);
   for (const n of networks) {
     try {
-      n._build();
+      n._bind();
     } catch (e) {
       if (!(e instanceof WeaveConfigError)) throw e;
       problems.items.push(...e.problems);

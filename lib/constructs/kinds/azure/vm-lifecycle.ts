@@ -24,29 +24,29 @@ import type { HostScope } from '../kind';
  * @param host - the host construct (scope of the trigger resource)
  * @param networkId - its network's construct id, which prefixes the trigger's name
  * @param vm - its VM
- * @param build - what the pipeline derived for it
+ * @param derived - what the pipeline derived for it
  */
-export function userContentLifecycle(host: HostScope, networkId: string, vm: LinuxVirtualMachine, build: DerivedHost): void {
-  const refs = (build.boot.expressions ?? []).map((e) => e.content.ref);
+export function userContentLifecycle(host: HostScope, networkId: string, vm: LinuxVirtualMachine, derived: DerivedHost): void {
+  const refs = (derived.boot.expressions ?? []).map((e) => e.content.ref);
   const lifecycle = { ...(vm.lifecycle ?? {}) };
-  if (build.format === 'ignition') {
+  if (derived.format === 'ignition') {
     const name = `${tfName(networkId)}_${tfName(host.hostName)}_user_content`;
     new TerraformData(host, 'user-content-generation', {
       triggersReplace: {
-        content: refs.length ? `\${sha256(join("|", ["${build.userContentDigest}", ${[...new Set(refs)].join(', ')}]))}` : build.userContentDigest,
+        content: refs.length ? `\${sha256(join("|", ["${derived.userContentDigest}", ${[...new Set(refs)].join(', ')}]))}` : derived.userContentDigest,
       },
     }).overrideLogicalId(name);
     // A plain address, as for the boot generation (hashicorp/terraform-cdk#3196).
     lifecycle.replaceTriggeredBy = [...(lifecycle.replaceTriggeredBy ?? []), `terraform_data.${name}`];
   }
-  if (refs.length && build.knownBytes !== undefined) {
+  if (refs.length && derived.knownBytes !== undefined) {
     // Each slot's fill is base64 (ASCII), so its length is its size in bytes.
     const lengths = refs.map((r) => `length(${r})`).join(' + ');
     lifecycle.precondition = [
       ...(lifecycle.precondition ?? []),
       {
-        condition: `\${${build.knownBytes} + ${lengths} <= ${CUSTOM_DATA_LIMIT}}`,
-        errorMessage: `Custom data of ${host.hostName} would exceed Azure's ${CUSTOM_DATA_LIMIT} bytes: ${build.knownBytes} bytes are known at synth (Weave's and your literal files and units), and your files filled in by Terraform add the rest. Make those files smaller or deliver them another way.`,
+        condition: `\${${derived.knownBytes} + ${lengths} <= ${CUSTOM_DATA_LIMIT}}`,
+        errorMessage: `Custom data of ${host.hostName} would exceed Azure's ${CUSTOM_DATA_LIMIT} bytes: ${derived.knownBytes} bytes are known at synth (Weave's and your literal files and units), and your files filled in by Terraform add the rest. Make those files smaller or deliver them another way.`,
       },
     ];
   }
