@@ -13,7 +13,7 @@ const [caseName, outdir] = process.argv.slice(2);
 // the repository's weave-allocation.json.
 if (outdir) process.env.WEAVE_ALLOCATION_FILE = path.join(outdir, 'weave-allocation.json');
 if (!caseName || !outdir) {
-  console.error('usage: node bench/case.js <empty|seed|net-100|net-1000|plain-seed|plain-100|plain-1000|plain-flat-seed|plain-flat-1000> <outdir>');
+  console.error('usage: node bench/case.js <empty|seed|net-100|net-1000|plain-seed|plain-100|plain-1000|plain-flat-seed|plain-flat-1000> <outdir>  (a plain-* twin reads WEAVE_TWIN_SOURCE, its library case\'s cdk.tf.json)');
   process.exit(2);
 }
 
@@ -33,6 +33,7 @@ if (process.env.BENCH_PHASES === '1') instrumentSynth();
 
 const { App, TerraformStack } = require('cdktf');
 const { DIST, NETWORKS, buildNetworkStack } = require('./network');
+const { TWINS, buildTwinStack } = require('./twin');
 
 let app;
 if (caseName === 'empty') {
@@ -51,17 +52,18 @@ if (caseName === 'empty') {
   marks.required = performance.now();
   app = new App({ outdir });
   buildNetworkStack(app, 'weave-net', NETWORKS[caseName]);
-} else if (caseName.startsWith('plain-')) {
-  const { SHAPES, buildPlainStack } = require('./plain');
-  const shape = SHAPES[caseName];
-  if (!shape) {
-    console.error(`unknown case ${caseName}`);
-    process.exit(2);
-  }
+} else if (TWINS[caseName]) {
+  // A twin is derived from its library case's synthesized JSON:
+  // WEAVE_TWIN_SOURCE names it (run.js and twin-check.js pass the library
+  // run's output); without it the library case is synthesized here first,
+  // before anything is measured.
+  const { of, kind } = TWINS[caseName];
+  const source = process.env.WEAVE_TWIN_SOURCE || synthesizeLibraryCase(of);
   require('@cdktf/provider-azurerm/lib/provider');
+  const tf = JSON.parse(require('fs').readFileSync(source, 'utf8'));
   marks.required = performance.now();
   app = new App({ outdir });
-  buildPlainStack(app, shape);
+  buildTwinStack(app, tf, kind);
 } else {
   console.error(`unknown case ${caseName}`);
   process.exit(2);
@@ -69,6 +71,17 @@ if (caseName === 'empty') {
 marks.constructed = performance.now();
 app.synth();
 marks.synthesized = performance.now();
+
+/** Synthesizes a library case in a child process and returns its cdk.tf.json. */
+function synthesizeLibraryCase(name) {
+  const fs = require('fs');
+  const os = require('os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `weave-twin-source-${name}-`));
+  const r = require('child_process').spawnSync(process.execPath, [__filename, name, path.join(dir, 'out')], { encoding: 'utf8', env: process.env });
+  if (r.status !== 0) throw new Error(`case ${name} failed (exit ${r.status}):\n${r.stderr}`);
+  const stacks = path.join(dir, 'out', 'stacks');
+  return path.join(stacks, fs.readdirSync(stacks)[0], 'cdk.tf.json');
+}
 
 function instrumentSynth() {
   const fs = require('fs');

@@ -35,11 +35,28 @@ function readRssKiB(pid) {
   }
 }
 
+// A twin is derived from its library case's output: made once here, so no
+// measured run synthesizes the library case first.
+const sources = {};
+function twinEnv(caseName) {
+  const { TWINS } = require('./twin');
+  const { stackFile } = require('./twin-check');
+  const lib = TWINS[caseName]?.of;
+  if (!lib) return {};
+  if (!sources[lib]) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `weave-gc-source-${lib}-`));
+    const r = require('child_process').spawnSync(process.execPath, [path.join(__dirname, 'case.js'), lib, path.join(dir, 'out')], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${lib} exited ${r.status}: ${r.stderr}`);
+    sources[lib] = stackFile(path.join(dir, 'out'));
+  }
+  return { WEAVE_TWIN_SOURCE: sources[lib] };
+}
+
 function runOnce(caseName) {
   return new Promise((resolve, reject) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `weave-gc-${caseName}-`));
     const args = [...(TRACE ? ['--trace-gc'] : []), ...EXTRA, path.join(__dirname, 'case.js'), caseName, path.join(dir, 'out')];
-    const child = spawn(process.execPath, args, { env: { ...process.env, BENCH_PHASES: '1', CHECKPOINT_DISABLE: '1' } });
+    const child = spawn(process.execPath, args, { env: { ...process.env, BENCH_PHASES: '1', CHECKPOINT_DISABLE: '1', ...twinEnv(caseName) } });
     let out = '';
     let err = '';
     const samples = [];

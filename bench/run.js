@@ -18,7 +18,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { compareTwins } = require('./twin-check');
+const { compareTwins, stackFile } = require('./twin-check');
+const { TWINS } = require('./twin');
 
 const ROOT = path.join(__dirname, '..');
 const CASE_JS = path.join(__dirname, 'case.js');
@@ -80,7 +81,7 @@ const GNU_TIME = hasGnuTime();
  * the spawn) and peak RSS of the measured process (GNU time %M when
  * available). The child's own stdout is returned for the caller to parse.
  */
-function measure(cmd, args, { cwd = ROOT } = {}) {
+function measure(cmd, args, { cwd = ROOT, env = ENV } = {}) {
   let timeFile;
   let fullCmd = cmd;
   let fullArgs = args;
@@ -90,7 +91,7 @@ function measure(cmd, args, { cwd = ROOT } = {}) {
     fullArgs = ['-o', timeFile, '-f', '%e %M', cmd, ...args];
   }
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(fullCmd, fullArgs, { cwd, env: ENV, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = spawnSync(fullCmd, fullArgs, { cwd, env, encoding: 'utf8', maxBuffer: 256 << 20 });
   const wallMs = hrms(t0);
   let maxRssKiB;
   if (timeFile) {
@@ -188,13 +189,29 @@ function runSynthCases() {
   log(`   peak RSS = ${GNU_TIME ? `${TIME_BIN} -f %M` : 'process.resourceUsage().maxRSS in the child (no GNU time found)'}.`);
   const results = Object.fromEntries(SYNTH_CASES.map((c) => [c.name, { wall: [], cpu: [], rss: [], phases: [], check: '' }]));
   const warmDirs = {};
+  // A twin is derived from its library case's output (bench/twin.js): the
+  // library's warm-up run, which comes first in round 0, or, when the library
+  // case is not measured, one run of it made here.
+  const sourceDirs = {};
+  for (const c of SYNTH_CASES.filter((c) => TWINS[c.name] && !has(TWINS[c.name].of))) {
+    const lib = TWINS[c.name].of;
+    if (sourceDirs[lib]) continue;
+    const dir = tmp(`${lib}-source`);
+    const r = measure(process.execPath, [CASE_JS, lib, path.join(dir, 'out')]);
+    if (r.status !== 0) throw new Error(`case ${lib} (the source of ${c.name}) failed (exit ${r.status}): ${tail(r.stderr, 10)}`);
+    sourceDirs[lib] = dir;
+  }
+  const twinSource = (c) => {
+    const dir = warmDirs[TWINS[c.name].of] ?? sourceDirs[TWINS[c.name].of];
+    return { ...ENV, WEAVE_TWIN_SOURCE: stackFile(path.join(dir, 'out')) };
+  };
   for (let round = 0; round <= RUNS; round++) {
     const k = round % SYNTH_CASES.length;
     const order = [...SYNTH_CASES.slice(k), ...SYNTH_CASES.slice(0, k)];
     for (const c of order) {
       const dir = tmp(c.name);
       const outdir = path.join(dir, 'out');
-      const r = measure(process.execPath, [CASE_JS, c.name, outdir]);
+      const r = measure(process.execPath, [CASE_JS, c.name, outdir], TWINS[c.name] ? { env: twinSource(c) } : {});
       if (r.status !== 0) {
         log(tail(r.stderr, 30));
         for (const d of [dir, ...Object.values(warmDirs)]) fs.rmSync(d, { recursive: true, force: true });
@@ -220,7 +237,7 @@ function runSynthCases() {
   for (const c of SYNTH_CASES.filter((c) => c.twinOf && has(c.twinOf))) {
     twinChecks[c.name] = compareTwins(path.join(warmDirs[c.twinOf], 'out'), path.join(warmDirs[c.name], 'out'));
   }
-  for (const dir of Object.values(warmDirs)) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of [...Object.values(warmDirs), ...Object.values(sourceDirs)]) fs.rmSync(dir, { recursive: true, force: true });
   return { results, twinChecks };
 }
 

@@ -1,14 +1,14 @@
 'use strict';
 // Checks that a plain twin synthesizes the library case's Terraform:
 // `node bench/twin-check.js [seed:plain-seed] [net-1000:plain-1000] ...`
-// (default: both pairs; needs dist/ built). For each pair it synthesizes both
-// with bench/case.js into temp dirs and compares their cdk.tf.json:
+// (default: both pairs; needs dist/ built). For each pair it synthesizes the
+// library case, derives the twin from its output (bench/twin.js) and
+// compares the two cdk.tf.json files:
 //  - addresses: every resource (type.logical_id, with its construct path),
 //    data source, output, variable, local and provider (type.alias) must be
 //    the same set;
-//  - content: every block is compared field by field, except the boot
-//    documents' text (VM custom_data, dedicated script content and its
-//    sha256 trigger), whose LENGTHS must be equal instead;
+//  - content: every block is compared field by field, boot documents
+//    included (the twin carries the library's text);
 //  - file size.
 // run.js calls compareTwins() on its warm-up outputs, so every bench run
 // shows whether the twins still match.
@@ -16,8 +16,6 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
-
-const BOOT_FIELDS = new Set(['custom_data', 'content', 'config']);
 
 /** Every address of a synthesized stack, as sorted strings. */
 function addresses(tf) {
@@ -33,15 +31,7 @@ function addresses(tf) {
   return out.sort();
 }
 
-/** Replaces boot-document text by its length, so content can be compared apart from it. */
-function normalise(x, key) {
-  if (typeof x === 'string' && BOOT_FIELDS.has(key) && x.length > 500) return `<${x.length} chars>`;
-  if (Array.isArray(x)) return x.map((v) => normalise(v, key));
-  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, normalise(v, k)]));
-  return x;
-}
-
-/** Field-level differences of two normalised values, as `path: a != b` lines. */
+/** Field-level differences of two values, as `path: a != b` lines. */
 function diff(a, b, at, out, limit = 20) {
   if (out.length >= limit) return out;
   if (a === b) return out;
@@ -84,22 +74,28 @@ function compareTwins(libOutdir, twinOutdir) {
   for (const a of onlyLib.slice(0, 10)) lines.push(`  only in library: ${a}`);
   for (const a of onlyTwin.slice(0, 10)) lines.push(`  only in twin:    ${a}`);
 
-  // Content, apart from the boot text (compared by length) and cdktf's stack name.
-  const strip = (tf) => normalise({ ...tf, '//': { ...tf['//'], metadata: { ...tf['//']?.metadata, stackName: undefined } } });
+  // Content, apart from cdktf's stack name.
+  const strip = (tf) => ({ ...tf, '//': { ...tf['//'], metadata: { ...tf['//']?.metadata, stackName: undefined } } });
   const diffs = diff(strip(lib.tf), strip(twin.tf), '', []);
   ok &&= diffs.length === 0;
-  lines.push(`content: ${diffs.length === 0 ? 'IDENTICAL apart from boot-document text (same lengths)' : 'DIFFERENT'}`);
+  lines.push(`content: ${diffs.length === 0 ? 'IDENTICAL, boot documents included' : 'DIFFERENT'}`);
   for (const d of diffs) lines.push(`  ${d}`);
 
   lines.push(`cdk.tf.json size: library ${lib.bytes} B, twin ${twin.bytes} B${lib.bytes === twin.bytes ? ' (equal)' : ` (twin ${(twin.bytes - lib.bytes) >= 0 ? '+' : ''}${twin.bytes - lib.bytes} B)`}`);
   return { ok, lines };
 }
 
-function synth(caseName) {
+/** The cdk.tf.json of a synth outdir holding one stack. */
+function stackFile(outdir) {
+  const stacks = path.join(outdir, 'stacks');
+  return path.join(stacks, fs.readdirSync(stacks)[0], 'cdk.tf.json');
+}
+
+function synth(caseName, env = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `weave-twin-${caseName}-`));
   const outdir = path.join(dir, 'out');
   const r = spawnSync(process.execPath, [path.join(__dirname, 'case.js'), caseName, outdir], {
-    encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' }, maxBuffer: 64 << 20,
+    encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env }, maxBuffer: 64 << 20,
   });
   if (r.status !== 0) throw new Error(`case ${caseName} failed (exit ${r.status}):\n${r.stderr}`);
   return { dir, outdir };
@@ -110,7 +106,7 @@ if (require.main === module) {
   let allOk = true;
   for (const [libCase, twinCase] of pairs) {
     const a = synth(libCase);
-    const b = synth(twinCase);
+    const b = synth(twinCase, { WEAVE_TWIN_SOURCE: stackFile(a.outdir) });
     const { ok, lines } = compareTwins(a.outdir, b.outdir);
     allOk &&= ok;
     console.log(`${libCase} vs ${twinCase}: ${ok ? 'MATCH' : 'MISMATCH'}`);
@@ -121,4 +117,4 @@ if (require.main === module) {
   process.exitCode = allOk ? 0 : 1;
 }
 
-module.exports = { compareTwins, addresses };
+module.exports = { compareTwins, addresses, stackFile };
