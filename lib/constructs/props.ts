@@ -36,12 +36,12 @@ export interface WeaveReleaseOptions {
 /** Settings of a {@link WeaveNetwork}; every one has a working default. */
 export interface WeaveNetworkProps {
   /**
-   * Weave IPAM range that containers get addresses from. Host bits must be zero.
+   * {@inheritDoc NetworkSpec.ipallocRange}
    * @default '10.2.0.0/16'
    */
   readonly ipallocRange?: string;
   /**
-   * Range the hosts' own bridge addresses (`weave expose`) come from.
+   * {@inheritDoc NetworkSpec.bridgeRange}
    * @default '10.1.0.0/16'
    */
   readonly bridgeRange?: string;
@@ -66,12 +66,12 @@ export interface WeaveNetworkProps {
    */
   readonly dns?: boolean;
   /**
-   * Run weave's Docker API proxy (on `/var/run/weave/weave.sock`).
+   * {@inheritDoc NetworkSpec.proxy}
    * @default true
    */
   readonly proxy?: boolean;
   /**
-   * Run weave's Docker network plugin.
+   * {@inheritDoc NetworkSpec.plugin}
    * @default true
    */
   readonly plugin?: boolean;
@@ -82,14 +82,12 @@ export interface WeaveNetworkProps {
    */
   readonly release?: WeaveReleaseOptions;
   /**
-   * Hosts present when the mesh first starts; each gets `--ipalloc-init
-   * consensus=N`, later hosts get `observer`. Pin this to the count you first
-   * deployed before you grow the network.
-   * @default - every declared host
+   * {@inheritDoc NetworkSpec.bootstrapSize}
+   * @default - the recorded consensus; without a record every declared host
    */
   readonly bootstrapSize?: number;
   /**
-   * Units that pull in `weave-network.target`.
+   * {@inheritDoc NetworkSpec.wantedBy}
    * @default ['multi-user.target']
    */
   readonly wantedBy?: string[];

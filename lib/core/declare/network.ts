@@ -189,24 +189,26 @@ export interface ClusterSpec extends Pick<AzureClusterOptions, 'location' | 'loc
 export interface NetworkSpec {
   /** Construct path of the network, used in error messages. */
   readonly path: string;
-  /** Weave IPAM range for containers, e.g. `10.2.0.0/16`. */
+  /** Weave IPAM range that containers get addresses from, e.g. `10.2.0.0/16`. Host bits must be zero. */
   readonly ipallocRange: string;
-  /** Range the hosts' own bridge addresses come from, e.g. `10.1.0.0/16`. */
+  /** Range the hosts' own bridge addresses (`weave expose`) come from, e.g. `10.1.0.0/16`. */
   readonly bridgeRange: string;
   /** weaveDNS domain, or `false` to launch with `--no-dns`. */
   readonly dnsDomain: string | false;
   /** The Weave Net build every host installs. */
   readonly release: WeaveRelease;
   /**
-   * Hosts present at bootstrap; defaults to every declared host. With an
-   * allocation record it must equal the recorded consensus count.
+   * Hosts present when the mesh first starts; each gets `--ipalloc-init
+   * consensus=N`, later hosts get `observer`. Pin this to the count you first
+   * deployed before you grow the network; with an allocation record it must
+   * equal the recorded consensus count.
    * @default - the recorded consensus; without a record every declared host,
    *   or the sum of the clusters' `bootstrapHosts` when any is pinned
    */
   readonly bootstrapSize?: number;
   /** Units that pull in `weave-network.target`. */
   readonly wantedBy: readonly string[];
-  /** Run weave's Docker API proxy; `false` adds `--proxy=false`. */
+  /** Run weave's Docker API proxy (on `/var/run/weave/weave.sock`); `false` adds `--proxy=false`. */
   readonly proxy: boolean;
   /** Run weave's Docker network plugin; `false` adds `--plugin=false`. */
   readonly plugin: boolean;

@@ -18,7 +18,7 @@ import type { KindDriver } from '../kinds/kind';
 import { PlanOptions, planNetwork } from '../plan/plan';
 import type { HostPlan, NetworkPlan } from '../plan/plan';
 import { RenderedBoot, knownSize, renderBoot } from '../render';
-import type { BootFormat, ClusterKind, HostEnvSource, NetworkSpec } from '../declare/network';
+import type { BootFormat, HostEnvSource, NetworkSpec } from '../declare/network';
 import { cloudConfigByName } from './templates';
 
 /** Everything derived for one host. */
@@ -52,13 +52,12 @@ export interface DerivedHost {
 /** Digest of "no user content", shared by every host without any. */
 const NO_USER_CONTENT = createHash('sha256').update('[]').digest('hex');
 
-/** What one cluster needs beyond its hosts. */
+/**
+ * What one cluster needs beyond its hosts' documents (its plan is the
+ * plan's cluster of the same index).
+ */
 export interface DerivedCluster {
-  /** Cluster name. */
-  readonly name: string;
-  /** Cluster kind. */
-  readonly kind: ClusterKind;
-  /** Boot format of the cluster's Azure VMs (`script` for dedicated clusters). */
+  /** Boot format of the cluster's hosts: its kind's (the cluster's or the network's for Azure VMs, `script` for dedicated servers). */
   readonly format: BootFormat;
   /** Indexes (into {@link DerivedNetwork.clusters}) of the other clusters whose egress addresses its firewall (an Azure NSG) admits. */
   readonly peerClusters: readonly number[];
@@ -103,8 +102,6 @@ export function deriveNetwork(spec: NetworkSpec, options: PlanOptions = {}): Der
   const clusters: DerivedCluster[] = spec.clusters.map((c, i) => {
     const sources = spec.clusters.flatMap((o, j) => (j === i ? [] : drivers[j].wiring.peerSources(o, j)));
     return {
-      name: c.name,
-      kind: c.kind,
       format: drivers[i].boot.format(c, spec),
       peerClusters: sources.flatMap((s) => ('egressOf' in s ? [s.egressOf] : [])),
       peerAddresses: sources.flatMap((s) => ('address' in s ? [s.address] : [])),
