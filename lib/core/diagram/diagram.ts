@@ -108,7 +108,7 @@ export function shown(value: string): string {
  * The topology picture's view of a planned network: each cluster's kind,
  * region and dial name, each host's bridge address, role and (for dedicated
  * servers) address, and what each host dials.
- * @param plan - The planned network, from {@link planNetwork}.
+ * @param plan - The planned network, from {@link deriveNetwork}.
  * @param extras - Title, retired hosts and a token resolver.
  */
 export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): TopologyView {
