@@ -7,7 +7,6 @@ import type { SecretContent } from '../core/boot/document';
 import type { ClusterSpec, HostSpec } from '../core/declare/network';
 import type { DerivedHost } from '../core/derive/derive';
 import type { ClusterGrant, GrantTarget, PasswordVault } from './key-vault';
-import type { NsgRuleSlots } from './kinds/azure/nsg-check';
 
 export const NETWORK_MARK = Symbol.for('cdktf-weave-azure.WeaveNetwork');
 export const CLUSTER_MARK = Symbol.for('cdktf-weave-azure.WeaveCluster');
@@ -62,6 +61,19 @@ export interface HostKeyVault {
    * @default - none
    */
   readonly rotation?: number;
+}
+
+/** The NSG rules a cluster creates, for the check against users' rules on the same NSG. */
+export interface NsgRuleSlots {
+  /** Name and group of the NSG the rules go into (tokens or literals, as given). */
+  readonly nsg: { readonly name: string; readonly resourceGroupName: string };
+  /**
+   * The existing NSG construct (or object) the rules go into.
+   * @default - none: the library created the NSG
+   */
+  readonly existing?: object;
+  /** The library's rules on it. */
+  readonly rules: readonly { readonly name: string; readonly priority: number; readonly direction: 'Inbound' | 'Outbound' }[];
 }
 
 /** The network's view of a cluster. */

@@ -9,10 +9,9 @@ import type { SecretContent } from '../../core/boot/document';
 import type { AzureBootFormat } from '../../core/declare/azure';
 import type { ClusterSpec } from '../../core/declare/network';
 import type { ClusterGrant, GrantTarget, PasswordVault } from '../key-vault';
-import type { ClusterBinding, HostBinding, HostKeyVault } from '../marks';
+import type { ClusterBinding, HostBinding, HostKeyVault, NsgRuleSlots } from '../marks';
 import type { WeaveClusterProps, WeaveHostProps } from '../props';
 import type { TerraformData } from '../terraform/data';
-import type { NsgRuleSlots } from './azure/nsg-check';
 import type { AzureClusterResources, AzureHostResources } from './azure/resources';
 
 /** What a kind's parts see of their cluster (a WeaveCluster). */

@@ -17,11 +17,11 @@ import { isToken } from '../../../core/common/tokens';
 import { WEAVE_CONTROL_PORT, WEAVE_FASTDP_PORT } from '../../../core/defaults';
 import { CLOUDAPP_ZONE, DEFAULT_VNET_CIDR, OUTBOUND_PORTS_PER_HOST, SSH_NAT_BASE_PORT, WEAVE_PORTS, nsgPriorities } from '../../../core/kinds/azure/facts';
 import { regionName } from '../../../core/kinds/azure/regions';
+import type { NsgRuleSlots } from '../../marks';
 import type { WeaveClusterProps } from '../../props';
 import { outputId } from '../../terraform/names';
 import type { ClusterKindConstructs, ClusterPart, ClusterScope } from '../kind';
 import { createHost } from './host';
-import type { NsgRuleSlots } from './nsg-check';
 import { placeCluster } from './placement';
 import type { AzureClusterResources, ClusterRefs } from './resources';
 

@@ -6,20 +6,8 @@
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { Problem, ProblemList } from '../../../core/check/problems';
+import type { NsgRuleSlots } from '../../marks';
 import { resolveText } from '../../terraform/expressions';
-
-/** The NSG rules a cluster creates, for the check against users' rules on the same NSG. */
-export interface NsgRuleSlots {
-  /** Name and group of the NSG the rules go into (tokens or literals, as given). */
-  readonly nsg: { readonly name: string; readonly resourceGroupName: string };
-  /**
-   * The existing NSG construct (or object) the rules go into.
-   * @default - none: the library created the NSG
-   */
-  readonly existing?: object;
-  /** The library's rules on it. */
-  readonly rules: readonly { readonly name: string; readonly priority: number; readonly direction: 'Inbound' | 'Outbound' }[];
-}
 
 const RULE_TYPE = 'azurerm_network_security_rule';
 
