@@ -316,7 +316,7 @@ suite('CDK Terrain: the azurerm binding offers everything the library uses', () 
         expect(edited).not.toBe(dts);
         writeFileSync(join(target, 'index.d.ts'), edited);
       }
-      expect(() => compileAgainstCdktn(join(fake, 'out'), nm)).toThrow(/lib\/constructs\/cluster\.ts\(\d+,\d+\): error TS2353: .*'sku' does not exist in type 'LbConfig'/);
+      expect(() => compileAgainstCdktn(join(fake, 'out'), nm)).toThrow(/lib\/constructs\/kinds\/azure\/cluster\.ts\(\d+,\d+\): error TS2353: .*'sku' does not exist in type 'LbConfig'/);
       expect(existsSync(join(fake, 'out'))).toBe(false);
     } finally {
       rmSync(fake, { recursive: true, force: true });
