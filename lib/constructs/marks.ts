@@ -3,6 +3,7 @@
 // interfaces are what the network needs from its members, so network,
 // cluster and host never import each other's modules in a circle.
 import { IConstruct } from 'constructs';
+import type { TerraformProvider } from 'cdktf';
 import type { HostBuild } from '../core/build';
 import type { GrantTarget } from './key-vault';
 import type { ClusterSpec, HostSpec } from '../core/model';
@@ -75,6 +76,8 @@ export interface NsgRuleSlots {
 
 /** The network's view of a cluster. */
 export interface NetworkCluster extends IConstruct {
+  /** The cluster's azurerm provider; its alias labels the cluster's subscription in the topology picture. */
+  readonly provider?: TerraformProvider;
   /** What a Key Vault grant needs of an Azure cluster; `undefined` for dedicated clusters. */
   _grantTarget(): GrantTarget | undefined;
   _spec(hosts: HostSpec[]): ClusterSpec;
