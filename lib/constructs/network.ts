@@ -268,7 +268,7 @@ export class WeaveNetwork extends Construct {
         writeNetworkRecord(this.pendingRecord.file, this.node.path, this.pendingRecord.record);
         this.pendingRecord = undefined;
       }
-      // A cluster's subscription, as users name it in code: its provider's alias.
+      // A cluster's subscription as the user names it, by its provider's alias.
       const subscriptions = Object.fromEntries(clusterMembers(this).flatMap(({ cluster }) =>
         cluster.provider ? [[cluster.node.id, cluster.provider.alias ?? 'default']] : []));
       const view = topologyView(this.plan(), { title: this.node.path, resolve: (v) => resolveText(stack, v), subscriptions });
