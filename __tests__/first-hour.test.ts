@@ -25,7 +25,7 @@ describe('topology picture', () => {
     const outdir = synthApp();
     const dir = join(outdir, 'stacks', 'weave-seed');
     const mmd = readFileSync(join(dir, 'weave.topology.mmd'), 'utf8');
-    expect(mmd).toContain('h2_0["ded-prd-01<br/>bridge 10.1.0.5/16<br/>bootstrap<br/>ssh var.dedicated_address"]');
+    expect(mmd).toContain('h2_0["ded-prd-01<br/>bridge 10.1.0.5/16 · bootstrap<br/>ssh var.dedicated_address:22"]');
     expect(mmd).toContain('h1_0 -->|"cluster-01.westeurope.cloudapp.azure.com"| lb0');
     const svg = readFileSync(join(dir, 'weave.topology.svg'), 'utf8');
     expect(pictureProblems(readPicture(svg))).toEqual([]);

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join, posix, sep } from 'node:path';
 
 const ROOT = realpathSync(join(__dirname, '..'));
 const PACKAGE = 'cdktf-weave-azure';
@@ -26,8 +26,8 @@ interface Synthesized {
 
 /** sha256 of the MPL 2.0 text as Mozilla publishes it (Debian's /usr/share/common-licenses/MPL-2.0). */
 const MPL_2_0_SHA256 = 'fab3dd6bdab226f1c08630b1dd917e11fcb4ec5e1e020e2c16f83a0a13863e85';
-/** Where README links point: files of this very package version, served by jsDelivr from npm. */
-const DOCS_BASE = /^https:\/\/cdn\.jsdelivr\.net\/npm\/cdktf-weave-azure@([^/]+)\/(.+)$/;
+/** README's limit, so that it stays a page a package user reads. */
+const README_MAX_LINES = 500;
 
 let tmp: string;
 let project: string;
@@ -179,12 +179,77 @@ function repoOnlyReferences(text: string): string[] {
 const packedFiles = (): string[] => tarEntries.map((e) => e.slice('package/'.length));
 const installedFile = (file: string): string => readFileSync(join(project, 'node_modules', PACKAGE, file), 'utf8');
 
+/** README and every packed Markdown document, by path in the package. */
+const markdownFiles = (): Record<string, string> =>
+  Object.fromEntries(packedFiles().filter((f) => f.endsWith('.md')).map((f) => [f, installedFile(f)]));
+
+/** Link and image targets of a Markdown text: inline, reference definitions, and HTML src/href. */
+function linkTargets(text: string): string[] {
+  const visible = text.replace(/```[\s\S]*?```/g, '').replace(/<!--[\s\S]*?-->/g, '');
+  return [
+    ...[...visible.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]),
+    ...[...visible.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm)].map((m) => m[1]),
+    ...[...visible.matchAll(/\b(?:src|href)="([^"]+)"/g)].map((m) => m[1]),
+  ];
+}
+
+/** The packages Getting started installs, with the range each is given (`''` for none). */
+function readmeInstalls(readme: string): Record<string, string> {
+  const section = readme.slice(readme.indexOf('\n## Getting started\n'), readme.indexOf('\n## Your first network\n'));
+  const words = [...section.matchAll(/^npm install (.+)$/gm)].flatMap((m) => m[1].split(/\s+/).filter((w) => !w.startsWith('-')));
+  return Object.fromEntries(words.map((w) => {
+    const at = w.lastIndexOf('@');
+    return at > 0 ? [w.slice(0, at), w.slice(at + 1)] : [w, ''];
+  }));
+}
+
+/** Where README's install steps and the package's peer ranges disagree. */
+function installMismatches(readme: string, peers: Record<string, string>): string[] {
+  const specs = readmeInstalls(readme);
+  const out = Object.entries(peers).filter(([name, range]) => specs[name] !== range)
+    .map(([name, range]) => `README installs ${name}@${specs[name] ?? '(nothing)'}, package.json declares the peer ${range}`);
+  if (specs['cdktf-cli'] !== peers.cdktf) out.push(`README installs cdktf-cli@${specs['cdktf-cli'] ?? '(nothing)'}, not the range of the cdktf it drives (${peers.cdktf})`);
+  return out;
+}
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+const slug = (heading: string): string =>
+  heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+
+/**
+ * Links that would be dead in the tarball or on a repository page: a relative
+ * path to a file the package does not hold, a heading that is not there, or a
+ * CDN copy of the package (which serves only published versions).
+ */
+function brokenLinks(texts: Record<string, string>): string[] {
+  const headings = (text: string) => new Set([...text.replace(/```[\s\S]*?```/g, '').matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
+  const out: string[] = [];
+  for (const [file, text] of Object.entries(texts)) {
+    for (const target of linkTargets(text)) {
+      if (/cdn\.jsdelivr\.net|unpkg\.com/.test(target)) {
+        out.push(`${file}: ${target} points at a CDN copy; link the packed file relatively`);
+        continue;
+      }
+      if (/^[a-z]+:/.test(target)) continue;
+      const [path, anchor] = target.split('#');
+      const resolved = path === '' ? file : posix.normalize(posix.join(posix.dirname(file), path));
+      const content = resolved === file ? text : texts[resolved] ?? (packedFiles().includes(resolved) ? '' : undefined);
+      if (content === undefined) {
+        out.push(`${file}: ${target} is not in the package`);
+        continue;
+      }
+      if (anchor !== undefined && !headings(content).has(anchor)) out.push(`${file}: ${target} names no heading of ${resolved}`);
+    }
+  }
+  return out;
+}
+
 describe('the npm package', () => {
   test('holds compiled JS, declarations, README, LICENSE and the docs README links to; no sources, tests or benchmarks', () => {
     expect(tarEntries.length).toBeGreaterThan(0);
     expect(tarEntries.every((e) => e.startsWith('package/'))).toBe(true);
     const files = packedFiles();
-    const allowed = /^(package\.json|README\.md|LICENSE|docs\/(allocation|beside-weave|key-vault|reachability|validation)\.md|docs\/seed-topology\.svg|dist\/lib\/.+\.(js|d\.ts))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|docs\/(allocation|beside-weave|cdk-terrain|history|key-vault|performance|platform-facts|reachability|validation)\.md|docs\/seed-topology\.svg|dist\/lib\/.+\.(js|d\.ts))$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => /(^|\/)(__tests__|stacks|bench|scripts)\/|\.test\.|fixture/.test(f))).toEqual([]);
@@ -201,41 +266,49 @@ describe('the npm package', () => {
     expect(createHash('sha256').update(text).digest('hex')).toBe(MPL_2_0_SHA256);
   });
 
-  test('README links work on the npm page: absolute, and into files of this version of the package', () => {
-    const readme = installedFile('README.md');
-    const version = (JSON.parse(installedFile('package.json')) as { version: string }).version;
-    // Inline links and images, reference definitions, and HTML src/href.
-    const targets = [
-      ...[...readme.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]),
-      ...[...readme.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm)].map((m) => m[1]),
-      ...[...readme.matchAll(/\b(?:src|href)="([^"]+)"/g)].map((m) => m[1]),
-    ];
-    expect(targets.length).toBeGreaterThan(2);
-    // npm's page has no repository to resolve relative links against.
-    expect(targets.filter((t) => !/^(https:\/\/|#)/.test(t))).toEqual([]);
-    const docs = targets.map((t) => DOCS_BASE.exec(t)).filter((m): m is RegExpExecArray => m !== null);
-    expect(docs.length).toBeGreaterThanOrEqual(2);
-    for (const [url, linkedVersion, file] of docs) {
-      expect({ url, version: linkedVersion }).toEqual({ url, version });
-      expect(packedFiles()).toContain(file);
-    }
+  test('every link in README and the packed docs works in the tarball as on a repository page: relative, to a packed file and heading', () => {
+    // The checker can fail: a missing file, a missing heading, and a CDN copy are all caught.
+    expect(brokenLinks({ 'README.md': '[a](docs/nope.md) [b](#nowhere) [c](https://cdn.jsdelivr.net/npm/x@1/y.md) [d](#getting-started)\n## Getting started\n' })).toEqual([
+      'README.md: docs/nope.md is not in the package',
+      'README.md: #nowhere names no heading of README.md',
+      'README.md: https://cdn.jsdelivr.net/npm/x@1/y.md points at a CDN copy; link the packed file relatively',
+    ]);
+    const texts = markdownFiles();
+    expect(Object.keys(texts)).toEqual(expect.arrayContaining(['README.md', 'docs/allocation.md', 'docs/cdk-terrain.md', 'docs/platform-facts.md']));
+    const relative = Object.values(texts).flatMap((t) => linkTargets(t)).filter((t) => !/^[a-z]+:/.test(t));
+    // README's pictures and documents are links into the package, not to a web copy.
+    expect(linkTargets(texts['README.md'])).toEqual(expect.arrayContaining(['docs/seed-topology.svg', 'docs/validation.md']));
+    expect(relative.length).toBeGreaterThan(20);
+    expect(brokenLinks(texts)).toEqual([]);
   });
 
-  test('README speaks to package users: no internal documents', () => {
+  test(`README is for package users: at most ${README_MAX_LINES} lines, no internal documents`, () => {
     const readme = installedFile('README.md');
+    expect(readme.split('\n').length - 1).toBeLessThanOrEqual(README_MAX_LINES);
     expect(readme).not.toMatch(/design brief|DESIGN\.md|the brief\b/i);
+    // It opens with what a user does: install, a first network, deploy, grow, operate.
+    const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(headings.slice(0, 5)).toEqual(['Getting started', 'Your first network', 'Deploying', 'Growing the network', 'Operating it']);
   });
 
-  test('README (before its contributors\' section) and the packed docs name no file a package user lacks', () => {
+  test('README and package.json agree on the peer ranges, and README installs every package, the CLI included', () => {
+    const readme = installedFile('README.md');
+    const manifest = JSON.parse(installedFile('package.json')) as { peerDependencies: Record<string, string> };
+    expect(Object.keys(readmeInstalls(readme))).toEqual(expect.arrayContaining([PACKAGE, 'cdktf-cli', ...Object.keys(manifest.peerDependencies)]));
+    expect(installMismatches(readme, manifest.peerDependencies)).toEqual([]);
+    // The control: README as it was, with another provider range than package.json, and no CLI.
+    const before = readme.replace('@cdktf/provider-azurerm@^14.23.1', '@cdktf/provider-azurerm@^14.23').replace(/^npm install --save-dev cdktf-cli@.*$/m, '');
+    expect(installMismatches(before, manifest.peerDependencies)).toEqual([
+      'README installs @cdktf/provider-azurerm@^14.23, package.json declares the peer ^14.23.1',
+      'README installs cdktf-cli@(nothing), not the range of the cdktf it drives (^0.21.0)',
+    ]);
+  });
+
+  test('README and the packed docs name no file a package user lacks', () => {
     // The checker itself can fail: each of these is a reference it must catch.
     expect(repoOnlyReferences('see `stacks/seed.ts`, __tests__/x.test.ts, bench/run.js, ../shared/y and lib/core/plan.ts')).toHaveLength(5);
     expect(repoOnlyReferences('cdktf.out/stacks/weave-seed <!-- example: stacks/beside-weave.ts --> @cdktf/provider-azurerm/lib/provider')).toEqual([]);
-    const readme = installedFile('README.md');
-    const contributors = readme.indexOf('\n## Working on this repository\n');
-    expect(contributors).toBeGreaterThan(0);
-    const texts: Record<string, string> = { 'README.md': readme.slice(0, contributors) };
-    for (const f of packedFiles().filter((f) => /^docs\/.+\.md$/.test(f))) texts[f] = installedFile(f);
-    const found = Object.entries(texts).flatMap(([f, text]) => repoOnlyReferences(text).map((r) => `${f}: ${r}`));
+    const found = Object.entries(markdownFiles()).flatMap(([f, text]) => repoOnlyReferences(text).map((r) => `${f}: ${r}`));
     expect(found).toEqual([]);
   });
 

@@ -1,8 +1,11 @@
-// Reads a topology SVG back as geometry (boxes, labels, texts, edge
-// polylines) with a real XML parser, and lists every place where the picture
-// breaks its promises: a line through a box, a label or a text; a label over
-// a box or another label; text wider than its box; an edge that does not
-// start and end on the boxes it names.
+// Reads a topology SVG back as geometry (boxes, cluster frames and their
+// headers, texts, edge polylines) with a real XML parser, and lists
+// every place where the picture breaks its promises: a line through a box, a
+// text or a cluster's header; a line running inside a cluster other than to
+// leave or reach its own box; a dial inside one cluster that loops above it;
+// frames or boxes on top of each other; text wider than its box; an edge that
+// does not start and end on the boxes it names, or dials a name its target
+// box does not show (the picture draws no labels on its arrows).
 import { DOMParser, onWarningStopParsing } from '@xmldom/xmldom';
 
 export type Pt = readonly [number, number];
@@ -31,8 +34,8 @@ export interface Picture {
   readonly height: number;
   readonly title: string;
   readonly boxes: PictureBox[];
-  readonly clusters: { name: string; rect: Rect; caption: string }[];
-  readonly labels: { label: string; to: string; rect: Rect }[];
+  /** Each cluster's frame, its header (from the frame's top to its header rule) and its header lines. */
+  readonly clusters: { name: string; rect: Rect; header?: Rect; caption: string; lines: string[] }[];
   readonly edges: PictureEdge[];
   readonly texts: PictureText[];
   /** Dots where an edge joins a line it shares with other edges. */
@@ -105,16 +108,17 @@ export function readPicture(svg: string): Picture {
         lines: all(g, 'text').map((t) => t.textContent ?? ''),
       };
     }),
-    clusters: groups.filter((g) => classOf(g).includes('cluster')).map((g) => ({
-      name: g.getAttribute('data-name') ?? '',
-      rect: rectOf(firstRect(g)),
-      caption: all(g, 'text')[0]?.textContent ?? '',
-    })),
-    labels: groups.filter((g) => classOf(g).includes('edge-label')).map((g) => ({
-      label: g.getAttribute('data-label') ?? '',
-      to: g.getAttribute('data-to') ?? '',
-      rect: rectOf(firstRect(g)),
-    })),
+    clusters: groups.filter((g) => classOf(g).includes('cluster')).map((g) => {
+      const rect = rectOf(firstRect(g));
+      const rule = all(g, 'line').find((l) => classOf(l).includes('header-rule'));
+      return {
+        name: g.getAttribute('data-name') ?? '',
+        rect,
+        header: rule ? { x: rect.x, y: rect.y, w: rect.w, h: n(rule, 'y1') - rect.y } : undefined,
+        caption: all(g, 'text')[0]?.textContent ?? '',
+        lines: all(g, 'text').map((t) => t.textContent ?? ''),
+      };
+    }),
     edges: all(root, 'polyline').filter((p) => classOf(p).includes('edge')).map((p) => ({
       from: p.getAttribute('data-from') ?? '',
       to: p.getAttribute('data-to') ?? '',
@@ -172,13 +176,22 @@ const onBorder = (p: Pt, r: Rect, side: 'left' | 'right' | 'either') => {
   return x && p[1] > r.y && p[1] < r.y + r.h;
 };
 
-/** Whether p lies strictly inside one of the polyline's segments (not at a corner). */
-export function onSegmentInterior(p: Pt, points: readonly Pt[]): boolean {
-  return points.slice(1).some((b, i) => {
-    const a = points[i];
-    const between = (t: number, u: number, v: number) => Math.min(u, v) < t && t < Math.max(u, v);
-    return (a[0] === b[0] && p[0] === a[0] && between(p[1], a[1], b[1])) || (a[1] === b[1] && p[1] === a[1] && between(p[0], a[0], b[0]));
-  });
+/**
+ * The names a box shows, by which it may be dialed: every word of its lines
+ * (an `ssh host:port` word without its port), and a DNS name split over two
+ * lines at a dot (`acme-west` then `.westeurope.cloudapp.azure.com`).
+ */
+export function namesShown(lines: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const [i, line] of lines.entries()) {
+    for (const word of line.split(/\s+/)) {
+      names.add(word);
+      if (line.startsWith('ssh ')) names.add(word.replace(/^\[(.*)\]:\d+$/, '$1').replace(/^([^:[\]]*):\d+$/, '$1'));
+    }
+    const next = lines[i + 1];
+    if (next !== undefined && next.startsWith('.') && !/\s/.test(line)) names.add(line + next);
+  }
+  return names;
 }
 
 /** Every broken promise in a picture; empty when it reads cleanly. */
@@ -191,22 +204,33 @@ export function pictureProblems(p: Picture): string[] {
     const to = p.boxes.find((b) => b.kind === e.toKind && b.name === e.to);
     if (!from || !onBorder(e.points[0], from.rect, 'either')) out.push(`${name(e)} does not start on a side of host ${e.from}`);
     if (!to || !onBorder(e.points[e.points.length - 1], to.rect, 'right')) out.push(`${name(e)} does not end on the right side of ${e.toKind} ${e.to}`);
+    if (to && e.label !== undefined && !namesShown(to.lines).has(e.label)) out.push(`${name(e)} dials a name that ${e.toKind} box ${e.to} does not show`);
     for (let i = 1; i < e.points.length; i++) {
       const a = e.points[i - 1];
       const b = e.points[i];
       if (a[0] !== b[0] && a[1] !== b[1]) out.push(`${name(e)} segment ${i} is not horizontal or vertical`);
       for (const box of p.boxes) if (segmentEntersRect(a, b, box.rect)) out.push(`${name(e)} segment ${i} crosses ${box.kind} box ${box.name}`);
-      for (const l of p.labels) if (segmentEntersRect(a, b, l.rect)) out.push(`${name(e)} segment ${i} crosses label ${l.label}`);
+      for (const c of p.clusters) {
+        if (c.header && segmentEntersRect(a, b, c.header)) out.push(`${name(e)} segment ${i} crosses the header of cluster ${c.caption}`);
+        // Inside a frame a line may only be the stub leaving its own box or reaching its target.
+        const stub = (i === 1 && from && inside(from.rect, c.rect)) || (i === e.points.length - 1 && to && inside(to.rect, c.rect));
+        if (!stub && segmentEntersRect(a, b, c.rect)) out.push(`${name(e)} segment ${i} runs inside cluster ${c.caption}`);
+      }
       for (const t of p.texts) if (segmentEntersRect(a, b, t.rect)) out.push(`${name(e)} segment ${i} crosses text "${t.text}"`);
     }
   }
-  for (const [i, l] of p.labels.entries()) {
-    for (const m of p.labels.slice(i + 1)) if (overlap(l.rect, m.rect)) out.push(`label ${l.label} overlaps label ${m.label}`);
-    for (const b of p.boxes) if (overlap(l.rect, b.rect)) out.push(`label ${l.label} overlaps box ${b.name}`);
-    for (const c of p.clusters) if (overlap(l.rect, c.rect)) out.push(`label ${l.label} overlaps cluster ${c.caption}`);
-  }
   for (const [i, b] of p.boxes.entries()) {
     for (const c of p.boxes.slice(i + 1)) if (overlap(b.rect, c.rect)) out.push(`box ${b.name} overlaps box ${c.name}`);
+  }
+  for (const [i, c] of p.clusters.entries()) {
+    for (const d of p.clusters.slice(i + 1)) if (overlap(c.rect, d.rect)) out.push(`cluster ${c.caption} overlaps cluster ${d.caption}`);
+  }
+  // A dial between two hosts of one cluster stays beside it: never above its header.
+  for (const e of p.edges) {
+    const from = p.boxes.find((b) => b.kind === 'host' && b.name === e.from);
+    const to = p.boxes.find((b) => b.kind === e.toKind && b.name === e.to);
+    const home = p.clusters.find((c) => from && to && inside(from.rect, c.rect) && inside(to.rect, c.rect));
+    if (home && e.points.some(([, y]) => y < home.rect.y)) out.push(`${name(e)} loops above its own cluster ${home.caption}`);
   }
   for (const t of p.texts) {
     if (t.owner && !inside(t.rect, t.owner)) out.push(`text "${t.text}" (${t.where}) overflows its box`);

@@ -3,6 +3,7 @@
 // interfaces are what the network needs from its members, so network,
 // cluster and host never import each other's modules in a circle.
 import { IConstruct } from 'constructs';
+import type { TerraformProvider } from 'cdktf';
 import type { SecretContent } from '../core/boot/document';
 import type { ClusterSpec, HostSpec } from '../core/declare/network';
 import type { DerivedHost } from '../core/derive/derive';
@@ -78,6 +79,8 @@ export interface NsgRuleSlots {
 
 /** The network's view of a cluster. */
 export interface NetworkCluster extends IConstruct {
+  /** The cluster's azurerm provider; its alias labels the cluster's subscription in the topology picture. */
+  readonly provider?: TerraformProvider;
   /** What a Key Vault grant needs of a cluster whose hosts fetch the password; `undefined` for the others. */
   _grantTarget(): GrantTarget | undefined;
   /** Key Vault mode: what the cluster's hosts need instead of the password. */

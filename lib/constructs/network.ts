@@ -133,7 +133,10 @@ export class WeaveNetwork extends Construct {
         writeNetworkRecord(this.pendingRecord.file, this.node.path, this.pendingRecord.record);
         this.pendingRecord = undefined;
       }
-      const view = topologyView(this.plan(), { title: this.node.path, resolve: (v) => resolveText(stack, v) });
+      // A cluster's subscription as the user names it, by its provider's alias.
+      const subscriptions = Object.fromEntries(clusterMembers(this).flatMap(({ cluster }) =>
+        cluster.provider ? [[cluster.node.id, cluster.provider.alias ?? 'default']] : []));
+      const view = topologyView(this.plan(), { title: this.node.path, resolve: (v) => resolveText(stack, v), subscriptions });
       return { [`${id}.topology.mmd`]: renderMermaid(view), [`${id}.topology.svg`]: renderTopologySvg(view) };
     });
   }

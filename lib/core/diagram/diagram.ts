@@ -2,9 +2,11 @@
 // view type, its mapping from a plan, and the Mermaid text form. The SVG
 // form lives in diagram-svg.ts and reads the same view, so both agree.
 import type { NetworkPlan } from '../plan/plan';
-import type { ClusterKind } from '../declare/network';
+import type { ClusterKind, WeaveClusterOptions } from '../declare/network';
 import { isToken } from '../common/tokens';
 import { regionName } from '../kinds/azure/regions';
+import { SSH_NAT_BASE_PORT } from '../kinds/azure/facts';
+import { kindDriver } from '../kinds';
 import type { RetiredHost } from '../allocation/record';
 export type { RetiredHost } from '../allocation/record';
 
@@ -25,10 +27,26 @@ export interface TopologyHost {
   /** Bootstrap, observer or retired. */
   readonly role: TopologyRole;
   /**
-   * Public or SSH address of a dedicated server.
+   * What peers dial to reach a dedicated server: its `dialAddress`, else its
+   * `publicAddress`, else its `ssh.host`.
    * @default - none shown (Azure VMs are reached through their cluster's load balancer)
    */
   readonly address?: string;
+  /**
+   * Where an administrator logs in: a dedicated server's `ssh.host` and
+   * port, or, for an Azure VM of a cluster with `sshSourceCidr`, the
+   * frontend port of its NAT rule on the cluster's load balancer (`host` unset).
+   * @default - none shown (no SSH from outside)
+   */
+  readonly ssh?: {
+    /**
+     * Host name or address to connect to.
+     * @default - the cluster's load balancer (its DNS name)
+     */
+    readonly host?: string;
+    /** TCP port. */
+    readonly port: number;
+  };
   /**
    * What the host's `weave launch` dials: names of other hosts, a cluster's
    * DNS name, or any other name or address (drawn as outside the network).
@@ -51,6 +69,25 @@ export interface TopologyCluster {
    */
   readonly region?: string;
   /**
+   * The Azure subscription the cluster is deployed to, as its provider's
+   * alias (`default` for a provider without one).
+   * @default - none shown
+   */
+  readonly subscription?: string;
+  /**
+   * How the hosts get their boot configuration: `cloud-config` or
+   * `ignition` for Azure VMs, `ssh script` for dedicated servers.
+   * @default - none shown
+   */
+  readonly bootFormat?: string;
+  /**
+   * Azure resources the cluster uses rather than creates, e.g.
+   * `['resource group', 'subnet']`.
+   * @default - none: the cluster creates its own
+   */
+  readonly existing?: readonly string[];
+
+  /**
    * The name other clusters dial to reach this one. For an Azure cluster it
    * is the load balancer's public DNS name, which reaches any of its hosts;
    * for a dedicated cluster it resolves to the first host.
@@ -70,7 +107,7 @@ export interface TopologyView {
    * @default - none
    */
   readonly subtitle?: string;
-  /** The clusters, in declaration order; each becomes a column. */
+  /** The clusters, in declaration order; the SVG lays them out in rows, left to right. */
   readonly clusters: readonly TopologyCluster[];
 }
 
@@ -93,6 +130,12 @@ export interface TopologyExtras {
    * @default - every token shows as `(set at deploy)`
    */
   readonly resolve?: (value: string) => string;
+  /**
+   * Each cluster's subscription label by cluster name; `WeaveNetwork`
+   * passes its clusters' provider aliases.
+   * @default - no subscription shown
+   */
+  readonly subscriptions?: Readonly<Record<string, string>>;
 }
 
 /** Label for a value that may be a Terraform token. */
@@ -104,12 +147,20 @@ export function shown(value: string): string {
   return ref ? ref[1] : '(set at deploy)';
 }
 
+/** The existing-resource props of an Azure cluster, as the picture names them. */
+const EXISTING: readonly (readonly [keyof WeaveClusterOptions, string])[] = [
+  ['existingResourceGroup', 'RG'],
+  ['existingSubnet', 'subnet'],
+  ['existingSecurityGroup', 'NSG'],
+];
+
 /**
  * The topology picture's view of a planned network: each cluster's kind,
- * region and dial name, each host's bridge address, role and (for dedicated
- * servers) address, and what each host dials.
+ * region, subscription, boot format, existing Azure resources and dial
+ * name, each host's bridge address, role, SSH endpoint and (for dedicated
+ * servers) dial address, and what each host dials.
  * @param plan - The planned network, from {@link deriveNetwork}.
- * @param extras - Title, retired hosts and a token resolver.
+ * @param extras - Title, retired hosts, a token resolver and subscription labels.
  */
 export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): TopologyView {
   const text = (v: string) => shown(extras.resolve && isToken(v) ? extras.resolve(v) : v);
@@ -121,21 +172,36 @@ export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): To
   const clusters: TopologyCluster[] = plan.clusters.map((c, i) => {
     const spec = plan.spec.clusters[i];
     const location = spec?.location;
+    // The options as given: what the cluster uses rather than creates, and whether SSH is open.
+    const options = spec?.options ?? {};
+    const driver = kindDriver(c.kind);
+    const existing = EXISTING.filter(([key]) => options[key] !== undefined).map(([, name]) => name);
+    const sshNat = options.sshSourceCidr !== undefined;
+    const format = driver && spec ? driver.boot.format(spec, plan.spec) : undefined;
     return {
       name: c.name,
       kind: c.kind,
-      region: c.kind === 'azure' && location !== undefined ? (isToken(location) ? text(location) : regionName(location)) : undefined,
+      region: location !== undefined ? (isToken(location) ? text(location) : regionName(location)) : undefined,
+      subscription: spec?.hasProvider ? extras.subscriptions?.[c.name] : undefined,
+      bootFormat: format === 'script' ? 'ssh script' : format,
+      ...(existing.length > 0 ? { existing } : {}),
       dnsName: spec?.dnsName !== undefined ? text(spec.dnsName) : undefined,
       hosts: [
         ...c.hosts.map((h, j): TopologyHost => {
-          // What peers dial, when the user said; else where Terraform connects.
           const hs = spec?.hosts[j];
-          const ssh = c.kind === 'dedicated' ? hs?.dialAddress ?? hs?.publicAddress ?? hs?.sshHost : undefined;
+          // What peers dial, when the user said; else where Terraform connects.
+          const dial = hs?.dialAddress ?? hs?.publicAddress ?? hs?.sshHost;
+          const port = hs?.options?.ssh?.port;
+          const ssh = hs?.sshHost !== undefined
+            ? { host: text(hs.sshHost), port: typeof port === 'number' ? port : 22 }
+            // The host's NAT rule: its position among the cluster's declared hosts.
+            : sshNat ? { port: SSH_NAT_BASE_PORT + j } : undefined;
           return {
             name: h.name,
             bridgeAddress: text(h.bridgeAddress),
             role: h.bootstrap ? 'bootstrap' : 'observer',
-            address: ssh === undefined ? undefined : text(ssh),
+            address: dial === undefined ? undefined : text(dial),
+            ...(ssh ? { ssh } : {}),
             peers: h.peers.map(text),
           };
         }),
@@ -154,14 +220,42 @@ export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): To
   };
 }
 
-/** The header line of a cluster: name, kind and region. */
+/** The first line of a cluster's header: name, kind and region. */
 export function clusterCaption(c: TopologyCluster): string {
   return [c.name, c.kind ?? 'no longer declared', c.region].filter((x) => x !== undefined).join(' · ');
 }
 
-/** The lines of a host box, first line its name. */
-export function hostLines(h: TopologyHost): string[] {
-  return [h.name, `bridge ${h.bridgeAddress}`, h.role, ...(h.address !== undefined ? [`ssh ${h.address}`] : [])];
+/** The lines of a cluster's header: its caption, then where it is deployed and how it boots, then what it reuses. */
+export function clusterLines(c: TopologyCluster): string[] {
+  const where = [c.subscription !== undefined ? `subscription ${c.subscription}` : undefined, c.bootFormat].filter((x) => x !== undefined);
+  return [
+    clusterCaption(c),
+    ...(where.length > 0 ? [where.join(' · ')] : []),
+    ...(c.existing !== undefined && c.existing.length > 0 ? [`existing ${c.existing.join(', ')}`] : []),
+  ];
+}
+
+/** How a host's SSH endpoint reads: `ssh host:port`, or the NAT port on its cluster's load balancer. */
+export function sshLine(ssh: NonNullable<TopologyHost['ssh']>): string {
+  if (ssh.host === undefined) return `ssh LB port ${ssh.port}`;
+  return `ssh ${ssh.host.includes(':') ? `[${ssh.host}]` : ssh.host}:${ssh.port}`;
+}
+
+/**
+ * The lines of a host box, first line its name. Every name a peer may dial
+ * the host by is among them (its name, its dial address, and `also` for a
+ * dedicated cluster's DNS name that resolves to it), so the picture needs no
+ * label on the arrows.
+ */
+export function hostLines(h: TopologyHost, also: readonly string[] = []): string[] {
+  const sshShowsAddress = h.ssh?.host !== undefined && h.ssh.host === h.address;
+  return [
+    h.name,
+    `bridge ${h.bridgeAddress} · ${h.role}`,
+    ...(h.address !== undefined && !sshShowsAddress ? [`dial ${h.address}`] : []),
+    ...also.map((n) => `dns ${n}`),
+    ...(h.ssh !== undefined ? [sshLine(h.ssh)] : []),
+  ];
 }
 
 /** What a dial string reaches, as both renderers draw it. */
@@ -188,15 +282,39 @@ export function dialTarget(view: TopologyView, peer: string): DialTarget {
   const ci = view.clusters.findIndex((c) => c.dnsName === peer);
   if (ci >= 0) {
     const c = view.clusters[ci];
-    if (c.kind === 'azure') return { kind: 'endpoint', cluster: ci };
+    if (hasEndpoint(c)) return { kind: 'endpoint', cluster: ci };
     const first = c.hosts.findIndex((h) => h.role !== 'retired');
     if (first >= 0) return { kind: 'host', cluster: ci, host: first };
   }
   return find((h) => h.address === peer && h.role !== 'retired') ?? { kind: 'external', value: peer };
 }
 
-/** The caption of an Azure cluster's load balancer box. */
-export const ENDPOINT_LINES = ['load balancer', 'any host (source-IP affinity)'];
+/** The DNS names of dedicated clusters that resolve to this host (its cluster's first active host). */
+export function dnsNamesOf(view: TopologyView, cluster: number, host: number): string[] {
+  const c = view.clusters[cluster];
+  if (hasEndpoint(c) || c.dnsName === undefined) return [];
+  const t = dialTarget(view, c.dnsName);
+  return t.kind === 'host' && t.cluster === cluster && t.host === host ? [c.dnsName] : [];
+}
+
+/**
+ * The lines of an Azure cluster's load balancer box: what it is, and its
+ * DNS name, split after the label so that the box stays narrow.
+ */
+export function endpointLines(c: TopologyCluster): string[] {
+  const dot = c.dnsName?.indexOf('.') ?? -1;
+  const name = c.dnsName === undefined ? [] : dot > 0 ? [c.dnsName.slice(0, dot), c.dnsName.slice(dot)] : [c.dnsName];
+  return ['load balancer (any host)', ...name];
+}
+
+/**
+ * Whether the picture draws a cluster's load balancer box: a dial of the
+ * cluster's DNS name reaches any of its hosts (its kind says so), not its first host.
+ */
+export function hasEndpoint(c: TopologyCluster): boolean {
+  return c.kind !== undefined && kindDriver(c.kind)?.wiring.nameLeadsTo === 'any-host';
+}
+
 /** The caption of the group of dial targets the view does not declare. */
 export const OUTSIDE_CAPTION = 'not in this network';
 
@@ -220,13 +338,12 @@ export function renderMermaid(network: NetworkPlan | TopologyView, title?: strin
   const targets = view.clusters.flatMap((c) => c.hosts.flatMap((h) => h.peers.map((p) => dialTarget(view, p))));
   const outside = [...new Set(targets.flatMap((t) => (t.kind === 'external' ? [t.value] : [])))];
   const retired: string[] = [];
+  const br = (ls: readonly string[]) => ls.map(label).join('<br/>');
   for (const [ci, c] of view.clusters.entries()) {
-    lines.push(`  subgraph c${ci}["${label(clusterCaption(c))}"]`);
-    if (targets.some((t) => t.kind === 'endpoint' && t.cluster === ci)) {
-      lines.push(`    ${endpointId(ci)}(["${ENDPOINT_LINES.map(label).join('<br/>')}"])`);
-    }
+    lines.push(`  subgraph c${ci}["${br(clusterLines(c))}"]`);
+    if (hasEndpoint(c)) lines.push(`    ${endpointId(ci)}(["${br(endpointLines(c))}"])`);
     for (const [hi, h] of c.hosts.entries()) {
-      lines.push(`    ${hostId(ci, hi)}["${hostLines(h).map(label).join('<br/>')}"]`);
+      lines.push(`    ${hostId(ci, hi)}["${br(hostLines(h, dnsNamesOf(view, ci, hi)))}"]`);
       if (h.role === 'retired') retired.push(hostId(ci, hi));
     }
     lines.push('  end');
