@@ -1,0 +1,19 @@
+// setupFilesAfterEnv (every tier). Nothing here loads a library: each
+// `jest.mock` factory runs only when a suite first requires the module, so a
+// suite that never imports cdktf (the pure core) never pays for it.
+//
+// cdktf: its jest matchers, and the schema check of every stack synthesized
+// (support/synth-collector.ts).
+jest.mock('cdktf', () => {
+  const real = jest.requireActual('cdktf');
+  // cdktf's own modules require their index while it loads; that inner call
+  // gets the half-built module, and the outer one instruments it once whole.
+  if (real.Testing === undefined) return real;
+  require('./synth-collector').instrument(real);
+  real.Testing.setupJest();
+  return real;
+});
+
+// fast-check: one seed per run (WEAVE_FC_SEED, chosen by globalSetup unless
+// given), and every failing property names it (support/property-seed.ts).
+jest.mock('fast-check', () => require('./property-seed').instrumented(jest.requireActual('fast-check')));
