@@ -27,7 +27,7 @@ import {
   rewriteSpecifiers,
 } from '../scripts/cdktn-package';
 import { synthApp } from './support/synth';
-import { toolSuite } from './support/tools';
+import { describeWhen } from './support/skip';
 
 type Json = Record<string, any>;
 const ROOT = realpathSync(join(__dirname, '..'));
@@ -71,11 +71,12 @@ function docExamples(): string[] {
 }
 
 const missing = cdktnInstalled();
-const suite = toolSuite(
-  'CDK Terrain (cdktn 0.24 and @cdktn/provider-azurerm 16.1, in compat/cdktn)',
-  missing === undefined,
-  'npm ci --prefix compat/cdktn (fetches them from the npm registry once; .ci/run does it before npm test)',
-);
+const CDKTN = {
+  what: 'CDK Terrain (cdktn 0.24 and @cdktn/provider-azurerm 16.1, in compat/cdktn)',
+  missing,
+  install: 'npm ci --prefix compat/cdktn (fetches them from the npm registry once; .ci/run does it before the integration tier)',
+};
+const suite = (title: string, body: () => void) => describeWhen(title, CDKTN, body);
 
 /** Env for node and tsc children: nothing inherited that changes module resolution. */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

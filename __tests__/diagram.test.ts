@@ -2,10 +2,8 @@
 // kind and region, every dial), that it reads cleanly (no line through a
 // label or a box it does not connect, checked on the SVG's geometry, with
 // negative controls), that it is well-formed, deterministic and renders
-// with rsvg-convert, and that the Mermaid text says the same.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// with rsvg-convert (diagram-render.test.ts), and that the Mermaid text says the same.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import {
@@ -14,28 +12,6 @@ import {
 import { seedSpec } from './fixtures/seed-spec';
 import { Picture, onSegmentInterior, pictureProblems, readPicture, segmentEntersRect } from './support/svg-geometry';
 import { seedPictures } from '../scripts/diagrams';
-
-/**
- * `it` for a test that needs a command-line tool: runs it when the tool is
- * on PATH; otherwise skips it after one line saying what is skipped and how
- * to install the tool, or, with CI=true, fails it.
- */
-function withTool(name: string, debianPackage: string, title: string, test: (path: string) => void): void {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  if (found.status === 0) {
-    it(title, () => test(found.stdout.trim()));
-    return;
-  }
-  const hint = `${name} not found; install it with \`apt-get install ${debianPackage}\``;
-  if (process.env.CI === 'true') {
-    it(title, () => {
-      throw new Error(`${hint} (CI=true makes it mandatory)`);
-    });
-  } else {
-    process.stderr.write(`skipped: ${title} (${hint})\n`);
-    it.skip(title, () => undefined);
-  }
-}
 
 /** Three Azure clusters in three regions, one grown by an observer, and two dedicated servers. */
 function threeClustersTwoServers(): NetworkSpec {
@@ -375,23 +351,6 @@ describe('renderMermaid', () => {
     const m = renderMermaid(planNetwork(seedSpec()), 'seed');
     expect(m.split('\n')[1]).toBe('  %% seed: ipalloc 10.2.0.0/16 · bridge 10.1.0.0/16 · consensus 5');
     expect(m).toContain('h2_0 -->|"cluster-01.westeurope.cloudapp.azure.com"| lb0');
-  });
-});
-
-describe('the rendered picture', () => {
-  withTool('rsvg-convert', 'librsvg2-bin', 'renders to PNG with rsvg-convert at the size the SVG declares', (rsvg) => {
-    const dir = mkdtempSync(join(tmpdir(), 'weave-svg-'));
-    for (const [name, view] of [['seed', seedView()], ['demo', demoView()]] as const) {
-      const svg = renderTopologySvg(view);
-      writeFileSync(join(dir, `${name}.svg`), svg);
-      const res = spawnSync(rsvg, ['-o', join(dir, `${name}.png`), join(dir, `${name}.svg`)], { encoding: 'utf8' });
-      expect(res.stderr).toBe('');
-      expect(res.status).toBe(0);
-      const png = readFileSync(join(dir, `${name}.png`));
-      expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-      const p = readPicture(svg);
-      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([Math.ceil(p.width), Math.ceil(p.height)]);
-    }
   });
 });
 

@@ -13,15 +13,17 @@ import { WeaveCluster, WeaveConfigError, WeaveHost, WeaveNetwork, WeaveNetworkPr
 import { KEY_VAULT_UNIT } from '../lib/core';
 import { resetTerraformVersionCache } from '../lib/constructs/terraform-version';
 import { SeedStack, SeedStackProps } from '../stacks/seed';
+import { SEED_RECORD } from './fixtures/seed-record';
 import { ephemeralAllowedAt, expressions, interpolations, usesOf } from './support/ephemeral-graph';
 import { addClusterToSeed } from './support/example-networks';
-import { byName, decodeBootDocument, dedicatedProvisioners, references, TfJson, valueResources } from './support/synth';
+import { byName, decodeBootDocument, dedicatedProvisioners, dependencies, TfJson, valueResources, vmToVmDependencies } from './support/synth';
 
 type Json = Record<string, any>;
 const VM = 'azurerm_linux_virtual_machine';
 
+/** The deployed Key Vault seed (its first allocation record in memory), with `props`. */
 function synthSeed(props: SeedStackProps = {}): Json {
-  return JSON.parse(Testing.synth(new SeedStack(Testing.app(), 'weave-seed-keyvault', { keyVault: {}, ...props })));
+  return JSON.parse(Testing.synth(new SeedStack(Testing.app(), 'weave-seed-keyvault', { keyVault: {}, ...props, network: { allocationRecord: SEED_RECORD, ...props.network } })));
 }
 
 const resources = (tf: Json, type: string): Json[] => Object.values(tf.resource[type] ?? {});
@@ -107,39 +109,22 @@ describe('the seed in Key Vault mode', () => {
   });
 
   it('lets Terraform create every VM in parallel: no VM reaches another VM, nor any role assignment', () => {
-    const index = (t: Json) => {
-      const m = new Map<string, Json>();
-      for (const [type, rs] of Object.entries(t.resource as Json)) for (const [n, r] of Object.entries(rs as Json)) m.set(`${type}.${n}`, r as Json);
-      return m;
-    };
-    let all = index(tf);
-    const reach = (start: string): Set<string> => {
-      const seen = new Set<string>();
-      const queue = references(all.get(start)).filter((r) => r !== start);
-      while (queue.length) {
-        const ref = queue.pop()!;
-        if (seen.has(ref)) continue;
-        seen.add(ref);
-        // Data sources (the client config) are read, not waited for.
-        if (all.has(ref)) queue.push(...references(all.get(ref)));
-      }
-      return seen;
-    };
+    // Every reference followed: expressions, depends_on, replace_triggered_by, through locals and terraform_data.
     for (const start of Object.keys(tf.resource[VM]).map((n) => `${VM}.${n}`)) {
-      const seen = [...reach(start)];
+      const seen = [...dependencies(tf, start)];
       expect([start, seen.filter((r) => r.startsWith(`${VM}.`) || r.startsWith('azurerm_role_assignment.'))]).toEqual([start, []]);
       expect(seen.some((r) => r.startsWith('azurerm_user_assigned_identity.'))).toBe(true);
     }
+    expect(vmToVmDependencies(tf)).toEqual([]);
     // ... and no grant waits for a VM.
     for (const start of Object.keys(tf.resource.azurerm_role_assignment).map((n) => `azurerm_role_assignment.${n}`)) {
-      expect([start, [...reach(start)].filter((r) => r.startsWith(`${VM}.`))]).toEqual([start, []]);
+      expect([start, [...dependencies(tf, start)].filter((r) => r.startsWith(`${VM}.`))]).toEqual([start, []]);
     }
     // Negative control: a VM made to wait for its grant is seen.
     const waiting = JSON.parse(JSON.stringify(tf));
     const [vmName, vm] = Object.entries(waiting.resource[VM] as Json)[0];
     vm.depends_on = [`azurerm_role_assignment.${Object.keys(waiting.resource.azurerm_role_assignment)[0]}`];
-    all = index(waiting);
-    expect([...reach(`${VM}.${vmName}`)].some((r) => r.startsWith('azurerm_role_assignment.'))).toBe(true);
+    expect([...dependencies(waiting, `${VM}.${vmName}`)].some((r) => r.startsWith('azurerm_role_assignment.'))).toBe(true);
   });
 
   it('the dedicated server: a script without the password, the env file as its own upload, triggers = script hash + rotation', () => {
@@ -204,7 +189,7 @@ describe('where the ephemeral password flows (every ${...} expression, locals fo
 describe('growth in Key Vault mode', () => {
   it('adding a cluster changes no existing Ignition VM and no existing boot generation (each cluster\'s identity triggers only its own VMs)', () => {
     const before = synthSeed({ keyVault: { rotation: 1 }, network: { bootFormat: 'ignition' } });
-    const grown = new SeedStack(Testing.app(), 'weave-seed-keyvault', { keyVault: { rotation: 1 }, network: { bootFormat: 'ignition' } });
+    const grown = new SeedStack(Testing.app(), 'weave-seed-keyvault', { keyVault: { rotation: 1 }, network: { bootFormat: 'ignition', allocationRecord: SEED_RECORD } });
     addClusterToSeed(grown);
     const after = JSON.parse(Testing.synth(grown)) as Json;
     const [vb, va] = [byName(before as TfJson, VM), byName(after as TfJson, VM)];
