@@ -350,6 +350,6 @@ describeWhen('the boot documents in Key Vault mode', [tool('systemd-analyze'), t
     writeFileSync(broken, readFileSync(script, 'utf8').replace('set -', "echo 'unclosed\nset -"));
     const res = await syntax(broken);
     expect(res.code).not.toBe(0);
-    expect(res.stderr).toMatch(/unexpected EOF|unexpected end of file/);
+    expect(res.stderr).toMatch(/syntax error|unexpected EOF|unexpected end of file/);
   });
 });

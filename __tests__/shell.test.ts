@@ -82,7 +82,7 @@ describeWhen('the SSH install script (dedicated hosts) under bash', tool('bash')
     const broken = fillSecrets(r, PASSWORD).replace("set -euo pipefail", "set -euo pipefail\necho 'unclosed");
     const res = bashSyntax(broken);
     expect(res.status).not.toBe(0);
-    expect(res.stderr).toMatch(/unexpected EOF|unexpected end of file/);
+    expect(res.stderr).toMatch(/syntax error|unexpected EOF|unexpected end of file/);
   });
 });
 
