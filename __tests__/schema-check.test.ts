@@ -20,8 +20,11 @@ import { describeWhen } from './support/skip';
 
 type Json = Record<string, any>;
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
-const seedJson = (): Json => JSON.parse(Testing.synth(new SeedStack(Testing.app(), 'weave-seed')));
-const keyVaultJson = (): Json => JSON.parse(Testing.synth(new SeedStack(Testing.app(), 'weave-seed-keyvault', { keyVault: { rotation: 1 } })));
+// Synthesized once per file; each control edits its own copy.
+let seed: string | undefined;
+let keyVault: string | undefined;
+const seedJson = (): Json => JSON.parse(seed ??= Testing.synth(new SeedStack(Testing.app(), 'weave-seed')));
+const keyVaultJson = (): Json => JSON.parse(keyVault ??= Testing.synth(new SeedStack(Testing.app(), 'weave-seed-keyvault', { keyVault: { rotation: 1 } })));
 const classes = (tf: Json): ProblemClass[] => [...new Set(schemaProblems(tf).map((p) => p.class))].sort();
 const first = (tf: Json, type: string): [string, Json] => Object.entries(tf.resource[type] as Json)[0] as [string, Json];
 
@@ -45,7 +48,7 @@ describe('the schema check passes what the library synthesizes', () => {
 
   it('every synth of every suite goes through the check: Testing.synth throws on a stack that fails it', () => {
     const before = checkedStacks();
-    seedJson();
+    Testing.synth(new SeedStack(Testing.app(), 'weave-seed'));
     expect(checkedStacks()).toBe(before + 1);
     const stack = new SeedStack(Testing.app(), 'weave-seed');
     const rule = stack.node.findAll().find((c): c is NetworkSecurityRule => c instanceof NetworkSecurityRule)!;
@@ -101,7 +104,8 @@ describe('negative controls: one per class of problem', () => {
     // Expressions stand for any type; cty's collection and object types are walked.
     expect(typeProblems('${var.x}', 'number', 'p')).toEqual([]);
     expect(isWholeExpression('${a}${b}')).toBe(false);
-    expect(typeProblems(['a', 'a'], ['set', 'string'], 'p').map((p) => p.message)).toEqual(['a set with duplicate elements']);
+    expect(typeProblems(['a', 'a'], ['set', 'string'], 'p')).toEqual([]); // Terraform collapses them
+    expect(typeProblems(['a', 1], ['set', 'string'], 'p').map((p) => p.path)).toEqual(['p[1]']);
     expect(typeProblems({ a: 'x' }, ['object', { a: 'string', b: 'number' }], 'p').map((p) => p.message)).toEqual(['object lacks attribute b']);
     expect(typeProblems([1, 'x'], ['list', 'number'], 'p').map((p) => p.path)).toEqual(['p[1]']);
   });

@@ -15,7 +15,7 @@ const { join } = require('node:path');
 /** The harness's own knobs, which a contributor sets on purpose (CONTRIBUTING.md, "Test tiers"). */
 const KEEP = new Set([
   'WEAVE_JEST_TMP', 'WEAVE_JEST_MARKER', 'WEAVE_FC_SEED', 'WEAVE_TF_PROVIDERS_DIR', 'WEAVE_SHARED_DIR',
-  'WEAVE_SYNTH_COLLECT_DIR', 'WEAVE_TFVALIDATE_RANDOM', 'WEAVE_NODE22',
+  'WEAVE_SYNTH_COLLECT_DIR', 'WEAVE_TFVALIDATE_RANDOM', 'WEAVE_TFVALIDATE_SUITES', 'WEAVE_NODE22',
 ]);
 const STRIP = /^(WEAVE_|CDKTF_|TF_)/;
 

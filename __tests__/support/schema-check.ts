@@ -144,6 +144,8 @@ const jsonKind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v)
 export function typeProblems(value: unknown, type: CtyType, path: string): SchemaProblem[] {
   const wrong = (what: string): SchemaProblem[] => [{ class: 'wrong-type', path, message: `${what} where ${typeof type === 'string' ? type : type[0]} goes` }];
   if (value === null || type === 'dynamic') return [];
+  // Any string goes where a string goes, template or not (the cheap case first: boot documents are large).
+  if (type === 'string' && typeof value === 'string') return [];
   if (typeof value === 'string' && isTemplate(value)) {
     // A whole `${...}` may produce any type; a template with text around it produces a string.
     if (isWholeExpression(value) || type === 'string') return [];
@@ -158,11 +160,8 @@ export function typeProblems(value: unknown, type: CtyType, path: string): Schem
   const [kind, inner] = type;
   if (kind === 'list' || kind === 'set') {
     if (!Array.isArray(value)) return wrong(`the ${jsonKind(value)} ${JSON.stringify(value).slice(0, 60)}`);
-    const out = value.flatMap((v, i) => typeProblems(v, inner as CtyType, `${path}[${i}]`));
-    if (kind === 'set' && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) {
-      out.push({ class: 'wrong-type', path, message: 'a set with duplicate elements' });
-    }
-    return out;
+    // Duplicates in a set are no error: Terraform's conversion to a set collapses them.
+    return value.flatMap((v, i) => typeProblems(v, inner as CtyType, `${path}[${i}]`));
   }
   if (kind === 'map') {
     if (!isObject(value)) return wrong(`the ${jsonKind(value)}`);

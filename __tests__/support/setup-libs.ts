@@ -9,7 +9,9 @@ jest.mock('cdktf', () => {
   // cdktf's own modules require their index while it loads; that inner call
   // gets the half-built module, and the outer one instruments it once whole.
   if (real.Testing === undefined) return real;
-  require('./synth-collector').instrument(real);
+  const collector = require('./synth-collector');
+  collector.instrument(real);
+  collector.plainTokenTraces(jest.requireActual('cdktf/lib/tokens/private/stack-trace'));
   real.Testing.setupJest();
   return real;
 });
