@@ -1,7 +1,7 @@
 // The CDK Terrain package, built and used the way a CDK Terrain user gets it:
 // lib/ compiled against cdktn 0.24 and @cdktn/provider-azurerm 16 (installed
 // from npm into compat/cdktn by `npm ci --prefix compat/cdktn`, which .ci/run
-// does before `npm test`), its module specifiers rewritten
+// does before the integration tier), its module specifiers rewritten
 // (scripts/cdktn-package.ts), put into a consumer project whose main.js is
 // this repository's main.ts (both seed stacks), and synthesized the way a
 // CDK Terrain user does it: `cdktn synth` (cdktn-cli 0.24, which needs

@@ -47,14 +47,6 @@ export function decodeBootDocument(expr: string): string {
   return Buffer.from(expr, 'base64').toString('utf8');
 }
 
-/** `type.name` pairs a value refers to. */
-export function references(value: unknown): string[] {
-  const text = JSON.stringify(value);
-  const out = new Set<string>();
-  for (const m of text.matchAll(/\b((?:azurerm|null)_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g)) out.add(`${m[1]}.${m[2]}`);
-  return [...out];
-}
-
 /**
  * The dedicated servers' provisioner resources of a synthesized stack, by
  * logical id: the `terraform_data` resources with an SSH connection (the
