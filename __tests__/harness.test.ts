@@ -127,3 +127,26 @@ describe('no wall-clock asserts', () => {
     expect(wallClockAsserts("    expect(packMs).toBeLessThan(60_000);\n{ plugins: [fc.interruptAfterTimeLimit(40_000, { failOnInterrupt: true })] }\nexpect(a).toBeLessThan(b);")).toHaveLength(2);
   });
 });
+
+describe('the fast tier runs no external program', () => {
+  it('starting one throws, naming the tier to move it to; a command that does not exist runs nothing and is let through', () => {
+    const cp = require('node:child_process') as typeof import('node:child_process');
+    expect(() => cp.spawnSync('sh', ['-c', 'true'])).toThrow(/the fast tier runs no external program, but this test starts "sh" \(child_process\.spawnSync\); move the test to a suite of the integration tier/);
+    expect(() => cp.execFileSync(process.execPath, ['--version'])).toThrow(/fast tier/);
+    expect(() => cp.execSync('true')).toThrow(/fast tier/);
+    expect(cp.spawnSync('/nonexistent/terraform', ['version']).error).toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('control: the guard\'s own test of a command line', () => {
+    const { startsProgram } = require('./support/fast-guard.js') as { startsProgram: (n: string, c: unknown, env: NodeJS.ProcessEnv) => boolean };
+    expect(startsProgram('spawnSync', 'node', process.env)).toBe(true);
+    expect(startsProgram('spawnSync', 'weave-no-such-tool', process.env)).toBe(false);
+    expect(startsProgram('spawnSync', process.execPath, {})).toBe(true);
+  });
+});
+
+describe('cdktf is loaded by the suites that require it', () => {
+  it('this one does (it imports cdktf): the control for property-seed.test.ts, which does not', () => {
+    expect([...((globalThis as { weaveLoaded?: Set<string> }).weaveLoaded ?? [])]).toEqual(['cdktf']);
+  });
+});

@@ -48,3 +48,9 @@ describe('property-test seeds', () => {
     expect(replayHint(42, '/r/__tests__/p.test.ts', 'a b')).toBe('Replay this run: WEAVE_FC_SEED=42 npx jest -c jest/<tier>.config.js __tests__/p.test.ts -t "a b"');
   });
 });
+
+describe('a suite that does not import cdktf', () => {
+  it('never loads it (the setup defers it to the first require; harness.test.ts is the control, which does)', () => {
+    expect([...((globalThis as { weaveLoaded?: Set<string> }).weaveLoaded ?? [])]).toEqual([]);
+  });
+});

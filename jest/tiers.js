@@ -47,6 +47,7 @@ module.exports = {
     'shell',
     'terraform-eval',
     'terraform-validate',
+    'terraform-version',
     'terraform-workspace',
     'tools',
     'user-content-terraform',

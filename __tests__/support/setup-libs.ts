@@ -9,6 +9,8 @@ jest.mock('cdktf', () => {
   // cdktf's own modules require their index while it loads; that inner call
   // gets the half-built module, and the outer one instruments it once whole.
   if (real.Testing === undefined) return real;
+  // Seen by harness.test.ts and property-seed.test.ts: which suites loaded cdktf.
+  (globalThis as { weaveLoaded?: Set<string> }).weaveLoaded = new Set([...((globalThis as { weaveLoaded?: Set<string> }).weaveLoaded ?? []), 'cdktf']);
   const collector = require('./synth-collector');
   collector.instrument(real);
   collector.plainTokenTraces(jest.requireActual('cdktf/lib/tokens/private/stack-trace'));
