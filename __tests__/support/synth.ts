@@ -88,6 +88,29 @@ export function referencesIn(value: unknown, table: ReadonlyMap<string, unknown>
   return [...out];
 }
 
+/** The reference graph of a configuration: each address's direct references, computed once. */
+function referenceGraph(tf: Config): (address: string) => string[] {
+  const table = addressTable(tf);
+  const memo = new Map<string, string[]>();
+  return (address) => {
+    let refs = memo.get(address);
+    if (!refs) memo.set(address, (refs = referencesIn(table.get(address), table)));
+    return refs;
+  };
+}
+
+function reachable(refs: (address: string) => string[], start: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = refs(start).filter((r) => r !== start);
+  while (queue.length) {
+    const ref = queue.pop()!;
+    if (seen.has(ref)) continue;
+    seen.add(ref);
+    queue.push(...refs(ref));
+  }
+  return seen;
+}
+
 /**
  * Everything `start` depends on, transitively: every reference followed,
  * through locals, terraform_data and data sources too (a VM that reads a
@@ -95,20 +118,12 @@ export function referencesIn(value: unknown, table: ReadonlyMap<string, unknown>
  * by one, still waits for it).
  */
 export function dependencies(tf: Config, start: string): Set<string> {
-  const table = addressTable(tf);
-  const seen = new Set<string>();
-  const queue = referencesIn(table.get(start), table).filter((r) => r !== start);
-  while (queue.length) {
-    const ref = queue.pop()!;
-    if (seen.has(ref)) continue;
-    seen.add(ref);
-    queue.push(...referencesIn(table.get(ref), table));
-  }
-  return seen;
+  return reachable(referenceGraph(tf), start);
 }
 
 /** `vm → other VM` for every VM that depends on another VM: empty when Terraform can create them all in parallel. */
 export function vmToVmDependencies(tf: Config): string[] {
+  const refs = referenceGraph(tf);
   const vms = Object.keys(tf.resource?.azurerm_linux_virtual_machine ?? {}).map((n) => `azurerm_linux_virtual_machine.${n}`);
-  return vms.flatMap((vm) => [...dependencies(tf, vm)].filter((d) => d.startsWith('azurerm_linux_virtual_machine.') && d !== vm).map((d) => `${vm} → ${d}`));
+  return vms.flatMap((vm) => [...reachable(refs, vm)].filter((d) => d.startsWith('azurerm_linux_virtual_machine.') && d !== vm).map((d) => `${vm} → ${d}`));
 }
