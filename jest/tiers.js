@@ -24,6 +24,7 @@ module.exports = {
     'key-vault-stack',
     'plan',
     'properties',
+    'properties-synth',
     'property-seed',
     'reach',
     'render',
