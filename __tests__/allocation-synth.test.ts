@@ -13,7 +13,7 @@ import { SeedStack } from '../stacks/seed';
 import { GrowthNames, applyGrowthOp, growthOps, prepareForGrowth, withoutBootstrapPins } from './support/growth-ops';
 import { capHosts, rawNetwork, toGenerated } from './support/random-network';
 import { synthRandomStack, withPlainStackTraces } from './support/random-stack';
-import { dedicatedProvisioners } from './support/synth';
+import { decodeBootDocument, dedicatedProvisioners } from './support/synth';
 
 const ROOT = join(__dirname, '..');
 type Json = { resource?: Record<string, Record<string, Record<string, unknown>>> };
@@ -105,21 +105,57 @@ describe('frozen mode (CI)', () => {
 // Attributes of a VM that force its replacement when they change.
 const REPLACING = ['custom_data', 'computer_name', 'source_image_reference', 'size', 'admin_ssh_key', 'name'] as const;
 
+/**
+ * The host a dedicated server's script is for: the one env file of its own it
+ * writes (`put /etc/weave.<host>.env`), which the planner derives from the
+ * host's name.
+ */
+function scriptHost(script: string): string {
+  const hosts = [...decodeBootDocument(script).matchAll(/^put \/etc\/weave\.(.+)\.env 0600 /gm)].map((m) => m[1]);
+  if (hosts.length !== 1) throw new Error(`a dedicated server's script writes ${hosts.length} host env files, expected 1`);
+  return hosts[0];
+}
+
+/**
+ * VMs by name and dedicated servers' scripts by host name. Keyed by the host
+ * name the script itself carries, not by the logical id: cdktf drops dots from
+ * logical ids, so a host `ded.prd.01` has no `_ded.prd.01_` in its id.
+ */
 function hostViews(json: Json) {
   const vms = new Map<string, Record<string, unknown>>();
   for (const vm of Object.values(json.resource?.azurerm_linux_virtual_machine ?? {})) vms.set(vm.name as string, vm);
   const scripts = new Map<string, string>();
-  for (const [id, r] of Object.entries(dedicatedProvisioners(json))) {
-    const file = (r.provisioner as { file?: { content?: string } }[]).find((p) => p.file)?.file?.content;
-    scripts.set(id, String(file));
+  for (const r of Object.values(dedicatedProvisioners(json))) {
+    const file = String((r.provisioner as { file?: { content?: string } }[]).find((p) => p.file)?.file?.content);
+    scripts.set(scriptHost(file), file);
   }
   return { vms, scripts };
 }
+
+describe('finding a dedicated server\'s script', () => {
+  const gen = toGenerated(fc.sample(rawNetwork, { seed: 7, numRuns: 1 })[0]);
+  it('finds every dedicated host by name, dotted names included; the logical-id lookup it replaces missed them', () => {
+    const spec = {
+      ...gen.spec,
+      clusters: [...gen.spec.clusters, { path: `${gen.spec.path}/dc-x`, name: 'dc-x', kind: 'dedicated' as const, dnsName: 'dc-x.example.net', hosts: [{ path: `${gen.spec.path}/dc-x/ded.prd.01`, name: 'ded.prd.01', sshHost: '203.0.113.77' }] }],
+    };
+    const dotted = { ...gen, spec, sshHosts: new Map([...gen.sshHosts, ['ded.prd.01', '203.0.113.77']]) };
+    const json = synthRandomStack(dotted, 1) as Json;
+    const views = hostViews(json);
+    const dedicated = spec.clusters.filter((c) => c.kind === 'dedicated').flatMap((c) => c.hosts.map((h) => h.name));
+    expect([...views.scripts.keys()].sort()).toEqual([...dedicated].sort());
+    // Control: the old lookup (the host name, dots replaced, inside the logical id) finds no key for the dotted host.
+    const ids = Object.keys(dedicatedProvisioners(json));
+    expect(ids.find((k) => k.includes('_ded_prd_01_') || k.includes('_ded.prd.01_'))).toBeUndefined();
+    expect(decodeBootDocument(views.scripts.get('ded.prd.01')!)).toContain('#!/bin/bash');
+  });
+});
 
 describe('growth through the constructs', () => {
   it('after >= 5 random operations, every existing VM keeps its replacement-forcing attributes and dedicated scripts change only where the dial target went', () => {
     const growable = rawNetwork.map((raw) => prepareForGrowth(toGenerated(capHosts(raw, 16))));
     let steps = 0;
+    let scriptsCompared = 0;
     withPlainStackTraces(() => fc.assert(
       fc.property(growable, growthOps, (gen0, ops) => {
         let gen = withoutBootstrapPins(gen0);
@@ -152,8 +188,10 @@ describe('growth through the constructs', () => {
               }
               if (peersKept && a.user_data !== undefined) expect(a.user_data).toBe(b.user_data);
             } else if (peersKept) {
-              const key = [...nextViews.scripts.keys()].find((k) => k.includes(`_${h.name.replace(/[^A-Za-z0-9_-]/g, '_')}_`));
-              if (key) expect(nextViews.scripts.get(key)).toBe(views.scripts.get(key));
+              // Every kept server is found (no silent skip), and its script is unchanged.
+              expect([h.name, nextViews.scripts.has(h.name), views.scripts.has(h.name)]).toEqual([h.name, true, true]);
+              expect([h.name, nextViews.scripts.get(h.name)]).toEqual([h.name, views.scripts.get(h.name)]);
+              scriptsCompared++;
             }
           }
           gen = step.gen;
@@ -164,5 +202,6 @@ describe('growth through the constructs', () => {
       { numRuns: 12 },
     ));
     expect(steps).toBeGreaterThan(30);
+    expect(scriptsCompared).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -1,9 +1,13 @@
 // The CDK Terrain package, built and used the way a CDK Terrain user gets it:
 // lib/ compiled against cdktn 0.24 and @cdktn/provider-azurerm 16 (installed
 // from npm into compat/cdktn by `npm ci --prefix compat/cdktn`, which .ci/run
-// does before `npm test`), its module specifiers rewritten
+// does before the integration tier), its module specifiers rewritten
 // (scripts/cdktn-package.ts), put into a consumer project whose main.js is
-// this repository's main.ts (both seed stacks), and run with node. Its output
+// this repository's main.ts (both seed stacks), and synthesized the way a
+// CDK Terrain user does it: `cdktn synth` (cdktn-cli 0.24, which needs
+// Node.js >= 22.19) on Node.js 22 (WEAVE_NODE22, which .ci/run installs from
+// the npm registry with `npm install node@22`), or on this Node.js when it is
+// new enough. Its output
 // is compared with the cdktf synth of the same app: every difference must be
 // one listed and explained below. No network: everything comes from
 // compat/cdktn and this repository's node_modules.
@@ -27,7 +31,7 @@ import {
   rewriteSpecifiers,
 } from '../scripts/cdktn-package';
 import { synthApp } from './support/synth';
-import { toolSuite } from './support/tools';
+import { describeWhen } from './support/skip';
 
 type Json = Record<string, any>;
 const ROOT = realpathSync(join(__dirname, '..'));
@@ -71,11 +75,30 @@ function docExamples(): string[] {
 }
 
 const missing = cdktnInstalled();
-const suite = toolSuite(
-  'CDK Terrain (cdktn 0.24 and @cdktn/provider-azurerm 16.1, in compat/cdktn)',
-  missing === undefined,
-  'npm ci --prefix compat/cdktn (fetches them from the npm registry once; .ci/run does it before npm test)',
-);
+const CDKTN = {
+  what: 'CDK Terrain (cdktn 0.24 and @cdktn/provider-azurerm 16.1, in compat/cdktn)',
+  missing,
+  install: 'npm ci --prefix compat/cdktn (fetches them from the npm registry once; .ci/run does it before the integration tier)',
+};
+const suite = (title: string, body: () => void) => describeWhen(title, CDKTN, body);
+
+/** Node.js >= 22.19 for cdktn-cli: WEAVE_NODE22, or this process's node when new enough. */
+function node22(): { path?: string; version?: string; problem?: string } {
+  const candidates = [process.env.WEAVE_NODE22, process.execPath].filter((p): p is string => !!p);
+  for (const path of candidates) {
+    const res = spawnSync(path, ['--version'], { encoding: 'utf8' });
+    const m = /^v(\d+)\.(\d+)\.(\d+)/.exec(res.stdout ?? '');
+    if (m && (Number(m[1]) > 22 || (Number(m[1]) === 22 && Number(m[2]) >= 19))) return { path, version: res.stdout.trim() };
+  }
+  return { problem: `no Node.js >= 22.19 (this one is ${process.version}${process.env.WEAVE_NODE22 ? `, WEAVE_NODE22=${process.env.WEAVE_NODE22} is not one` : ', WEAVE_NODE22 is not set'})` };
+}
+const NODE22 = node22();
+const CDKTN_CLI = join(MODULES, 'cdktn-cli', 'bin', 'cdktn');
+const CLI = {
+  what: 'cdktn-cli 0.24 on Node.js >= 22.19',
+  missing: NODE22.problem ?? (existsSync(CDKTN_CLI) ? undefined : `${CDKTN_CLI} is not installed`),
+  install: 'npm install --prefix /tmp/node22 node@22 (the npm registry\'s Node.js build) and set WEAVE_NODE22=/tmp/node22/node_modules/node/bin/node; npm ci --prefix compat/cdktn installs cdktn-cli (.ci/run does both)',
+};
 
 /** Env for node and tsc children: nothing inherited that changes module resolution. */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -85,12 +108,13 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-suite('CDK Terrain: one source built into the cdktn-weave-azure package', () => {
+describeWhen('CDK Terrain: one source built into the cdktn-weave-azure package', [CDKTN, CLI], () => {
   let tmp: string;
   let consumer: string;
   let rewrites: [string, string, string][];
   let loaded: string[];
   let appOutput: string;
+  let appNode: string;
   const synth: Record<'cdktf' | 'cdktn', Record<string, { tf: Json; files: Record<string, string> }>> = { cdktf: {}, cdktn: {} };
 
   /** cdk.tf.json (with the working directory written `<cwd>`) and the other files of each stack. */
@@ -132,16 +156,24 @@ suite('CDK Terrain: one source built into the cdktn-weave-azure package', () => 
     }
     // The allocation record sits beside cdktf.json, i.e. in the working directory.
     cpSync(join(ROOT, 'weave-allocation.json'), join(consumer, 'weave-allocation.json'));
-    writeFileSync(join(consumer, 'loaded.js'), "process.on('exit', () => require('fs').writeFileSync(__dirname + '/loaded.json', JSON.stringify(Object.keys(require.cache))));\n");
-    const run = spawnSync(process.execPath, ['-r', './loaded.js', 'main.js'], {
+    writeFileSync(join(consumer, 'loaded.js'), "process.on('exit', () => require('fs').writeFileSync(__dirname + '/loaded.json', JSON.stringify({ node: process.version, modules: Object.keys(require.cache) })));\n");
+    // What `cdktn init` writes, with the app run through the module recorder.
+    writeFileSync(join(consumer, 'cdktf.json'), JSON.stringify({
+      language: 'typescript', app: 'node -r ./loaded.js main.js', output: 'cdktf.out', sendCrashReports: 'false',
+      terraformProviders: [], terraformModules: [], context: {},
+    }, null, 2));
+    // The real CLI on Node 22; the app it starts (`node`) is that Node too.
+    const run = spawnSync(NODE22.path!, [CDKTN_CLI, 'synth'], {
       cwd: consumer,
-      env: childEnv({ CDKTF_OUTDIR: join(consumer, 'cdktf.out') }),
+      env: childEnv({ PATH: `${dirname(NODE22.path!)}:${process.env.PATH ?? ''}`, FORCE_COLOR: '0', CI: '1' }),
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 180_000,
     });
-    if (run.status !== 0) throw new Error(`node main.js with CDK Terrain failed (${run.status ?? run.signal}):\n${run.stderr}\n${run.stdout}`);
+    if (run.status !== 0) throw new Error(`cdktn synth failed (${run.status ?? run.signal}):\n${run.stderr}\n${run.stdout}`);
     appOutput = `${run.stdout}${run.stderr}`;
-    loaded = JSON.parse(readFileSync(join(consumer, 'loaded.json'), 'utf8')) as string[];
+    const recorded = JSON.parse(readFileSync(join(consumer, 'loaded.json'), 'utf8')) as { node: string; modules: string[] };
+    appNode = recorded.node;
+    loaded = recorded.modules;
     synth.cdktn = readOut(join(consumer, 'cdktf.out'), consumer);
 
     const outdir = synthApp();
@@ -183,10 +215,13 @@ suite('CDK Terrain: one source built into the cdktn-weave-azure package', () => 
     expect(JSON.stringify(manifest)).not.toMatch(/cdktf\b(?!-weave)|@cdktf|provider-null/);
   });
 
-  test('main.ts synthesizes both seed stacks with CDK Terrain, and no cdktf module is loaded', () => {
+  test('`cdktn synth` on Node 22 synthesizes both seed stacks of main.ts, and no cdktf module is loaded', () => {
     expect(Object.keys(synth.cdktn)).toEqual(STACKS);
-    // No warning or error from cdktn's own checks or the library's.
-    expect(appOutput).toBe('');
+    expect(appNode).toBe(NODE22.version);
+    expect(Number(/^v(\d+)/.exec(appNode)![1])).toBeGreaterThanOrEqual(22);
+    // The CLI's own report, and no warning or error from cdktn's checks or the library's.
+    expect(appOutput).toMatch(/Generated Terraform code for the stacks: weave-seed, weave-seed-keyvault/);
+    expect(appOutput).not.toMatch(/warn|error|deprecat/i);
     const fromNodeModules = loaded.filter((f) => f.includes(`${join('node_modules')}/`));
     expect(fromNodeModules.filter((f) => /node_modules\/(cdktf|@cdktf)\//.test(f))).toEqual([]);
     const cdktnCore = realpathSync(cdktnModules().cdktn);

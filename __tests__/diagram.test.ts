@@ -4,10 +4,9 @@
 // hosts wrap into rows that fit a 1,600 px page), that it reads cleanly (no
 // line through a box, a text or a cluster header, no loop over a cluster,
 // checked on the SVG's geometry, with negative controls), that it is
-// well-formed, deterministic and renders with rsvg-convert, and that the
-// Mermaid text says the same.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// well-formed and deterministic, and that the Mermaid text says the same.
+// That it renders with rsvg-convert is diagram-render.test.ts (integration tier).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -21,28 +20,6 @@ import { declareTenClusters } from './support/big-network';
 import { Picture, pictureProblems, readPicture, segmentEntersRect } from './support/svg-geometry';
 import { seedPictures } from '../scripts/diagrams';
 import { WeaveCluster } from '../lib';
-
-/**
- * `it` for a test that needs a command-line tool: runs it when the tool is
- * on PATH; otherwise skips it after one line saying what is skipped and how
- * to install the tool, or, with CI=true, fails it.
- */
-function withTool(name: string, debianPackage: string, title: string, test: (path: string) => void): void {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  if (found.status === 0) {
-    it(title, () => test(found.stdout.trim()));
-    return;
-  }
-  const hint = `${name} not found; install it with \`apt-get install ${debianPackage}\``;
-  if (process.env.CI === 'true') {
-    it(title, () => {
-      throw new Error(`${hint} (CI=true makes it mandatory)`);
-    });
-  } else {
-    process.stderr.write(`skipped: ${title} (${hint})\n`);
-    it.skip(title, () => undefined);
-  }
-}
 
 /** Three Azure clusters in three regions, one grown by an observer, and two dedicated servers. */
 function threeClustersTwoServers(): NetworkSpec {
@@ -577,26 +554,6 @@ describe('renderMermaid', () => {
     const m = renderMermaid(planNetwork(seedSpec()), 'seed');
     expect(m.split('\n')[1]).toBe('  %% seed: ipalloc 10.2.0.0/16 · bridge 10.1.0.0/16 · consensus 5');
     expect(m).toContain('h2_0 -->|"cluster-01.westeurope.cloudapp.azure.com"| lb0');
-  });
-});
-
-describe('the rendered picture', () => {
-  withTool('rsvg-convert', 'librsvg2-bin', 'renders to PNG with rsvg-convert at the size the SVG declares', (rsvg) => {
-    const dir = mkdtempSync(join(tmpdir(), 'weave-svg-'));
-    try {
-      for (const [name, svg] of [['seed', renderTopologySvg(seedView())], ['demo', renderTopologySvg(demoView())], ['big', big().svg]] as const) {
-        writeFileSync(join(dir, `${name}.svg`), svg);
-        const res = spawnSync(rsvg, ['-o', join(dir, `${name}.png`), join(dir, `${name}.svg`)], { encoding: 'utf8' });
-        expect(res.stderr).toBe('');
-        expect(res.status).toBe(0);
-        const png = readFileSync(join(dir, `${name}.png`));
-        expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-        const p = readPicture(svg);
-        expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([Math.ceil(p.width), Math.ceil(p.height)]);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
 

@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
-import { describeIfTool, probeCommand } from './support/require-tool';
+import { Requirement, describeWhen, probeCommand } from './support/skip';
 
 const ROOT = realpathSync(join(__dirname, '..'));
 const PACKAGE = 'cdktf-weave-azure';
@@ -117,13 +117,13 @@ class Session {
 }
 
 const registry = probeCommand('npm', ['ping']);
-const check = {
-  tool: 'the npm registry',
+const check: Requirement = {
+  what: 'the npm registry',
   missing: registry.problem,
   install: 'run it where `npm ping` answers (CI reaches the npm registry)',
 };
 
-describeIfTool('first day: a cdktf init project, following README', check, () => {
+describeWhen('first day: a cdktf init project, following README', check, () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const steps = readmeSteps(readme);
   let tmp: string;

@@ -19,6 +19,7 @@ import { planNetwork } from '../lib/core/plan/plan';
 import { renderCloudConfig, renderIgnition } from '../lib/core/render';
 import { seedSpec } from './fixtures/seed-spec';
 import { ignitionValidate, stageUnits, systemdVerify } from './support/validators';
+import { describeWhen, tool } from './support/skip';
 
 const PASSWORD = 'Kv-Fetch-Pa55word!#%';
 const TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOi.fake-token-value.signature';
@@ -125,7 +126,7 @@ function runFetch(azure: FakeAzure, extra: Record<string, string> = {}, existing
   });
 }
 
-describe('the fetch script against a fake instance metadata service and Key Vault', () => {
+describeWhen('the fetch script against a fake instance metadata service and Key Vault', [tool('bash'), tool('curl'), tool('jq')], () => {
   const azure = new FakeAzure();
   beforeAll(() => azure.start());
   afterAll(() => azure.stop());
@@ -241,7 +242,7 @@ function buildableSeed(overrides: Parameters<typeof seedSpec>[0] = {}) {
   };
 }
 
-describe('the boot documents in Key Vault mode', () => {
+describeWhen('the boot documents in Key Vault mode', [tool('systemd-analyze'), tool('ignition-validate'), tool('bash')], () => {
   const kvSpec = buildableSeed({ keyVault: { secretName: SECRET, rotation: 1, createName: 'weave-kv', hasProvider: true } });
   const build = buildNetwork(kvSpec);
   const host = (name: string) => build.hosts.find((h) => h.plan.name === name)!;
@@ -310,16 +311,35 @@ describe('the boot documents in Key Vault mode', () => {
     const doc = renderIgnition(ign);
     const file = join(tmp, 'kv.ign');
     writeFileSync(file, doc.text);
-    expect(ignitionValidate(file).status).toBe(0);
+    // No errors and no warnings: ignition-validate exits 0 on warnings alone.
+    expect(ignitionValidate(file)).toEqual({ status: 0, output: '' });
     const cfg = JSON.parse(doc.text);
+    // Control: Ignition's key is `enabled`; `enable` is only a warning, which the check above refuses.
+    const unit = (cfg.systemd.units as { name: string; enabled?: boolean; enable?: boolean }[]).find((u) => u.name === KEY_VAULT_UNIT)!;
+    const warned = { ...cfg, systemd: { ...cfg.systemd, units: cfg.systemd.units.map((u: { name: string }) => (u === unit ? { ...unit, enabled: undefined, enable: true } : u)) } };
+    writeFileSync(join(tmp, 'kv-warned.ign'), JSON.stringify(warned));
+    const result = ignitionValidate(join(tmp, 'kv-warned.ign'));
+    expect(result.status).toBe(0);
+    expect(result.output).toMatch(/warning.*Unused key enable/);
+    expect(result).not.toEqual({ status: 0, output: '' });
     const files = cfg.storage.files as { path: string; mode: number }[];
     expect(files.find((f) => f.path === KEY_VAULT_FETCH_BIN)?.mode).toBe(0o755);
     expect(files.some((f) => f.path === SHARED_ENV_PATH)).toBe(false);
     expect(cfg.systemd.units.find((u: { name: string }) => u.name === KEY_VAULT_UNIT).enabled).toBe(true);
   });
 
-  it('bash accepts the script (syntax check)', async () => {
-    const res = await new Promise<number | null>((resolve) => spawn('bash', ['-n', script]).on('close', resolve));
-    expect(res).toBe(0);
+  it('bash accepts the script (syntax check), and rejects it with one quote left open', async () => {
+    const syntax = (file: string) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('bash', ['-n', file]);
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(await syntax(script)).toEqual({ code: 0, stderr: '' });
+    const broken = join(tmp, 'broken-fetch');
+    writeFileSync(broken, readFileSync(script, 'utf8').replace('set -', "echo 'unclosed\nset -"));
+    const res = await syntax(broken);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toMatch(/syntax error|unexpected EOF|unexpected end of file/);
   });
 });

@@ -1,27 +1,25 @@
 // Key Vault mode in synthesized Terraform: the ephemeral password reaches
 // only write-only arguments and provisioners (a walk over every expression),
 // identities exist per cluster before their VMs, grants go through the
-// vault's provider, rotation replaces no VM, and the checks and the
-// Terraform version gate report bad input at synth.
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+// vault's provider, rotation replaces no VM, and the checks report bad
+// input at synth (the Terraform version gate: terraform-version.test.ts).
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { WeaveCluster, WeaveConfigError, WeaveHost, WeaveNetwork, WeaveNetworkProps } from '../lib';
 import { KEY_VAULT_UNIT } from '../lib/core/boot/key-vault';
-import { resetTerraformVersionCache } from '../lib/constructs/terraform/version';
 import { SeedStack, SeedStackProps } from '../stacks/seed';
+import { SEED_RECORD } from './fixtures/seed-record';
 import { ephemeralAllowedAt, expressions, interpolations, usesOf } from './support/ephemeral-graph';
 import { addClusterToSeed } from './support/example-networks';
-import { byName, decodeBootDocument, dedicatedProvisioners, references, TfJson, valueResources } from './support/synth';
+import { byName, decodeBootDocument, dedicatedProvisioners, dependencies, TfJson, valueResources, vmToVmDependencies } from './support/synth';
 
 type Json = Record<string, any>;
 const VM = 'azurerm_linux_virtual_machine';
 
+/** The deployed Key Vault seed (its first allocation record in memory), with `props`. */
 function synthSeed(props: SeedStackProps = {}): Json {
-  return JSON.parse(Testing.synth(new SeedStack(Testing.app(), 'weave-seed-keyvault', { keyVault: {}, ...props })));
+  return JSON.parse(Testing.synth(new SeedStack(Testing.app(), 'weave-seed-keyvault', { keyVault: {}, ...props, network: { allocationRecord: SEED_RECORD, ...props.network } })));
 }
 
 const resources = (tf: Json, type: string): Json[] => Object.values(tf.resource[type] ?? {});
@@ -107,39 +105,22 @@ describe('the seed in Key Vault mode', () => {
   });
 
   it('lets Terraform create every VM in parallel: no VM reaches another VM, nor any role assignment', () => {
-    const index = (t: Json) => {
-      const m = new Map<string, Json>();
-      for (const [type, rs] of Object.entries(t.resource as Json)) for (const [n, r] of Object.entries(rs as Json)) m.set(`${type}.${n}`, r as Json);
-      return m;
-    };
-    let all = index(tf);
-    const reach = (start: string): Set<string> => {
-      const seen = new Set<string>();
-      const queue = references(all.get(start)).filter((r) => r !== start);
-      while (queue.length) {
-        const ref = queue.pop()!;
-        if (seen.has(ref)) continue;
-        seen.add(ref);
-        // Data sources (the client config) are read, not waited for.
-        if (all.has(ref)) queue.push(...references(all.get(ref)));
-      }
-      return seen;
-    };
+    // Every reference followed: expressions, depends_on, replace_triggered_by, through locals and terraform_data.
     for (const start of Object.keys(tf.resource[VM]).map((n) => `${VM}.${n}`)) {
-      const seen = [...reach(start)];
+      const seen = [...dependencies(tf, start)];
       expect([start, seen.filter((r) => r.startsWith(`${VM}.`) || r.startsWith('azurerm_role_assignment.'))]).toEqual([start, []]);
       expect(seen.some((r) => r.startsWith('azurerm_user_assigned_identity.'))).toBe(true);
     }
+    expect(vmToVmDependencies(tf)).toEqual([]);
     // ... and no grant waits for a VM.
     for (const start of Object.keys(tf.resource.azurerm_role_assignment).map((n) => `azurerm_role_assignment.${n}`)) {
-      expect([start, [...reach(start)].filter((r) => r.startsWith(`${VM}.`))]).toEqual([start, []]);
+      expect([start, [...dependencies(tf, start)].filter((r) => r.startsWith(`${VM}.`))]).toEqual([start, []]);
     }
     // Negative control: a VM made to wait for its grant is seen.
     const waiting = JSON.parse(JSON.stringify(tf));
     const [vmName, vm] = Object.entries(waiting.resource[VM] as Json)[0];
     vm.depends_on = [`azurerm_role_assignment.${Object.keys(waiting.resource.azurerm_role_assignment)[0]}`];
-    all = index(waiting);
-    expect([...reach(`${VM}.${vmName}`)].some((r) => r.startsWith('azurerm_role_assignment.'))).toBe(true);
+    expect([...dependencies(waiting, `${VM}.${vmName}`)].some((r) => r.startsWith('azurerm_role_assignment.'))).toBe(true);
   });
 
   it('the dedicated server: a script without the password, the env file as its own upload, triggers = script hash + rotation', () => {
@@ -204,7 +185,7 @@ describe('where the ephemeral password flows (every ${...} expression, locals fo
 describe('growth in Key Vault mode', () => {
   it('adding a cluster changes no existing Ignition VM and no existing boot generation (each cluster\'s identity triggers only its own VMs)', () => {
     const before = synthSeed({ keyVault: { rotation: 1 }, network: { bootFormat: 'ignition' } });
-    const grown = new SeedStack(Testing.app(), 'weave-seed-keyvault', { keyVault: { rotation: 1 }, network: { bootFormat: 'ignition' } });
+    const grown = new SeedStack(Testing.app(), 'weave-seed-keyvault', { keyVault: { rotation: 1 }, network: { bootFormat: 'ignition', allocationRecord: SEED_RECORD } });
     addClusterToSeed(grown);
     const after = JSON.parse(Testing.synth(grown)) as Json;
     const [vb, va] = [byName(before as TfJson, VM), byName(after as TfJson, VM)];
@@ -351,70 +332,5 @@ describe('Key Vault checks at synth', () => {
     const e = problems({ password: 'hunter2hunter2' });
     expect(e.problems.map((p) => p.code)).toEqual(['key-vault-password-literal']);
     expect(e.message).not.toContain('hunter2hunter2');
-  });
-});
-
-describe('the Terraform version gate', () => {
-  let bin: string;
-  beforeAll(() => {
-    bin = mkdtempSync(join(tmpdir(), 'weave-fake-terraform-'));
-  });
-  beforeEach(() => resetTerraformVersionCache());
-  afterAll(() => {
-    delete process.env.TERRAFORM_BINARY_NAME;
-    resetTerraformVersionCache();
-  });
-
-  /** A stand-in binary that records each run and prints `json` for `version -json`, `text` for `version`. */
-  function fake(name: string, json: string | null, text: string): { path: string; runs: () => number } {
-    const path = join(bin, name);
-    const log = `${path}.runs`;
-    writeFileSync(log, '');
-    writeFileSync(path, `#!/bin/sh
-echo run >> '${log}'
-if [ "$1 $2" = "version -json" ]; then ${json === null ? 'echo "flag provided but not defined: -json" >&2; exit 1' : `printf '%s\\n' '${json}'; exit 0`}; fi
-printf '%s\\n' '${text}'
-`);
-    chmodSync(path, 0o755);
-    return { path, runs: () => readFileSync(log, 'utf8').split('\n').filter(Boolean).length };
-  }
-
-  const synthWith = (binary: string, network: Partial<WeaveNetworkProps> = {}) => {
-    process.env.TERRAFORM_BINARY_NAME = binary;
-    const { stack } = declare(network);
-    return () => Testing.synth(stack);
-  };
-
-  it('refuses Terraform 1.10 with the binary, its version and the fix', () => {
-    const tf = fake('terraform-1.10', '{"terraform_version":"1.10.5","platform":"linux_amd64"}', 'Terraform v1.10.5');
-    expect(synthWith(tf.path)).toThrow(/\[terraform-too-old\] stack\/net: keyVault ".*terraform-1\.10 1\.10\.5" cannot apply Key Vault mode.*Terraform 1\.11\.0 or OpenTofu 1\.11\.0.*Fix: install Terraform 1\.11\.0 or later \(or point TERRAFORM_BINARY_NAME at one\)/);
-  });
-
-  it('reads releases older than `version -json` from the text form', () => {
-    const tf = fake('terraform-0.12', null, 'Terraform v0.12.31');
-    expect(synthWith(tf.path)).toThrow(/terraform-0\.12 0\.12\.31/);
-    expect(tf.runs()).toBe(2);
-  });
-
-  it('accepts Terraform 1.11 and OpenTofu 1.11, and asks each binary once per process', () => {
-    const tf = fake('terraform-1.11', '{"terraform_version":"1.11.0"}', 'Terraform v1.11.0');
-    expect(synthWith(tf.path)).not.toThrow();
-    expect(synthWith(tf.path)).not.toThrow();
-    expect(tf.runs()).toBe(1);
-    const tofu = fake('tofu', '{"terraform_version":"1.11.1","platform":"linux_amd64","provider_selections":{}}', 'OpenTofu v1.11.1');
-    expect(synthWith(tofu.path)).not.toThrow();
-  });
-
-  it('skips the check when the binary is not installed (synth may run elsewhere than apply)', () => {
-    expect(synthWith(join(bin, 'no-such-terraform'))).not.toThrow();
-  });
-
-  it('never runs the binary in the default mode', () => {
-    const tf = fake('terraform-counted', '{"terraform_version":"1.10.0"}', 'Terraform v1.10.0');
-    process.env.TERRAFORM_BINARY_NAME = tf.path;
-    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'weave-default-')) });
-    new SeedStack(app, 'weave-seed');
-    expect(() => app.synth()).not.toThrow();
-    expect(tf.runs()).toBe(0);
   });
 });

@@ -14,6 +14,7 @@ import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { SeedStack, SeedStackProps } from '../stacks/seed';
 import { contains, standInConfig, terraform } from './support/terraform-standin';
+import { describeWhen, tool } from './support/skip';
 
 const PASSWORD = 'Stand-In-Pa55word!#%&';
 const ENV = {
@@ -63,7 +64,7 @@ const inputOf = (state: Json, address: RegExp): Json => {
   return r.values.input;
 };
 
-describe('Key Vault mode through terraform plan and apply', () => {
+describeWhen('Key Vault mode through terraform plan and apply', [tool(process.env.TERRAFORM_BINARY_NAME || 'terraform'), tool('unzip')], () => {
   let kv: Applied;
   beforeAll(() => {
     kv = planAndApply(synth({ keyVault: { rotation: 1 } }));
@@ -114,7 +115,7 @@ describe('Key Vault mode through terraform plan and apply', () => {
   });
 });
 
-describe('the same search on the default mode (negative control)', () => {
+describeWhen('the same search on the default mode (negative control)', tool(process.env.TERRAFORM_BINARY_NAME || 'terraform'), () => {
   it('finds the password in state and in show -json: the boot documents carry it', () => {
     const plain = planAndApply(synth({}));
     expect(contains(plain.kept['terraform.tfstate'], PASSWORD)).toBe(true);

@@ -32,7 +32,6 @@ const README_MAX_LINES = 500;
 let tmp: string;
 let project: string;
 let tarEntries: string[];
-let packMs: number;
 let report: ConsumerReport;
 let synthesized: Synthesized;
 const links: string[] = [];
@@ -100,14 +99,14 @@ beforeAll(() => {
     cpSync(join(ROOT, f), join(source, f), { recursive: true, filter: (from) => !from.includes(`${sep}docs${sep}api`) });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'));
+  // Timed for the log only: timing belongs in the bench, not in an assert.
   const started = performance.now();
   execFileSync('npm', ['pack', '--pack-destination', packDir, '--offline', '--loglevel', 'error'], {
     cwd: source,
     env: childEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  packMs = performance.now() - started;
-  process.stderr.write(`package.test: npm pack (prepack tsc -p tsconfig.build.json) took ${Math.round(packMs)} ms\n`);
+  process.stderr.write(`package.test: npm pack (prepack tsc -p tsconfig.build.json) took ${Math.round(performance.now() - started)} ms\n`);
 
   const tarballs = readdirSync(packDir).filter((f) => f.endsWith('.tgz'));
   expect(tarballs).toHaveLength(1);
@@ -347,11 +346,6 @@ describe('the npm package', () => {
         use_azuread_auth: true,
       },
     });
-  });
-
-  test('packs in reasonable time', () => {
-    // Generous: this is the prepack tsc plus npm's own start-up.
-    expect(packMs).toBeLessThan(60_000);
   });
 });
 

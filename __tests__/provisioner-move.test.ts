@@ -13,7 +13,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Testing } from 'cdktf';
 import { SeedStack } from '../stacks/seed';
 import { dedicatedProvisioners } from './support/synth';
-import { describeIfTool } from './support/require-tool';
+import { describeWhen } from './support/skip';
 import { TerraformWorkspace } from './support/terraform';
 
 type Json = Record<string, any>;
@@ -65,7 +65,7 @@ const current = { resource: { terraform_data: { [id]: provision } } };
 /** The real provisioners would SSH out; on apply a marker file stands in for them. */
 const MARKER = { provisioner: [{ 'local-exec': { command: 'touch provisioner-ran' } }] };
 
-describeIfTool('upgrading a dedicated server provisioned by null_resource', terraform.check, () => {
+describeWhen('upgrading a dedicated server provisioned by null_resource', terraform.check, () => {
   it('synthesizes a move from the null_resource of the same logical id', () => {
     expect(tf.moved).toEqual([{ from: `null_resource.${id}`, to: `terraform_data.${id}` }]);
     expect(provision.triggers_replace).toEqual({ host: '${var.dedicated_address}', config: expect.stringMatching(/^\$\{sha256\(/) });

@@ -30,9 +30,11 @@ describe('the quick start', () => {
     expect(JSON.parse(read('cdktf.json')).sendCrashReports).toBe('false');
   });
 
-  it('CI runs the README test command', () => {
+  it('CI runs the README test command, and the integration tier README names', () => {
     const ci = read('.ci/run').split('\n').map((l) => l.replace(/#.*$/, '').trim());
     expect(ci).toContain(quickStartCommands()[1]);
+    expect(ci).toContain('npm run test:integration');
+    expect(read('README.md')).toContain('npm run test:integration');
   });
 
   it('`npm run synth` prints no error and writes the seed stack', () => {

@@ -83,25 +83,6 @@ describe('units', () => {
     expect(lines).toContain("ExecStart=/usr/bin/bash -c '/usr/bin/docker image inspect rajchaudhuri/weave:2.9.0 rajchaudhuri/weaveexec:2.9.0 >/dev/null 2>&1 || /opt/bin/weave setup'");
   });
 
-  it('the fetch step fails closed on a checksum mismatch and keeps the old script', () => {
-    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-    const { mkdtempSync, writeFileSync, existsSync } = require('node:fs') as typeof import('node:fs');
-    const { tmpdir } = require('node:os') as typeof import('node:os');
-    const dir = mkdtempSync(`${tmpdir()}/weave-fetch-`);
-    const fetch = unit('weave-install.service').contents!.split('\n').find((l) => l.includes('curl'))!;
-    // Run the unit's own command with a stand-in curl that "downloads" known bytes.
-    const script = fetch
-      .replace(/^ExecStart=\/usr\/bin\/bash -c '/, '')
-      .replace(/'$/, '')
-      .split('/opt/bin/').join(`${dir}/`)
-      .replace(/\/usr\/bin\/curl [^&]*-o (\S+) \S+/, 'printf "#!/bin/sh\\n" > $1');
-    const run = () => spawnSync('bash', ['-c', script], { encoding: 'utf8' });
-    expect(run().status).not.toBe(0); // 'a'*64 is not the sha256 of the stand-in
-    expect(existsSync(`${dir}/weave-2.9.0`)).toBe(false);
-    writeFileSync(`${dir}/weave-2.9.0`, 'old', { mode: 0o755 });
-    expect(run().status).toBe(0); // present: nothing is fetched
-  });
-
   it('launches weave with --no-restart and host flags, attaches, and stops with weave stop', () => {
     const c = unit('weave.service').contents!;
     expect(c).toContain('ExecStartPre=/opt/bin/weave launch --no-restart --ipalloc-range 10.2.0.0/16 --dns-domain weave.local. --ipalloc-init $WEAVE_IPALLOC_INIT $WEAVE_PEERS');
@@ -174,30 +155,6 @@ describe('SSH install script (dedicated hosts)', () => {
     expect(r.text).not.toContain(PASSWORD);
   });
 
-  it('stops before changing anything on a server that lacks a tool the units call', () => {
-    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-    const { mkdtempSync, writeFileSync } = require('node:fs') as typeof import('node:fs');
-    const { tmpdir } = require('node:os') as typeof import('node:os');
-    const bin = mkdtempSync(`${tmpdir()}/weave-bin-`);
-    const tools = /for tool in ([^;]+);/.exec(r.text)![1].split(' ').map((t) => t.replace('/usr/bin/', ''));
-    expect(tools).toEqual(expect.arrayContaining(['bash', 'curl', 'docker', 'ip', 'sha256sum']));
-    for (const t of tools.filter((x) => x !== 'ip')) writeFileSync(`${bin}/${t}`, '#!/bin/sh\n', { mode: 0o755 });
-    const preflight = r.text.split('\n').slice(0, 7).join('\n').split('/usr/bin/').join(`${bin}/`);
-    expect(preflight).toContain(`${bin}/ip`);
-    const res = spawnSync('bash', ['-c', `${preflight}\necho reached`], { encoding: 'utf8' });
-    expect(res.status).toBe(1);
-    expect(res.stderr).toContain(`this server lacks: ${bin}/ip`);
-    expect(res.stdout).not.toContain('reached');
-    writeFileSync(`${bin}/ip`, '#!/bin/sh\n', { mode: 0o755 });
-    expect(spawnSync('bash', ['-c', `${preflight}\necho reached`], { encoding: 'utf8' }).stdout).toContain('reached');
-  });
-
-  it('is valid bash', () => {
-    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-    const res = spawnSync('bash', ['-n'], { input: fillSecrets(r, PASSWORD) });
-    expect(res.stderr.toString()).toBe('');
-    expect(res.status).toBe(0);
-  });
 });
 
 describe('cloud-config rendered once per network', () => {

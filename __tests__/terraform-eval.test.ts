@@ -11,18 +11,17 @@ import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { SeedStack, SeedStackProps } from '../stacks/seed';
-import { findTool, toolSuite } from './support/tools';
+import { describeWhen, program } from './support/skip';
 import { dedicatedProvisioners, valueResources } from './support/synth';
 
 const PASSWORD = 'Eval-Pa55word!#%';
 // The name the cdktf CLI honours too (TERRAFORM_BINARY_NAME=tofu for OpenTofu).
 const TERRAFORM = process.env.TERRAFORM_BINARY_NAME || 'terraform';
-const withTerraform = toolSuite(
+const withTerraform = (title: string, body: () => void) => describeWhen(title, program(
   TERRAFORM,
-  findTool(TERRAFORM) !== undefined,
   'Terraform 1.4 or later (for terraform_data) from https://developer.hashicorp.com/terraform/install, ' +
     'or OpenTofu with TERRAFORM_BINARY_NAME=tofu; it needs no providers and no network',
-);
+), body);
 
 function terraform(dir: string, args: string[]) {
   const res = spawnSync(TERRAFORM, args, {

@@ -1,20 +1,22 @@
-// The skip policy for suites that need external tools: skipped with one line
-// on a contributor's machine, failed under CI=true. Checked on a fixture run
-// in a child jest, because a suite's fate is decided when jest collects it.
+// The skip policy (support/skip.ts) as jest really applies it: a fixture file
+// run in a child jest, because a suite's fate is decided when jest collects
+// it. Skipped with one line each on a contributor's machine; under CI=true a
+// missing tool fails, and a requirement CI may lack (the providers) still
+// skips with its one line. The policy as data is tested in harness.test.ts.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { findTool, toolsRequired } from './support/tools';
 
 const ROOT = join(__dirname, '..');
 const FIXTURE = '__tests__/fixtures/tool-suite.fixture.ts';
 
-// The project's transform, without its cdktf setup file (a second of start-up the fixture does not need).
+// The project's transform and environment setup, for the fixture alone.
 const CONFIG = JSON.stringify({
   rootDir: ROOT,
   roots: ['<rootDir>/__tests__'],
   testEnvironment: 'node',
   testMatch: ['**/fixtures/tool-suite.fixture.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
+  setupFiles: ['<rootDir>/__tests__/support/setup-env.js'],
   moduleFileExtensions: ['ts', 'js', 'json'],
 });
 
@@ -27,49 +29,28 @@ function runFixture(ci: string): { status: number | null; stderr: string } {
   return { status: res.status, stderr: res.stderr };
 }
 
-describe('findTool', () => {
-  it('finds an executable on PATH, and only there', () => {
-    expect(findTool('node')).toMatch(/\/node$/);
-    expect(findTool('node', { PATH: '' })).toBeUndefined();
-    expect(findTool('weave-no-such-tool')).toBeUndefined();
-  });
-
-  it('takes an absolute path as it is', () => {
-    expect(findTool(process.execPath, { PATH: '' })).toBe(process.execPath);
-    expect(findTool('/nonexistent/terraform', { PATH: '' })).toBeUndefined();
-  });
-});
-
-describe('toolsRequired', () => {
-  it.each([
-    ['true', true], ['1', true], ['yes', true], ['', false], ['0', false], ['false', false], ['FALSE', false],
-  ])('CI=%j -> %s', (ci, required) => {
-    expect(toolsRequired({ CI: ci })).toBe(required);
-  });
-
-  it('is off without CI', () => {
-    expect(toolsRequired({})).toBe(false);
-  });
-});
-
-describe('a suite whose tool is missing', () => {
-  it('is skipped with one line naming the suite, the tool and how to install it', () => {
+describe('suites whose requirement is missing', () => {
+  it('are skipped with one line each, naming the suite, what is missing and how to install it', () => {
     const { status, stderr } = runFixture('');
     expect(status).toBe(0);
     const lines = stderr.split('\n').filter((l) => l.startsWith('SKIPPED'));
     expect(lines).toEqual([
-      'SKIPPED "a suite without its tool": weave-no-such-tool is not installed. Install it: apt-get install weave-no-such-tool. (CI=true makes this a failure.)',
+      'SKIPPED "a suite without its tool": needs weave-no-such-tool, but no executable `weave-no-such-tool` on PATH. To run it: apt-get install weave-no-such-tool (with CI=true this fails instead of skipping)',
+      'SKIPPED "a suite CI may lack": needs a provider, but none can be installed here. To run it: use a mirror (CI skips it too where it cannot be installed)',
     ]);
-    expect(stderr).toMatch(/Tests:\s+1 skipped, 1 passed, 2 total/);
+    expect(stderr).toMatch(/Tests:\s+2 skipped, 1 passed, 3 total/);
   }, 60_000);
 
-  it('fails under CI=true, with the same advice, without running its body', () => {
+  it('fail under CI=true with the same advice, without running their body; what CI may lack still skips', () => {
     const { status, stderr } = runFixture('true');
     expect(status).toBe(1);
-    expect(stderr).not.toContain('SKIPPED');
     expect(stderr).toContain('a suite without its tool › needs weave-no-such-tool');
-    expect(stderr).toContain('weave-no-such-tool is not installed, and CI=true makes every suite mandatory. Install it: apt-get install weave-no-such-tool.');
+    expect(stderr).toContain('weave-no-such-tool is required under CI=true (.ci/run installs it), but no executable `weave-no-such-tool` on PATH. Fix: apt-get install weave-no-such-tool');
     expect(stderr).not.toContain('the body of a suite without its tool ran');
-    expect(stderr).toMatch(/Tests:\s+1 failed, 1 passed, 2 total/);
+    expect(stderr.split('\n').filter((l) => l.startsWith('SKIPPED'))).toEqual([
+      'SKIPPED "a suite CI may lack": needs a provider, but none can be installed here. To run it: use a mirror (skipped in CI too: CI cannot install it)',
+    ]);
+    expect(stderr).not.toContain('the body of a suite CI may lack ran');
+    expect(stderr).toMatch(/Tests:\s+1 failed, 1 skipped, 1 passed, 3 total/);
   }, 60_000);
 });

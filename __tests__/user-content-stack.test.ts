@@ -1,85 +1,22 @@
 // Users' own files and units through the constructs: Terraform-filled file
-// content (evaluated by Terraform itself), secret detection, boot formats
+// content (Terraform evaluates it in user-content-terraform.test.ts), secret detection, boot formats
 // mixed per cluster, growth with content, and how a content change rolls.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { parse } from 'yaml';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { WeaveCluster, WeaveConfigError, WeaveFile, WeaveHost, WeaveNetwork, WeaveNetworkProps, WeaveUnit } from '../lib';
+import { TerraformVariable, Testing } from 'cdktf';
+import { WeaveConfigError, WeaveUnit } from '../lib';
 import { SeedStack, SeedStackProps } from '../stacks/seed';
-import { byName, decodeBootDocument, dedicatedProvisioners, TfJson, valueResources } from './support/synth';
+import { SEED_RECORD } from './fixtures/seed-record';
+import { decodeBootDocument, dedicatedProvisioners, TfJson, valueResources } from './support/synth';
+import { CA, MeshDecl, contentDecl, mesh, resources, vmsOf } from './support/user-content-mesh';
 
-const VM = 'azurerm_linux_virtual_machine';
 const REPLACING = ['custom_data', 'computer_name', 'source_image_reference', 'admin_ssh_key', 'size', 'name', 'zone', 'admin_username'];
-const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAqhdR+Lro+o9SsvhjTty5CkgsNPHf2PZW2grJw0w4nd test';
 const KUBELET: WeaveUnit = {
   name: 'kubelet.service',
   contents: '[Unit]\nAfter=weave-network.target\nRequires=weave-network.target\n\n[Service]\nExecStart=/opt/bin/kubelet\n\n[Install]\nWantedBy=kubernetes.node.target\n',
 };
 
-type Resources = Record<string, Record<string, Record<string, any>>>;
-const resources = (tf: TfJson) => tf.resource as Resources;
-/** VMs by name, with their attributes loosely typed for reading. */
-const vmsOf = (tf: TfJson) => byName(tf, VM) as Record<string, Record<string, any>>;
-
-interface MeshDecl {
-  network?: WeaveNetworkProps;
-  clusters?: { id: string; props?: Record<string, unknown>; hosts: (string | [string, Record<string, unknown>])[] }[];
-  stack?: (stack: TerraformStack) => Partial<WeaveNetworkProps>;
-}
-
-/** Two Azure clusters (three hosts) in one stack, plus whatever the declaration adds. */
-function mesh(decl: MeshDecl = {}): { tf: TfJson; stack: TerraformStack } {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, 'stack');
-  const provider = new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: '00000000-0000-0000-0000-000000000000' });
-  const net = new WeaveNetwork(stack, 'mesh', { sshPublicKey: KEY, ...decl.network, ...decl.stack?.(stack) });
-  const clusters = decl.clusters ?? [{ id: 'mesh-a', hosts: ['a-1', 'a-2'] }, { id: 'mesh-b', hosts: ['b-1'] }];
-  for (const c of clusters) {
-    const azure = c.props?.kind !== 'dedicated';
-    const cluster = new WeaveCluster(net, c.id, azure ? { provider, location: 'westeurope', ...c.props } : { ...c.props });
-    for (const h of c.hosts) {
-      const [id, props] = typeof h === 'string' ? [h, {}] : h;
-      new WeaveHost(cluster, id, props);
-    }
-  }
-  return { tf: JSON.parse(Testing.synth(stack)), stack };
-}
-
-function terraform(dir: string, args: string[], env: Record<string, string> = {}) {
-  const res = spawnSync(process.env.TERRAFORM_BINARY_NAME ?? 'terraform', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', ...env },
-  });
-  if (res.error) throw new Error(`terraform is not runnable here (${res.error.message})`);
-  return res;
-}
-
-/** `${expr}` → `expr`. */
-const inner = (s: string) => s.slice(2, -1);
 
 describe('file content from a Terraform expression', () => {
-  const TRICKY = (value: string) => `#!/bin/sh\necho "\${HOME}" %{ if x } \\ \t é \u0001 $PATH\nCA='${value}'\n`;
-  const CA = '-----BEGIN CERTIFICATE-----\nMIIB-test\n-----END CERTIFICATE-----\n';
-  const decl = (caDefault: string): MeshDecl => ({
-    clusters: [{ id: 'mesh-a', props: { bootFormat: 'ignition' }, hosts: ['a-1'] }, { id: 'mesh-b', hosts: ['b-1'] }, { id: 'dc', props: { kind: 'dedicated' }, hosts: [['d-1', { ssh: { host: '203.0.113.10' } }]] }],
-    stack: (stack) => {
-      const ca = new TerraformVariable(stack, 'ca_pem', { type: 'string', default: caDefault });
-      const files: WeaveFile[] = [
-        { path: '/etc/kubernetes/pki/ca.crt', content: ca.stringValue },
-        { path: '/etc/kubernetes/kubelet.env', content: `CA_FILE=/etc/kubernetes/pki/ca.crt\nCA_BYTES=${ca.stringValue}`, mode: 0o600 },
-        // Shell and template syntax around a token stays text, byte for byte.
-        { path: '/etc/tricky.sh', content: TRICKY(ca.stringValue) },
-      ];
-      return { files };
-    },
-  });
-  const { tf } = mesh(decl(CA));
+  const { tf } = mesh(contentDecl(CA));
   const locals = (tf as unknown as { locals: Record<string, string> }).locals;
 
   it('goes into one local per file, and every boot document refers to it', () => {
@@ -96,51 +33,6 @@ describe('file content from a Terraform expression', () => {
     const ded = Object.values(dedicatedProvisioners(tf))[0];
     expect(JSON.stringify(ded.provisioner)).toContain(`local.${fileLocals[0][0]}`);
   });
-
-  it('Terraform fills it in: the files carry the value in cloud-config, Ignition and the script, and the size guard passes', () => {
-    const outputs: Record<string, { value: string }> = {};
-    for (const vm of Object.values(vmsOf(tf))) {
-      outputs[`doc_${vm.name}`] = { value: `\${nonsensitive(base64decode(${inner(vm.custom_data)}))}` };
-    }
-    const ded = Object.values(dedicatedProvisioners(tf))[0];
-    outputs.script = { value: `\${nonsensitive(${inner(ded.provisioner.find((p: Record<string, unknown>) => 'file' in p).file.content)})}` };
-    // The VMs' preconditions, on stand-ins Terraform can plan without azurerm.
-    const standIns = Object.fromEntries(Object.values(vmsOf(tf)).map((vm) => [`vm_${vm.name}`, { input: 'x', lifecycle: { precondition: vm.lifecycle.precondition } }]));
-    expect(Object.keys(standIns)).toHaveLength(2);
-    const dir = mkdtempSync(join(tmpdir(), 'weave-tf-content-'));
-    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({
-      variable: { ca_pem: (tf.variable as Record<string, unknown>).ca_pem, mesh_password: (tf.variable as Record<string, unknown>).mesh_password },
-      locals,
-      output: outputs,
-      resource: { terraform_data: standIns },
-    }));
-    const env = { TF_VAR_mesh_password: 'Content-Pa55word!' };
-    expect(terraform(dir, ['init', '-input=false', '-no-color'], env).status).toBe(0);
-    const applied = terraform(dir, ['apply', '-input=false', '-auto-approve', '-no-color'], env);
-    expect([applied.status, applied.stderr.includes('Error') ? applied.stderr : '']).toEqual([0, '']);
-    const out = JSON.parse(terraform(dir, ['output', '-json'], env).stdout) as Record<string, { value: string }>;
-
-    const cloud = parse(out['doc_b-1'].value);
-    const file = (p: string) => cloud.write_files.find((f: { path: string }) => f.path === p);
-    expect(Buffer.from(file('/etc/kubernetes/pki/ca.crt').content, 'base64').toString()).toBe(CA);
-    expect(file('/etc/kubernetes/kubelet.env').permissions).toBe('0600');
-    expect(Buffer.from(file('/etc/kubernetes/kubelet.env').content, 'base64').toString()).toBe(`CA_FILE=/etc/kubernetes/pki/ca.crt\nCA_BYTES=${CA}`);
-
-    expect(Buffer.from(file('/etc/tricky.sh').content, 'base64').toString()).toBe(TRICKY(CA));
-
-    const ign = JSON.parse(out['doc_a-1'].value);
-    const src = ign.storage.files.find((f: { path: string }) => f.path === '/etc/kubernetes/pki/ca.crt').contents.source;
-    expect(Buffer.from(src.replace('data:;base64,', ''), 'base64').toString()).toBe(CA);
-
-    const script = out.script.value;
-    const b64 = script.split("put /etc/kubernetes/pki/ca.crt 0644 <<'WEAVE_B64'\n")[1].split('\n')[0];
-    expect(Buffer.from(b64, 'base64').toString()).toBe(CA);
-
-    // Negative control: a value that pushes custom data over 64 KiB fails the plan with the guard's message.
-    const big = terraform(dir, ['plan', '-input=false', '-no-color'], { ...env, TF_VAR_ca_pem: 'x'.repeat(66_000) });
-    expect(big.status).not.toBe(0);
-    expect(big.stderr.replace(/\s+/g, ' ')).toMatch(/Custom data of a-1 would exceed Azure's 65536 bytes: \d+ bytes are known at synth/);
-  }, 60_000);
 
   it('replaces the Ignition VM when the value changes (its content trigger includes the value)', () => {
     const gen = resources(tf).terraform_data['mesh_a-1_user_content'];
@@ -227,7 +119,7 @@ describe('growth with user content', () => {
     },
   });
   const synthSeed = (props: SeedStackProps, ignition = false): TfJson =>
-    JSON.parse(Testing.synth(new SeedStack(Testing.app(), 'weave-seed', { ...props, network: { ...props.network, ...(ignition ? { bootFormat: 'ignition' } : {}) } })));
+    JSON.parse(Testing.synth(new SeedStack(Testing.app(), 'weave-seed', { ...props, network: { allocationRecord: SEED_RECORD, ...props.network, ...(ignition ? { bootFormat: 'ignition' } : {}) } })));
 
   it.each([false, true])('unchanged content: adding a host leaves every existing VM\'s replacement-forcing attributes byte-identical (ignition: %s)', (ignition) => {
     const before = synthSeed(content(), ignition);

@@ -1,10 +1,6 @@
 // Users' own files and units in the pure core: the merge rule, what each
 // renderer makes of them, the per-content cloud-config templates, and the
 // script's behaviour on a server (run against a scratch root).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parse } from 'yaml';
 import { mergeUserContent, userContentResolver, withUserContent } from '../lib/core/boot/user-content';
 import { weaveBootDocument as buildBootConfig } from '../lib/core/boot/weave';
@@ -126,59 +122,6 @@ describe('rendering user content', () => {
     expect(script.expressions).toBeUndefined();
     expect(script.text).toContain('  local path=$1 mode=$2 tmp\n');
     expect(script.text).toContain('  chown root:root "$tmp"\n');
-  });
-});
-
-describe('the dedicated servers\' script applies user content (run against a scratch root)', () => {
-  const plan = planNetwork(seedSpec());
-  const ded = plan.hosts[4];
-  const content = (kubelet: string) => mergeUserContent([{
-    files: [{ path: '/etc/kubernetes/kubelet.yaml', content: 'kind: KubeletConfiguration\n', mode: 0o640, owner: 'nobody' }],
-    units: [{ name: 'kubelet.service', contents: kubelet, start: true }, { name: 'docker.service', dropIns: [MIRROR] }],
-  }]);
-  let root: string;
-  beforeAll(() => {
-    root = mkdtempSync(join(tmpdir(), 'weave-script-root-'));
-  });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-  /** Runs the script with every absolute path under `root` and systemctl/networkctl/chown logged, not run. */
-  function apply(kubelet: string): string[] {
-    const text = fillSecrets(renderScript(withUserContent(buildBootConfig(plan, ded, { hostEnvSource: 'file' }), content(kubelet))), PASSWORD);
-    const log = join(root, 'calls.log');
-    writeFileSync(log, '');
-    const body = text
-      .split('\n')
-      .filter((l) => !l.startsWith('for tool in') && !l.startsWith('if [ -n "$missing" ]'))
-      .join('\n')
-      .replace(/^put \//gm, `put ${root}/`)
-      .replace(/\*" \/etc\//g, `*" ${root}/etc/`);
-    const prelude = `systemctl() { echo "systemctl $*" >> ${log}; }\nnetworkctl() { :; }\nchown() { echo "chown $*" >> ${log}; }\n`;
-    const res = spawnSync('bash', ['-c', prelude + body.replace(/^#!\/bin\/bash\n/, '')], { encoding: 'utf8' });
-    expect([res.status, res.stderr]).toEqual([0, '']);
-    return readFileSync(log, 'utf8').trim().split('\n');
-  }
-
-  it('writes files with their mode and owner, enables and starts the user\'s unit, restarts it only when it changed', () => {
-    const first = apply(KUBELET);
-    expect(readFileSync(join(root, 'etc/kubernetes/kubelet.yaml'), 'utf8')).toBe('kind: KubeletConfiguration\n');
-    expect(statSync(join(root, 'etc/kubernetes/kubelet.yaml')).mode & 0o777).toBe(0o640);
-    expect(first).toContain(`chown nobody ${first.find((l) => l.includes('kubelet.yaml.'))!.split(' ')[2]}`);
-    expect(readFileSync(join(root, 'etc/systemd/system/kubelet.service'), 'utf8')).toBe(KUBELET);
-    expect(readFileSync(join(root, 'etc/systemd/system/docker.service.d/20-registry-mirror.conf'), 'utf8')).toBe(MIRROR.contents);
-    expect(first).toContain('systemctl enable weave-install.service weave.service weave-expose.service weave-network.target kubelet.service');
-    expect(first).toContain('systemctl try-restart docker.service');
-    expect(first).toContain('systemctl try-restart kubelet.service');
-    expect(first[first.length - 1]).toBe('systemctl start kubelet.service');
-
-    // Re-run with nothing changed: no restarts, still started.
-    const again = apply(KUBELET);
-    expect(again.filter((l) => l.includes('try-restart'))).toEqual([]);
-    expect(again).toContain('systemctl start kubelet.service');
-
-    // Only the unit changed: only it restarts, Docker stays up.
-    const changed = apply(KUBELET.replace('/opt/bin/kubelet', '/opt/bin/kubelet --v=2'));
-    expect(changed.filter((l) => l.includes('try-restart'))).toEqual(['systemctl try-restart kubelet.service']);
   });
 });
 

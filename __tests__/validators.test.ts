@@ -13,15 +13,20 @@ import { DEFAULT_RELEASE } from '../lib/core/defaults';
 import { NetworkPlan, planNetwork } from '../lib/core/plan/plan';
 import { RenderedBoot, fillSecrets, renderIgnition } from '../lib/core/render';
 import { HostEnvSource } from '../lib/core/declare/network';
+import { Testing } from 'cdktf';
+import { parse } from 'yaml';
+import { BesideWeaveStack } from '../stacks/beside-weave';
 import { SEED_NODE_UNIT } from '../stacks/seed';
+import { decodeBootDocument } from './support/synth';
 import { seedSpec } from './fixtures/seed-spec';
-import { findTool, toolSuite } from './support/tools';
+import { describeWhen, tool } from './support/skip';
 import {
-  INSTALL_HINT,
   ValidatorResult,
   execPaths,
   externalUnits,
   ignitionValidate,
+  linkedAtBoot,
+  missingExecutables,
   requireTool,
   stageUnits,
   systemdVerify,
@@ -73,6 +78,8 @@ const USER_CONTENT = mergeUserContent([{
     { path: '/etc/kubernetes/kubelet.yaml', content: 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n' },
     { path: '/etc/kubernetes/kubelet.env', content: 'KUBELET_EXTRA_ARGS=--node-labels=mesh=weave\n', mode: 0o600, owner: 'core:core' },
     { path: '/opt/bin/kubelet-helper', contentBase64: Buffer.from('#!/bin/sh\nexit 0\n').toString('base64'), mode: 0o755, owner: '0' },
+    // The kubelet unit's ExecStart: an executable must be on Flatcar or written by the document.
+    { path: '/opt/bin/kubelet', contentBase64: Buffer.from('#!/bin/sh\nexit 0\n').toString('base64'), mode: 0o755 },
     { path: '/etc/kubernetes/pki/ca.crt', expression: { ref: 'local.ca_b64', display: '${var.ca_pem}' } },
   ],
   units: [
@@ -117,7 +124,7 @@ function editUnit(boot: BootConfig, name: string, from: string, to: string): Boo
 }
 
 /** `describe` for the suites of one validator: skipped (or failed under CI) without it. */
-const withValidator = (name: string) => toolSuite(name, findTool(name) !== undefined, INSTALL_HINT[name]);
+const withValidator = (name: string) => (title: string, body: () => void) => describeWhen(title, tool(name), body);
 
 let tmp: string;
 let seq = 0;
@@ -227,6 +234,44 @@ withValidator('systemd-analyze')('systemd-analyze verify', () => {
     // catch a misspelt dependency; this allow-list does.
     const expected = ['docker.service', 'network-online.target', ...plan.spec.wantedBy];
     expect(externalUnits(boot)).toEqual([...new Set(expected)].sort());
+  });
+
+  test('every Exec path is on Flatcar, written by the document or linked by one of its units', () => {
+    for (const c of cases) expect([c.label, missingExecutables(c.boot)]).toEqual([c.label, []]);
+    expect(linkedAtBoot(base())).toEqual(['/opt/bin/weave']);
+  });
+
+  test('control: an Exec path the target does not have (/usr/bin/dockr) fails verify, naming it', () => {
+    const broken = editUnit(base(), 'weave.service', 'ExecStart=/usr/bin/docker attach weave', 'ExecStart=/usr/bin/dockr attach weave');
+    expect(missingExecutables(broken)).toEqual(['/usr/bin/dockr']);
+    const result = verify(broken);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/weave\.service: Command \/usr\/bin\/dockr is not executable/);
+  });
+
+  test('control: a user unit calling an executable nothing writes fails verify', () => {
+    const user = withUserContent(base(), mergeUserContent([{ units: [{ name: 'kubelet.service', contents: KUBELET_UNIT.replace('ExecStart=/opt/bin/kubelet', 'ExecStart=/opt/bin/kubelet-not-installed') }] }]));
+    expect(missingExecutables(user)).toEqual(['/opt/bin/kubelet-not-installed']);
+    expect(verify(user).output).toMatch(/kubelet\.service: Command \/opt\/bin\/kubelet-not-installed is not executable/);
+  });
+
+  test('the docs/beside-weave.md example: every unit and drop-in of a master passes verify', () => {
+    const tf = JSON.parse(Testing.synth(new BesideWeaveStack(Testing.app(), 'k8s')));
+    const vm = Object.values(tf.resource.azurerm_linux_virtual_machine as Record<string, { name: string; custom_data: string }>).find((v) => v.name === 'master-1')!;
+    const cfg = parse(decodeBootDocument(vm.custom_data));
+    const boot: BootConfig = {
+      host: 'master-1',
+      files: cfg.write_files.map((f: { path: string; permissions: string }) => ({ path: f.path, mode: parseInt(f.permissions, 8), content: '' })),
+      units: cfg.coreos.units.map((u: { name: string; content?: string; enable?: boolean; 'drop-ins'?: { name: string; content: string }[]; drop_ins?: { name: string; content: string }[] }) => ({
+        name: u.name,
+        contents: u.content,
+        enable: !!u.enable,
+        dropIns: (u.drop_ins ?? u['drop-ins'])?.map((d) => ({ name: d.name, contents: d.content })),
+      })),
+    };
+    expect(boot.units.map((u) => u.name)).toEqual(expect.arrayContaining(['kubelet.service', 'kubelet-install.service', 'weave.service']));
+    expect(missingExecutables(boot)).toEqual([]);
+    expect(verify(boot)).toEqual(PASS);
   });
 
   test('stages the executables the units name', () => {

@@ -8,6 +8,7 @@ import { RenderedBoot, renderBoot } from '../../lib/core/render';
 import { ClusterSpec, HostSpec, NetworkSpec } from '../../lib/core/declare/network';
 import { fillSecrets } from '../../lib/core/render/rendered';
 import { AzureBootFormat, ipText, ipValue } from './random-network';
+import { vmToVmDependencies } from './synth';
 
 export interface PeerNode {
   readonly name: string;
@@ -490,13 +491,6 @@ export function checkSampledDocuments(plan: NetworkPlan, sample: readonly number
 
 export type SynthJson = { resource?: Record<string, Record<string, Record<string, unknown>>> };
 
-function strings(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) strings(v, out);
-  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) strings(v, out);
-  return out;
-}
-
 /**
  * The static document inside a synthesized boot-data expression
  * (`…base64decode("<base64>")…`, the password slots being the only other
@@ -509,14 +503,11 @@ export function embeddedDocument(value: unknown): string | undefined {
   return value.includes('${') ? undefined : value;
 }
 
-/** VMs whose attributes (depends_on included) mention another VM resource. */
+/**
+ * VMs that depend on another VM, by any path Terraform follows: expressions,
+ * depends_on and replace_triggered_by, through locals, terraform_data and
+ * data sources (support/synth.ts `dependencies`).
+ */
 export function vmToVmReferences(json: SynthJson): string[] {
-  const out: string[] = [];
-  const vms = json.resource?.azurerm_linux_virtual_machine ?? {};
-  for (const [id, config] of Object.entries(vms)) {
-    for (const s of strings(config)) {
-      if (s.includes('azurerm_linux_virtual_machine.')) out.push(`azurerm_linux_virtual_machine.${id} references ${JSON.stringify(s.slice(0, 120))}`);
-    }
-  }
-  return out;
+  return vmToVmDependencies(json as Parameters<typeof vmToVmDependencies>[0]).map((d) => `${d.split(' → ')[0]} references ${d.split(' → ')[1]}`);
 }

@@ -10,6 +10,7 @@ import { WeaveCluster, WeaveHost, WeaveNetwork } from '../../lib';
 import { GeneratedNetwork } from './random-network';
 import { AllocationRecord } from '../../lib/core/allocation/record';
 import { planNetwork } from '../../lib/core/plan/plan';
+import { tagged } from './synth-collector';
 
 export interface RandomStack {
   readonly stack: TerraformStack;
@@ -78,7 +79,8 @@ export function synthRandomStack(gen: GeneratedNetwork, subscriptions: number, a
   try {
     return withPlainStackTraces(() => {
       const { stack } = buildRandomStack(gen, subscriptions, outdir, allocationRecord);
-      return JSON.parse(Testing.synth(stack)) as Record<string, unknown>;
+      // Tagged for terraform-validate's replay, which samples the random networks.
+      return JSON.parse(tagged('random-network', () => Testing.synth(stack))) as Record<string, unknown>;
     });
   } finally {
     rmSync(outdir, { recursive: true, force: true });

@@ -1,24 +1,27 @@
-// `terraform validate` against the real providers, for synthesized stacks.
-//
-// Providers come from, in this order:
-//   1. the folder holding `install.sh` (WEAVE_TF_PROVIDERS_DIR, default
-//      `<repo>/../shared/terraform-providers`, where CI keeps `shared/` beside
-//      its clone): the script unpacks azurerm and null into a filesystem mirror
-//      (WEAVE_TF_PROVIDER_MIRROR_DIR, default a scratch folder removed
-//      afterwards) and prints the CLI config that points Terraform at it;
-//   2. an already unpacked mirror in WEAVE_TF_PROVIDER_MIRROR_DIR;
-//   3. the Terraform registry (plain `terraform init`, needs the network).
+// `terraform validate` (and plan/apply) against the real providers, for
+// synthesized stacks, wherever the providers can be installed. Terraform
+// itself finds them; this only decides which CLI configuration it reads:
+//   1. WEAVE_TF_PROVIDERS_DIR: a filesystem mirror folder
+//      (<dir>/registry.terraform.io/hashicorp/azurerm/4.55.0/linux_amd64/…),
+//      or a folder with an install.sh that unpacks one and prints the CLI
+//      config to use (the layout shared/terraform-providers once had);
+//   2. the user's own CLI configuration: the file TF_CLI_CONFIG_FILE named in
+//      the shell (the harness strips TF_* from tests and keeps the original
+//      for this), e.g. with a `provider_installation` block;
+//   3. Terraform's defaults: the implicit local mirrors
+//      (~/.terraform.d/plugins and the XDG data dirs) and the registry.
 // `terraform init` runs once, in a folder whose only configuration is the
 // providers the stacks require; every stack is then validated in its own
 // folder that links that folder's `.terraform` and copies its lock file, so a
-// diagnostic always belongs to exactly one stack.
+// diagnostic always belongs to exactly one stack. When init fails, the
+// requirement is unmet and the suite prints one SKIPPED line, in CI too
+// (no machine here can download a provider).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ToolCheck, probeCommand } from './require-tool';
+import { Requirement, probeCommand } from './skip';
 
-const REPO = resolve(__dirname, '..', '..');
 const INIT_TIMEOUT_MS = 180_000;
 const VALIDATE_TIMEOUT_MS = 120_000;
 
@@ -76,14 +79,27 @@ interface ProviderSource {
   readonly problem?: string;
 }
 
-const INSTALL_HINT =
-  'put the shared provider folder beside the repository (<repo>/../shared/terraform-providers, or point WEAVE_TF_PROVIDERS_DIR at it; ' +
-  'it needs xz), or run where `terraform init` can reach registry.terraform.io';
+/** How to make the providers installable, for the SKIPPED line. */
+export const PROVIDERS_HINT =
+  'run where `terraform init` reaches registry.terraform.io; or put the providers in a filesystem mirror: Terraform\'s implicit ' +
+  '~/.terraform.d/plugins/registry.terraform.io/hashicorp/<name>/<version>/<os_arch>/, a `provider_installation { filesystem_mirror { path = ... } }` ' +
+  'block in the file TF_CLI_CONFIG_FILE names, or WEAVE_TF_PROVIDERS_DIR=<mirror folder>';
+
+/**
+ * The shell's settings the harness stripped from tests (support/harness-env.js
+ * keeps them in the run's temp folder), for the one place that must read the
+ * user's Terraform CLI configuration.
+ */
+export function shellEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const file = env.WEAVE_JEST_TMP ? join(env.WEAVE_JEST_TMP, 'shell-env.json') : undefined;
+  if (!file || !existsSync(file)) return {};
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+}
 
 /** Scratch space for one test file, removed by `dispose`. */
 export class TerraformWorkspace {
-  /** Whether Terraform and the providers are usable (for `describeIfTool`). */
-  readonly check: ToolCheck;
+  /** Whether Terraform and the providers are usable (for `describeWhen`). */
+  readonly check: Requirement;
   /** Where the providers came from. */
   readonly providers: string;
   private readonly scratch: string;
@@ -101,25 +117,21 @@ export class TerraformWorkspace {
     this.binary = process.env.TERRAFORM_BINARY_NAME ?? 'terraform';
     this.scratch = mkdtempSync(join(tmpdir(), 'weave-tfvalidate-'));
     this.initDir = join(this.scratch, 'init');
-    const tool = `terraform with the ${Object.entries(required).map(([n, p]) => `${n} ${p.version}`).join(' and ')} providers`;
+    const tool = `terraform with the ${Object.entries(required).map(([n, p]) => `${n} ${p.version}`).join(' and ')} provider${Object.keys(required).length > 1 ? 's' : ''}`;
     this.env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
-    delete this.env.TF_DATA_DIR;
-    delete this.env.TF_WORKSPACE;
+    for (const k of Object.keys(this.env)) if (k.startsWith('TF_') && !['TF_IN_AUTOMATION', 'TF_INPUT'].includes(k)) delete this.env[k];
 
     const version = probeCommand(this.binary, ['version', '-json']);
     if (version.problem) {
       this.providers = '(not looked for)';
-      this.check = {
-        tool,
-        missing: version.problem,
-        install: 'install Terraform (https://developer.hashicorp.com/terraform/install), or set TERRAFORM_BINARY_NAME to its path.',
-      };
+      // Terraform itself is on every machine here (CI included): its absence fails CI.
+      this.check = { what: 'terraform', missing: version.problem, install: 'install Terraform >= 1.11 (https://developer.hashicorp.com/terraform/install), or set TERRAFORM_BINARY_NAME to its path' };
       return;
     }
     const source = this.providerSource();
     this.providers = source.describe;
     if (source.problem) {
-      this.check = { tool, missing: source.problem, install: `${INSTALL_HINT}.` };
+      this.check = { what: tool, missing: source.problem, install: PROVIDERS_HINT, ciMayLack: true };
       return;
     }
     Object.assign(this.env, source.env);
@@ -129,13 +141,14 @@ export class TerraformWorkspace {
     if (init.status !== 0) {
       const why = `${init.stderr}\n${init.stdout}`.split('\n').map((l) => l.replace(/^[│╷╵\s]+/, '').trim()).filter((l, i, all) => /^Error:/.test(l) && all.indexOf(l) === i);
       this.check = {
-        tool,
-        missing: `\`terraform init\` with ${source.describe} failed (${why.join('; ') || `exit ${init.status ?? init.signal}`})`,
-        install: `${INSTALL_HINT}.`,
+        what: tool,
+        missing: `\`terraform init\` with ${source.describe} could not install them (${why.join('; ') || `exit ${init.status ?? init.signal}`})`,
+        install: PROVIDERS_HINT,
+        ciMayLack: true,
       };
       return;
     }
-    this.check = { tool, install: `${INSTALL_HINT}.` };
+    this.check = { what: tool, install: PROVIDERS_HINT, ciMayLack: true };
   }
 
   /**
@@ -175,7 +188,7 @@ export class TerraformWorkspace {
     return out;
   }
 
-  /** Removes the scratch folder (and the mirror, unless it was WEAVE_TF_PROVIDER_MIRROR_DIR). */
+  /** Removes the scratch folder (with any mirror install.sh unpacked there). */
   dispose(): void {
     rmSync(this.scratch, { recursive: true, force: true });
   }
@@ -185,25 +198,28 @@ export class TerraformWorkspace {
   }
 
   private providerSource(): ProviderSource {
-    const folder = resolve(process.env.WEAVE_TF_PROVIDERS_DIR ?? join(REPO, '..', 'shared', 'terraform-providers'));
-    const script = join(folder, 'install.sh');
-    const mirrorEnv = process.env.WEAVE_TF_PROVIDER_MIRROR_DIR;
-    if (existsSync(script)) {
-      const mirror = resolve(mirrorEnv ?? join(this.scratch, 'mirror'));
-      const res = spawnSync('bash', [script, mirror], { encoding: 'utf8', timeout: INIT_TIMEOUT_MS });
-      const config = res.stdout.trim().split('\n').pop() ?? '';
-      const describe = `the filesystem mirror ${script} unpacked into ${mirror}`;
-      if (res.status !== 0 || !existsSync(config)) {
-        const why = (res.stderr || res.error?.message || `exit ${res.status ?? res.signal}`).trim().split('\n').pop();
-        return { describe, problem: `${script} failed: ${why}` };
+    const given = process.env.WEAVE_TF_PROVIDERS_DIR;
+    if (given) {
+      const folder = resolve(given);
+      const script = join(folder, 'install.sh');
+      if (existsSync(script)) {
+        const mirror = join(this.scratch, 'mirror');
+        const res = spawnSync('bash', [script, mirror], { encoding: 'utf8', timeout: INIT_TIMEOUT_MS });
+        const config = res.stdout.trim().split('\n').pop() ?? '';
+        const describe = `the filesystem mirror ${script} unpacked into ${mirror}`;
+        if (res.status !== 0 || !existsSync(config)) {
+          const why = (res.stderr || res.error?.message || `exit ${res.status ?? res.signal}`).trim().split('\n').pop();
+          return { describe, problem: `${script} failed: ${why}` };
+        }
+        return { describe, env: { TF_CLI_CONFIG_FILE: config } };
       }
-      return { describe, env: { TF_CLI_CONFIG_FILE: config } };
-    }
-    if (mirrorEnv) {
+      if (!existsSync(folder)) return { describe: `WEAVE_TF_PROVIDERS_DIR=${given}`, problem: `WEAVE_TF_PROVIDERS_DIR=${given} does not exist` };
       const config = join(this.scratch, 'terraformrc');
-      writeFileSync(config, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(resolve(mirrorEnv))}\n  }\n}\n`);
-      return { describe: `the filesystem mirror in ${mirrorEnv}`, env: { TF_CLI_CONFIG_FILE: config } };
+      writeFileSync(config, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(folder)}\n  }\n}\n`);
+      return { describe: `the filesystem mirror WEAVE_TF_PROVIDERS_DIR=${folder}`, env: { TF_CLI_CONFIG_FILE: config } };
     }
-    return { describe: `the Terraform registry (no ${script})`, env: {} };
+    const cli = shellEnv().TF_CLI_CONFIG_FILE;
+    if (cli && existsSync(cli)) return { describe: `the CLI configuration ${cli} (TF_CLI_CONFIG_FILE)`, env: { TF_CLI_CONFIG_FILE: cli } };
+    return { describe: 'Terraform\'s implicit mirrors (~/.terraform.d/plugins, …) and the registry', env: {} };
   }
 }

@@ -5,21 +5,14 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BootDocument as BootConfig, BootUnit } from '../../lib/core/boot/document';
-import { findTool } from './tools';
+import { FLATCAR_EXECUTABLES } from '../fixtures/flatcar-executables';
+import { INSTALL, findTool } from './skip';
 
 /** A validator run: exit status and everything it printed (stdout then stderr). */
 export interface ValidatorResult {
   readonly status: number | null;
   readonly output: string;
 }
-
-/** How to get each validator; printed when one is missing. */
-export const INSTALL_HINT: Record<string, string> = {
-  'ignition-validate':
-    '`sudo apt-get install ignition` (Debian/Ubuntu), `sudo dnf install ignition-validate` (Fedora), ' +
-    'or a release binary from https://github.com/coreos/ignition/releases',
-  'systemd-analyze': '`sudo apt-get install systemd` (Debian/Ubuntu; systemd is Linux-only)',
-};
 
 /**
  * Absolute path of a validator on PATH. Throws when it is missing: suites
@@ -29,7 +22,7 @@ export const INSTALL_HINT: Record<string, string> = {
 export function requireTool(name: string): string {
   const found = findTool(name);
   if (found) return found;
-  throw new Error(`${name} is not installed (no executable ${name} on PATH). Install it: ${INSTALL_HINT[name] ?? name}.`);
+  throw new Error(`${name} is not installed (no executable ${name} on PATH). Install it: ${INSTALL[name] ?? name}.`);
 }
 
 function run(tool: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ValidatorResult {
@@ -139,10 +132,44 @@ function standInUnit(name: string): string {
 }
 
 /**
+ * Paths a unit of the document makes at boot: the last argument of every
+ * `ln -s…` in a shipped unit's Exec*= lines (weave-install.service links
+ * /opt/bin/weave to the versioned script it downloaded).
+ */
+export function linkedAtBoot(boot: BootConfig): string[] {
+  const made = new Set<string>();
+  for (const text of unitTexts(boot)) {
+    for (const { key, value } of unitEntries(text)) {
+      if (!EXEC_KEYS.test(key)) continue;
+      for (const m of value.matchAll(/(?:^|[\s;&|'"(])(?:\/usr\/bin\/)?ln\s+-[a-z]*s[a-z]*\s+(\S+)\s+(\/[^\s;&|'")]+)/g)) made.add(m[2]);
+    }
+  }
+  return [...made].sort();
+}
+
+/**
+ * Executables the stage provides: what Flatcar has
+ * (fixtures/flatcar-executables.ts), what the document writes, and what its
+ * units link at boot. Every other Exec*= path is left missing, so verify
+ * reports it: a typo (`/usr/bin/dockr`) or a tool Flatcar lacks fails.
+ */
+export function availableExecutables(boot: BootConfig): Set<string> {
+  return new Set([...FLATCAR_EXECUTABLES, ...boot.files.map((f) => f.path), ...linkedAtBoot(boot)]);
+}
+
+/** Exec*= paths of the document that the target would not have. */
+export function missingExecutables(boot: BootConfig): string[] {
+  const available = availableExecutables(boot);
+  return [...new Set(unitTexts(boot).flatMap(execPaths))].filter((p) => !available.has(p)).sort();
+}
+
+/**
  * Writes the boot config's units into `root` the way Flatcar has them:
  * shipped units and drop-ins under /etc/systemd/system, stand-ins for
- * everything external under /usr/lib/systemd/system, and a stub executable
- * for every absolute Exec*= path. Returns the unit names to verify.
+ * everything external under /usr/lib/systemd/system, and a stand-in
+ * executable for every Exec*= path the target really has
+ * ({@link availableExecutables}); the others stay missing. Returns the unit
+ * names to verify.
  */
 export function stageUnits(root: string, boot: BootConfig): string[] {
   const etc = join(root, 'etc/systemd/system');
@@ -164,7 +191,8 @@ export function stageUnits(root: string, boot: BootConfig): string[] {
   };
   boot.units.forEach(writeUnit);
 
-  for (const text of unitTexts(boot)) for (const p of execPaths(text)) writeExecutable(root, p);
+  const available = availableExecutables(boot);
+  for (const text of unitTexts(boot)) for (const p of execPaths(text)) if (available.has(p)) writeExecutable(root, p);
   return boot.units.map((u) => u.name);
 }
 

@@ -1,0 +1,60 @@
+'use strict';
+// Which tier each test file belongs to (file names under __tests__/, without
+// `.test.ts`). Every test file is in exactly one tier: harness.test.ts fails
+// on a file in none or in two, so a new suite cannot silently run nowhere.
+//
+// fast         `npm test`: the pure core, the stacks, the schema check and the
+//              properties. No external program runs (not even bash), so it
+//              needs nothing but Node.js and stays within 40 s on 2 cores.
+// integration  `npm run test:integration`: every suite that drives an
+//              external program (validators, bash, terraform, npm pack, the
+//              TypeScript consumers, CDK Terrain, the app as `cdktf synth`
+//              runs it).
+//
+// A further tier (the QEMU boot tests) adds its own list here and its own
+// jest/<tier>.config.js built with jest/base.js.
+module.exports = {
+  fast: [
+    'allocation',
+    'allocation-synth',
+    'azure-placement',
+    'beside-weave',
+    'config-errors',
+    'diagram',
+    'harness',
+    'key-vault-stack',
+    'plan',
+    'properties',
+    'properties-synth',
+    'property-seed',
+    'reach',
+    'render',
+    'schema-check',
+    'seed-stack',
+    'ssh-key',
+    'user-content',
+    'user-content-stack',
+    'validation',
+  ],
+  integration: [
+    'app-synth',
+    'cdk-terrain',
+    'config-errors-app',
+    'diagram-render',
+    'first-day',
+    'first-hour',
+    'key-vault-fetch',
+    'key-vault-terraform',
+    'package',
+    'provisioner-move',
+    'quick-start',
+    'shell',
+    'terraform-eval',
+    'terraform-validate',
+    'terraform-version',
+    'terraform-workspace',
+    'tools',
+    'user-content-terraform',
+    'validators',
+  ],
+};
