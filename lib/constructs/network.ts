@@ -30,7 +30,10 @@ import { renderMermaid, topologyView } from '../core/diagram/diagram';
 import { renderTopologySvg } from '../core/diagram/diagram-svg';
 import type { NetworkPlan } from '../core/plan/plan';
 import { allocationFilePath, readAllocationFile, writeNetworkRecord } from './allocation-file';
-import { ClusterGrant, PasswordVault } from './key-vault';
+import { ClusterGrant, clusterIdentity } from './identity';
+import { PasswordVault } from './key-vault';
+import { ImageRegistry } from './registry';
+import { createRetirements } from './retirement';
 import { nsgProblems } from './kinds/azure/nsg-check';
 import { ClusterMember, NETWORK_MARK, clusterMembers } from './marks';
 import type { WeaveNetworkProps } from './props';
@@ -62,6 +65,8 @@ export class WeaveNetwork extends Construct {
   readonly sshPublicKey?: string;
   /** The password's vault, secret and grants, in Key Vault mode. */
   readonly keyVault?: PasswordVault;
+  /** The registry's pull grants and login, when `registry` is set. */
+  readonly registry?: ImageRegistry;
   private readonly props: WeaveNetworkProps;
   // Default mode only: in Key Vault mode no boot document carries the password.
   private readonly sharedEnv?: TerraformLocal;
@@ -106,6 +111,7 @@ export class WeaveNetwork extends Construct {
         this.passwordVariable.addOverride('ephemeral', true);
       }
     }
+    if (props.registry) this.registry = new ImageRegistry(this, 'registry', props.registry, this);
     if (props.keyVault) {
       this.keyVault = new PasswordVault(this, 'key-vault', props.keyVault, this.password, this);
       // Terraform itself refuses older releases, wherever the stack is applied.
@@ -171,7 +177,7 @@ export class WeaveNetwork extends Construct {
     this.consensusOutput.value = derived.plan.consensus;
     if (!this.passwordVariable && isToken(this.password)) guardPasswordVariable(this, this.password);
     const sharedEnvRef = `local.${tfName(this.node.id)}_shared_env_b64`;
-    const grants = this.keyVault ? this.grantClusters(members) : [];
+    const grants = this.grantClusters(members);
     let bootGeneration: string | undefined;
     if (derived.clusters.some((c) => c.format === 'ignition')) {
       // Hosts that only read their config on first boot must be rebuilt when
@@ -221,16 +227,29 @@ export class WeaveNetwork extends Construct {
           sharedEnvRef,
           bootGenerations: hb.format === 'ignition' ? [bootGeneration!, ...(clusterGeneration ? [clusterGeneration] : [])] : undefined,
           keyVault: this.keyVault ? cluster._keyVault(this.keyVault, grants[i], derived.sharedEnv, expressionOf(this, this.password)) : undefined,
+          identity: grant ? { identityId: grant.identityId, clientId: grant.clientId } : undefined,
+          registryLogin: this.registry?.dedicatedLogin(derived.plan.spec.release.imageOwner),
         });
       });
     });
+    // Retired hosts: the survivor's reclaim steps, the teardown blocks kept for their destroy step.
+    createRetirements(this, derived.plan, members.flatMap((m) => m.hosts));
   }
 
-  /** Key Vault mode: an identity and a read grant for every Azure cluster (`undefined` for the others). */
+  /**
+   * An identity for every cluster whose hosts fetch with one (Azure), when
+   * they fetch anything: its Key Vault read grant and its registry pull
+   * grant (`undefined` for the other clusters).
+   */
   private grantClusters(members: readonly ClusterMember[]): (ClusterGrant | undefined)[] {
+    if (!this.keyVault && !this.props.registry?.azureContainerRegistry) return [];
     return members.map((m) => {
       const target = m.cluster._grantTarget();
-      return target ? this.keyVault!.grant(target) : undefined;
+      if (!target) return undefined;
+      const identity = clusterIdentity(this, target);
+      this.keyVault?.grant(target, identity);
+      this.registry?.grant(target, identity);
+      return identity;
     });
   }
 
@@ -259,6 +278,8 @@ export class WeaveNetwork extends Construct {
       scriptUrl: r.scriptUrl ?? releaseScriptUrl(r.version ?? DEFAULT_RELEASE.version),
       sha256: r.sha256,
       imageOwner: r.imageOwner ?? DEFAULT_RELEASE.imageOwner,
+      ...(r.weavedbVersion !== undefined ? { weavedbVersion: r.weavedbVersion } : {}),
+      ...(r.digests !== undefined ? { digests: r.digests } : {}),
     };
     return {
       path: this.node.path,
@@ -284,6 +305,7 @@ export class WeaveNetwork extends Construct {
         // Asked only here, once per process: the default mode spawns nothing.
         terraform: terraformVersion(),
       } : undefined,
+      registry: this.registry?.spec(),
     };
   }
 

@@ -8,6 +8,7 @@ import type { AzureBootFormat } from '../core/declare/azure';
 import type { WeaveFile, WeaveUnit } from '../core/declare/content';
 import type { ClusterKind, ClusterSpec, HostSpec, WeaveClusterOptions, WeaveHostOptions, WeaveRelease } from '../core/declare/network';
 import type { WeaveKeyVaultOptions } from './key-vault';
+import type { WeaveRegistryOptions } from './registry';
 
 /** Which Weave Net build the hosts install; every field has a default. */
 export interface WeaveReleaseOptions {
@@ -31,6 +32,16 @@ export interface WeaveReleaseOptions {
    * @default 'rajchaudhuri'
    */
   readonly imageOwner?: WeaveRelease['imageOwner'];
+  /**
+   * {@inheritDoc WeaveRelease.weavedbVersion}
+   * @default - the release version
+   */
+  readonly weavedbVersion?: WeaveRelease['weavedbVersion'];
+  /**
+   * {@inheritDoc WeaveRelease.digests}
+   * @default - pinned by tag only
+   */
+  readonly digests?: WeaveRelease['digests'];
 }
 
 /** Settings of a {@link WeaveNetwork}; every one has a working default. */
@@ -147,6 +158,14 @@ export interface WeaveNetworkProps {
    * @default - the password is filled into every host's boot data (simple, but it sits in state)
    */
   readonly keyVault?: WeaveKeyVaultOptions;
+  /**
+   * How the hosts log in to the registry `release.imageOwner` names: Azure
+   * VMs with their cluster's managed identity (Azure Container Registry,
+   * `AcrPull`), dedicated servers with a user name and an ephemeral password
+   * the provisioner uploads. See docs/day-two.md.
+   * @default - every host pulls anonymously
+   */
+  readonly registry?: WeaveRegistryOptions;
 }
 
 /** Settings of a {@link WeaveCluster}. Azure clusters need `provider` and `location`. */

@@ -9,6 +9,7 @@ import type { BootDocument, SecretContent } from '../boot/document';
 import { withKeyVaultFetch, withoutSharedEnvFile, KEY_VAULT_SLOT_ALLOWANCE } from '../boot/key-vault';
 import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from '../boot/slots';
 import { MergedUserContent, userContentResolver, withUserContent } from '../boot/user-content';
+import { registryLoginOf } from '../boot/registry';
 import { renderUserData, sharedEnvContent, weaveBootDocument } from '../boot/weave';
 import { checkUserUnitsForFormat } from '../check/content';
 import { ProblemList } from '../check/problems';
@@ -143,7 +144,9 @@ export function deriveNetwork(spec: NetworkSpec, options: PlanOptions = {}): Der
     let knownBytes: number | undefined;
     const limit = driver.boot.sizeLimit;
     if (limit) {
-      knownBytes = knownSize(boot, MAX_PASSWORD_LENGTH) + (kv && driver.boot.keyVault === 'fetch' ? KEY_VAULT_SLOT_ALLOWANCE : 0);
+      knownBytes = knownSize(boot, MAX_PASSWORD_LENGTH) + (kv && driver.boot.keyVault === 'fetch' ? KEY_VAULT_SLOT_ALLOWANCE
+        // An Azure Container Registry login names the identity's client id (a GUID) in its unit.
+        : registryLoginOf(spec, hp) === 'identity' ? 36 - IDENTITY_CLIENT_ID_SLOT.length : 0);
       if (knownBytes > limit.bytes) {
         // Rendered again only on this error path: the split tells the user whose bytes to cut.
         const weave = content ? knownSize(render(undefined), MAX_PASSWORD_LENGTH) : knownBytes;

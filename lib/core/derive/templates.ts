@@ -12,7 +12,7 @@
 import type { BootDocument } from '../boot/document';
 import { SLOT, fillSlots } from '../boot/slots';
 import { MergedUserContent, withUserContent } from '../boot/user-content';
-import { weaveBootDocument } from '../boot/weave';
+import { statusListenerOf, weaveBootDocument } from '../boot/weave';
 import { hostEnvPath } from '../defaults';
 import { FLATCAR } from '../os/flatcar';
 import type { OsProfile } from '../os/profile';
@@ -38,14 +38,18 @@ export function cloudConfigByName(
   adapt: (boot: BootDocument) => BootDocument = (b) => b,
   os: OsProfile = FLATCAR,
 ): (host: HostPlan) => RenderedBoot {
-  const templates = new Map<MergedUserContent | undefined, RenderedBoot>();
+  // Per content, per kind and status listener port: clusters with metrics render their own.
+  const templates = new Map<MergedUserContent | undefined, Map<string, RenderedBoot>>();
   return (host) => {
     const content = contentFor(host);
-    let template = templates.get(content);
+    const port = `${host.kind}:${statusListenerOf(network, host)?.port ?? ''}`;
+    let byPort = templates.get(content);
+    if (!byPort) templates.set(content, byPort = new Map());
+    let template = byPort.get(port);
     if (!template) {
       const stand = { ...host, name: SLOT.hostName, hostEnvPath: hostEnvPath(SLOT.hostName) };
       template = renderCloudConfig(withUserContent(adapt(weaveBootDocument(network, stand, { hostEnvSource: 'azure-imds', os })), content), os);
-      templates.set(content, template);
+      byPort.set(port, template);
     }
     return { ...template, text: fillSlots(template.text, [[SLOT.hostName, host.name]]) };
   };

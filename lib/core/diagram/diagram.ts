@@ -52,6 +52,12 @@ export interface TopologyHost {
    * DNS name, or any other name or address (drawn as outside the network).
    */
   readonly peers: readonly string[];
+  /**
+   * The port Weave's status and metrics listen on at the host's own network
+   * address, when its cluster serves them there.
+   * @default - none shown (localhost only)
+   */
+  readonly metricsPort?: number;
 }
 
 /** One cluster as the topology picture shows it. */
@@ -178,6 +184,7 @@ export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): To
     const existing = EXISTING.filter(([key]) => options[key] !== undefined).map(([, name]) => name);
     const sshNat = options.sshSourceCidr !== undefined;
     const format = driver && spec ? driver.boot.format(spec, plan.spec) : undefined;
+    const metricsPort = spec ? driver?.boot.statusListener?.(spec)?.port : undefined;
     return {
       name: c.name,
       kind: c.kind,
@@ -203,6 +210,7 @@ export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): To
             address: dial === undefined ? undefined : text(dial),
             ...(ssh ? { ssh } : {}),
             peers: h.peers.map(text),
+            ...(metricsPort !== undefined ? { metricsPort } : {}),
           };
         }),
         ...retiredHosts(c.name),
@@ -255,6 +263,7 @@ export function hostLines(h: TopologyHost, also: readonly string[] = []): string
     ...(h.address !== undefined && !sshShowsAddress ? [`dial ${h.address}`] : []),
     ...also.map((n) => `dns ${n}`),
     ...(h.ssh !== undefined ? [sshLine(h.ssh)] : []),
+    ...(h.metricsPort !== undefined ? [`metrics :${h.metricsPort}`] : []),
   ];
 }
 

@@ -9,8 +9,10 @@ import { ProblemList } from '../check/problems';
 import { SHARED_ENV_PATH, hostEnvPath } from '../defaults';
 import type { ClusterKind, NetworkSpec } from '../declare/network';
 import { commonLaunchArgs as commonLaunchArgsFor, launchArgs } from '../wiring/launch';
+import { kindDriver } from '../kinds';
 import { checkDeclaration } from './checks';
 import { PeerDial, planPeers } from './peers';
+import { Retirement, planRetirements, teardownsOf } from './retire';
 
 /**
  * Everything decided for one host: whom it dials, its IPAM role, its bridge
@@ -106,6 +108,10 @@ export interface NetworkPlan {
   readonly retired: readonly RetiredHost[];
   /** The allocation record after this plan, and what changed. */
   readonly allocation: PlanAllocation;
+  /** Each retired host and the surviving host that reclaims its address space (`weave rmpeer`). */
+  readonly retirements: readonly Retirement[];
+  /** Retired hosts whose teardown step (a departing dedicated server's `weave reset`) may still be in Terraform state. */
+  readonly teardowns: readonly string[];
 }
 
 /** Options of {@link deriveNetwork} (and of the planner it runs). */
@@ -181,7 +187,7 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
           ['WEAVE_IPALLOC_INIT', ipallocInit],
           ['WEAVE_BRIDGE_ADDRESS', bridgeAddress],
         ],
-        launchArgs: launchArgs(commonLaunchArgs, ipallocInit, peers),
+        launchArgs: launchArgs(commonLaunchArgs, ipallocInit, peers, kindDriver(c.kind)?.boot.explicitNickname ? h.name : undefined),
       };
       hosts.push(plan);
       return plan;
@@ -205,5 +211,7 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
     rootCluster: spec.clusters[allocation!.rootCluster].name,
     retired: allocation!.retired,
     allocation: { record: allocation!.record, changes: allocation!.changes, seeded: options.record === undefined },
+    retirements: planRetirements(options.record, allocation!.retired, hosts),
+    teardowns: teardownsOf(spec, allocation!.retired),
   };
 }

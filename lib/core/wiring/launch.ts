@@ -17,9 +17,11 @@ export function commonLaunchArgs(spec: Pick<NetworkSpec, 'ipallocRange' | 'dnsDo
 
 /**
  * `weave launch` arguments: `--no-restart` (systemd restarts the router, not
- * Docker), the network's common flags, the IPAM mode and the peers. Pass the
+ * Docker), the network's common flags, the nickname when the host's own
+ * host name may differ from its name in the network, the IPAM mode and the peers. Pass the
  * literal values to see what a host runs, or `$VAR` references for a unit.
  */
-export function launchArgs(common: readonly string[], ipallocInit: string, peers: readonly string[]): string[] {
-  return ['--no-restart', ...common, '--ipalloc-init', ipallocInit, ...peers];
+export function launchArgs(common: readonly string[], ipallocInit: string, peers: readonly string[], nickname?: string): string[] {
+  // The script passes `--nickname "$(hostname)"` first; Go's flags keep the last.
+  return ['--no-restart', ...common, ...(nickname !== undefined ? ['--nickname', nickname] : []), '--ipalloc-init', ipallocInit, ...peers];
 }

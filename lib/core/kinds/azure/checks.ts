@@ -11,6 +11,7 @@ import type { ClusterSpec, HostSpec } from '../../declare/network';
 import type { CheckContext, KindChecks } from '../kind';
 import { MAX_AZURE_CLUSTER_HOSTS, NSG_PRIORITIES, NSG_PRIORITY_RANGE, OUTBOUND_PORTS_PER_HOST, nsgPriorities } from './facts';
 import { VM_SIZE_RE, isAzureRegion, nearestRegion, regionName, suggestVmSize } from './regions';
+import { checkMetrics } from './metrics';
 import { sshPublicKeyProblem } from './ssh-key';
 
 /**
@@ -109,6 +110,7 @@ function checkClusterOptions(c: ClusterSpec, ctx: CheckContext): void {
     problems.add('ssh-source-open', c.path, 'sshSourceCidr', cidr,
       'opens SSH to the whole internet', 'give the range you administer from, e.g. "198.51.100.0/24"');
   }
+  checkMetrics(c.path, given.metrics, problems);
 }
 
 /** A VM needs an SSH key azurerm accepts, a Flatcar channel, a disk size in range, and nothing of another kind's. */
@@ -159,6 +161,7 @@ function checkClusterResources(c: ClusterSpec, { problems }: CheckContext): void
   const used = new Map<number, string>();
   for (const [rule, priority] of Object.entries(p)) {
     if (rule === 'ssh' && g.sshSourceCidr === undefined) continue;
+    if ((rule === 'metrics' || rule === 'metricsDeny') && g.metrics === undefined) continue;
     if (!Number.isInteger(priority) || priority < NSG_PRIORITY_RANGE.min || priority > NSG_PRIORITY_RANGE.max) {
       problems.add('nsg-priority-invalid', c.path, `nsgPriorities.${rule}`, priority,
         `is not a whole number from ${NSG_PRIORITY_RANGE.min} to ${NSG_PRIORITY_RANGE.max} (Azure's range for NSG rules)`,
