@@ -18,16 +18,10 @@ const ACR_ID = `/subscriptions/${SUB}/resourceGroups/reg/providers/Microsoft.Con
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const DIGESTS = { weave: D('a'), weaveexec: D('b'), weavedb: D('c') };
 
-function problemsOf(decl: Decl) {
-  const { stack } = build(decl);
-  try {
-    Testing.synth(stack);
-  } catch (e) {
-    if (e instanceof WeaveConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+/** The problems a declaration's synth reports; none when it synthesizes. */
+const problemsOf = (decl: Decl) => {
+  try { return void Testing.synth(build(decl).stack), []; } catch (e) { if (e instanceof WeaveConfigError) return e.problems; throw e; }
+};
 
 /** A stack with an Azure cluster and a dedicated cluster, the options given. */
 function stack(network: Partial<WeaveNetworkProps> = {}, cluster: Partial<WeaveClusterProps> = {}, record?: AllocationRecord, hosts = ['w1', 'w2'], servers = ['d1']): Json {
