@@ -13,6 +13,7 @@ import {
   FLATCAR_IMAGE,
 } from '../core/defaults';
 import { HostSpec, SHARED_ENV_PATH } from '../core/model';
+import { WeaveConfigError } from '../core/problems';
 import { nsgAddress } from '../core/validate';
 import { bootExpression } from './boot-data';
 import { dedicatedKeyVaultProvisioners } from './key-vault';
@@ -190,6 +191,18 @@ export class WeaveHost extends Construct {
       throw new Error(`WeaveHost ${id}: its scope must be a WeaveCluster, got ${(scope as Construct)?.node?.path ?? String(scope)}. Fix: new WeaveHost(cluster, '${id}', {...}).`);
     }
     scope.network._assertOpen(`WeaveHost ${id}`, `${scope.node.path}/${id}`);
+    // The cluster's own resources (lb, public-ip, ...) are its children too:
+    // a host of the same id would otherwise fail with constructs' bare error.
+    if (scope.node.tryFindChild(id) !== undefined) {
+      throw new WeaveConfigError([{
+        code: 'host-id-taken',
+        path: `${scope.node.path}/${id}`,
+        field: 'id',
+        value: id,
+        message: `is already the construct id of ${scope.node.tryFindChild(id)!.node.path} in cluster ${scope.node.path}`,
+        fix: `give the host another construct id and keep its name: new WeaveHost(cluster, '${id}-host', { hostName: '${id}' })`,
+      }]);
+    }
     super(scope, id);
     Object.defineProperty(this, HOST_MARK, { value: true });
     this.cluster = scope;
