@@ -75,11 +75,11 @@ describe('docs/beside-weave.md example', () => {
     const boot: BootConfig = {
       host: 'master-1',
       files: [],
-      units: cfg.coreos.units.map((u: { name: string; content?: string; enable?: boolean; 'drop-ins'?: { name: string; content: string }[] }) => ({
+      units: cfg.coreos.units.map((u: { name: string; content?: string; enable?: boolean; drop_ins?: { name: string; content: string }[] }) => ({
         name: u.name,
         contents: u.content,
         enable: !!u.enable,
-        dropIns: u['drop-ins']?.map((d) => ({ name: d.name, contents: d.content })),
+        dropIns: u.drop_ins?.map((d) => ({ name: d.name, contents: d.content })),
       })),
     };
     const root = mkdtempSync(join(tmpdir(), 'weave-beside-'));
