@@ -106,11 +106,17 @@ describe('units', () => {
     expect(c).toContain(`EnvironmentFile=${host.hostEnvPath}`);
   });
 
-  it('exposes the bridge address and adds the multicast route idempotently', () => {
+  it('exposes the bridge address and an address of the container range (hosts reach containers), and adds the multicast route idempotently', () => {
     const c = unit('weave-expose.service').contents!;
-    expect(c).toContain('ExecStart=/opt/bin/weave expose $WEAVE_BRIDGE_ADDRESS');
+    expect(c).toContain('ExecStart=/opt/bin/weave expose $WEAVE_BRIDGE_ADDRESS net:default');
     expect(c).toContain('ExecStart=/usr/bin/ip route replace 224.0.0.0/4 dev weave');
     expect(c).not.toMatch(/route add/);
+    // The bridge range (10.1.0.0/16) lies outside ipallocRange (10.2.0.0/16):
+    // without net:default a host has no route to any container.
+    expect(plan.spec.ipallocRange).toBe('10.2.0.0/16');
+    expect(host.bridgeAddress.startsWith('10.1.')).toBe(true);
+    // Allocation waits for IPAM consensus: no start timeout, like the router.
+    expect(c).toContain('TimeoutStartSec=0');
   });
 
   it('makes weave-network.target wanted by the configured targets and starts it', () => {

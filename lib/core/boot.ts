@@ -119,7 +119,7 @@ export const UNIT = {
   hostEnv: 'weave-host-env.service',
   /** Runs the Weave Net router container (`weave launch`). */
   router: 'weave.service',
-  /** Gives the host its bridge address on the Weave network (`weave expose`). */
+  /** Gives the host its bridge address and an address of the container range on the Weave network (`weave expose`). */
   expose: 'weave-expose.service',
 } as const;
 
@@ -260,8 +260,16 @@ export function buildBootConfig(network: NetworkPlan, host: HostPlan, options: B
     Service: [
       'Type=oneshot',
       'RemainAfterExit=yes',
+      // net:default waits for Weave's IPAM to reach consensus, which on a
+      // first boot lasts until enough bootstrap peers are up.
+      'TimeoutStartSec=0',
       ...envFiles,
-      `ExecStart=${WEAVE_BIN} expose $WEAVE_BRIDGE_ADDRESS`,
+      // The host bridge address, plus an address of the container range
+      // (net:default, allocated by Weave's IPAM), so the host reaches every
+      // container on the overlay and their replies come back, as Weave's
+      // "Integrating with the host network" describes. The bridge range
+      // alone lies outside ipallocRange: no route, "Network is unreachable".
+      `ExecStart=${WEAVE_BIN} expose $WEAVE_BRIDGE_ADDRESS net:default`,
       // replace, not add: the route survives a restart of this unit.
       'ExecStart=/usr/bin/ip route replace 224.0.0.0/4 dev weave',
     ],
