@@ -84,7 +84,7 @@ describe('users\' content at all three levels, in both formats', () => {
       sshPublicKey: KEY,
       bootFormat,
       units: [dropIn('network'), unit('network')],
-      files: [{ path: '/etc/network-level.conf', contents: 'yes\n', mode: 0o640, owner: 'core:core' }],
+      files: [{ path: '/etc/network-level.conf', content: 'yes\n', mode: 0o640, owner: 'core:core' }],
     });
     const cluster = new WeaveCluster(net, 'cl-01', { provider, location: 'westeurope', units: [dropIn('cluster'), unit('cluster')] });
     new WeaveHost(cluster, 'cl-a', { units: [dropIn('host'), unit('host')] });
@@ -145,5 +145,34 @@ describe('negative controls: the decoders refuse what Flatcar would drop', () =>
     expect(() => cc.cloudConfigByName({} as any)({} as any)).toThrow(/drop-ins: unknown key/);
     const ign = strictIgnitionModule({ renderIgnition: () => ({ ...bad, format: 'ignition', text: '{"ignition":{"version":"3.3.0"},"systemd":{"units":[{"name":"a.service","enable":true}]}}' }) } as any);
     expect(() => ign.renderIgnition({} as any)).toThrow(/enable: unknown key/);
+  });
+});
+
+describe('what the seed enables is started at boot', () => {
+  /** Enabled units not pulled in, through [Install] WantedBy=/RequiredBy= of shipped units, from multi-user.target. */
+  function notStartedAtBoot(units: readonly { name: string; enable: boolean; content: string }[]): string[] {
+    const pulls = new Map<string, string[]>();
+    for (const u of units) {
+      for (const m of u.content.matchAll(/^(?:WantedBy|RequiredBy)=(.+)$/gm)) {
+        for (const t of m[1].trim().split(/\s+/)) pulls.set(t, [...(pulls.get(t) ?? []), u.name]);
+      }
+    }
+    const started = new Set<string>();
+    const visit = (n: string) => { if (started.has(n)) return; started.add(n); for (const c of pulls.get(n) ?? []) visit(c); };
+    visit('multi-user.target');
+    return units.filter((u) => u.enable && !started.has(u.name)).map((u) => u.name);
+  }
+
+  it('every enabled unit of every seed VM, the node service included, is pulled in from multi-user.target', () => {
+    for (const [name, text] of vmDocuments(new SeedStack(Testing.app(), 'weave-seed'))) {
+      const units = decodeCloudConfig(text).units;
+      expect(units.map((u) => u.name)).toContain('node-mesh-ready.service');
+      expect([name, notStartedAtBoot(units)]).toEqual([name, []]);
+    }
+  });
+
+  it('negative control: without the shipped kubernetes.node.target the node service never starts (what booting the seed found)', () => {
+    const units = decodeCloudConfig(vmDocuments(new SeedStack(Testing.app(), 'weave-seed'))[0][1]).units.filter((u) => u.name !== 'kubernetes.node.target');
+    expect(notStartedAtBoot(units)).toEqual(['node-mesh-ready.service']);
   });
 });

@@ -1,0 +1,371 @@
+// The boot tier: the seed's synthesized boot data, unchanged and as Terraform
+// evaluates it, boots QEMU guests (Debian trixie with systemd and Docker,
+// given Flatcar's limits) on a private bridge, in all three formats:
+// - cloud-config: azure-prd-01 (cluster-01's anchor) and azure-prd-02 (its
+//   dialer), applied by the coreos-cloudinit stand-in, with user data from a
+//   fake instance metadata service;
+// - Ignition 3.3: azure-prd-03 and azure-prd-04 (cluster-02's anchor and
+//   dialer), applied by the Ignition stand-in before systemd;
+// - the dedicated server ded-prd-01, provisioned by a real `terraform apply`
+//   of the stack's terraform_data over SSH, and beside it azure-prd-01 of the
+//   Key Vault seed, which fetches the password from a fake IMDS token
+//   endpoint and Key Vault;
+// - negative controls: the `drop-ins` output of the renderer before the fix
+//   (refused by the strict applier; applied as Flatcar applies it, the guest
+//   comes up without Docker's drop-in), in a guest whose release sha256 is
+//   wrong (the install fails closed).
+// The only stand-in is Weave itself (support/weave-standin.ts), served over
+// HTTPS through the library's own release.scriptUrl and sha256 options.
+// Run with `npm run test:boot` (as root: namespaces, taps, mmdebstrap).
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing } from 'cdktf';
+import { parse, stringify } from 'yaml';
+import type { HostPlan, NetworkPlan } from '../../lib/core';
+import { SeedStack, SeedStackProps } from '../../stacks/seed';
+import { describeIfTool, ToolCheck } from '../support/require-tool';
+import { CloudConfigError } from '../support/flatcar-cloud-config';
+import { cloudConfigApplyScript, ignitionApplyScript } from './support/applier';
+import { dedicatedConfig, evaluateVmBootData, variableValues, VmBootData } from './support/boot-data';
+import { GuestState, readState } from './support/guest-state';
+import { ensureImage, GuestImage } from './support/image';
+import { BRIDGE_IP, Guest, kvmWorks, Lab, RELEASE_HOST, VAULT_HOST, VAULT_IP } from './support/lab';
+import { weaveStandInScript } from './support/weave-standin';
+
+const PASSWORD = 'Boot-Pa55word!#%x';
+const IPALLOC = '10.2.0.0/16';
+const BOOT_TIMEOUT = 300_000;
+const MESH_TIMEOUT = 420_000;
+
+function toolCheck(): ToolCheck {
+  const need: string[] = [];
+  if (process.getuid?.() !== 0) need.push('root (network namespaces, taps, mmdebstrap)');
+  for (const t of ['qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'mke2fs', 'terraform', 'openssl', 'ssh', 'ssh-agent', 'ssh-add', 'ip']) {
+    if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) need.push(t);
+  }
+  if (!existsSync('/dev/net/tun')) need.push('/dev/net/tun');
+  return {
+    tool: 'QEMU, mmdebstrap, Terraform and root',
+    ...(need.length ? { missing: `missing: ${need.join(', ')}` } : {}),
+    install: 'as root: apt-get install qemu-system-x86 qemu-utils mmdebstrap e2fsprogs openssl openssh-client iproute2, and Terraform >= 1.11 on PATH',
+  };
+}
+
+const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+interface Scenario {
+  readonly tf: Record<string, any>;
+  readonly plan: NetworkPlan;
+  readonly boot: Map<string, VmBootData>;
+}
+
+function scenario(dir: string, props: SeedStackProps): Scenario {
+  const stack = new SeedStack(Testing.app(), 'weave-seed', props);
+  const tf = JSON.parse(Testing.synth(stack));
+  return { tf, plan: stack.network.plan(), boot: evaluateVmBootData(tf, dir, { weave_password: PASSWORD }) };
+}
+
+/** A test CA and one server certificate for the release server and the vault. */
+function makeCertificates(dir: string): void {
+  const ossl = (...args: string[]) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]}: ${r.stderr}`);
+  };
+  ossl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=boot-tier test CA');
+  ossl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${RELEASE_HOST}`);
+  writeFileSync(join(dir, 'san.ext'), `subjectAltName=DNS:${RELEASE_HOST},DNS:${VAULT_HOST}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
+  ossl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext');
+}
+
+const hostOf = (s: Scenario, name: string): HostPlan => s.plan.hosts.find((h) => h.name === name)!;
+const sharedEnv = (s: Scenario) => Object.fromEntries([...s.plan.sharedEnv, ['WEAVE_PASSWORD', PASSWORD]]);
+
+/**
+ * What must hold on every guest once the mesh is up; each problem as a line
+ * (empty when healthy), so a negative control can show which check fails.
+ */
+function problems(state: GuestState, s: Scenario, host: HostPlan, opts: { keyVault?: boolean } = {}): string[] {
+  const out: string[] = [];
+  const u = state.units;
+  if (state.failed.length) out.push(`failed units: ${state.failed.join(' ')}`);
+  if (state.orderingCycles.length) out.push(`ordering cycles: ${state.orderingCycles.join(' | ')}`);
+  if (state.target !== 'active') out.push(`weave-network.target is ${state.target}`);
+  const user = u['node-mesh-ready.service'];
+  if (user.active !== 'active' || user.result !== 'success') out.push(`node-mesh-ready.service (a user unit after weave-network.target) is ${user.active}/${user.result}`);
+  else if (user.started < u['weave-network.target'].enteredActive) out.push('node-mesh-ready.service started before weave-network.target was reached');
+  if (!/(^|\s)DOCKER_MIN_API_VERSION=1\.24(\s|$)/.test(state.dockerEnvironment)) out.push(`docker.service Environment lacks DOCKER_MIN_API_VERSION=1.24: "${state.dockerEnvironment}"`);
+  const launches = state.calls.filter((c) => c.argv[0] === 'launch');
+  const launch = launches.at(-1);
+  const expectedArgv = ['launch', ...host.launchArgs];
+  if (!launch) out.push('weave launch was never called');
+  else {
+    if (JSON.stringify(launch.argv) !== JSON.stringify(expectedArgv)) out.push(`weave launch argv ${JSON.stringify(launch.argv)} != plan ${JSON.stringify(expectedArgv)}`);
+    const want = { ...sharedEnv(s), ...Object.fromEntries(host.hostEnv) };
+    for (const [k, v] of Object.entries(want)) if (launch.env[k] !== v) out.push(`weave launch env ${k}=${JSON.stringify(launch.env[k])}, plan says ${JSON.stringify(v)}`);
+  }
+  for (const f of ['/etc/weave.env', host.hostEnvPath]) if (state.envFiles[f] !== '600 root:root') out.push(`${f} is ${state.envFiles[f] ?? 'missing'}, not 600 root:root`);
+  const inRange = state.weaveAddresses.filter((a) => a.startsWith('10.2.') && a.endsWith('/16'));
+  if (!state.weaveAddresses.includes(host.bridgeAddress)) out.push(`bridge address ${host.bridgeAddress} not on weave (${state.weaveAddresses.join(' ')})`);
+  if (inRange.length !== 1 || state.weaveAddresses.length !== 2) out.push(`weave should carry the bridge address and one address of ${IPALLOC}: ${state.weaveAddresses.join(' ')}`);
+  if (state.multicastRoutes.length !== 1 || !/dev weave/.test(state.multicastRoutes[0])) out.push(`multicast route: ${JSON.stringify(state.multicastRoutes)}`);
+  if (state.rangeRoutes.length !== 1 || !/dev weave/.test(state.rangeRoutes[0])) out.push(`route to ${IPALLOC}: ${JSON.stringify(state.rangeRoutes)}`);
+  if (JSON.stringify(state.dockerDropIns) !== JSON.stringify(['10-weave-min-api.conf'])) out.push(`docker.service.d: ${JSON.stringify(state.dockerDropIns)}`);
+  if (JSON.stringify(state.optBin) !== JSON.stringify(['weave', 'weave-2.9.0'])) out.push(`/opt/bin: ${JSON.stringify(state.optBin)}`);
+  if (state.containers.filter((c) => c.startsWith('weave ')).join() !== 'weave running') out.push(`weave container: ${JSON.stringify(state.containers)}`);
+  if (state.calls.filter((c) => c.argv[0] === 'setup').length !== 1) out.push(`weave setup ran ${state.calls.filter((c) => c.argv[0] === 'setup').length} times`);
+  if (opts.keyVault) {
+    const kv = u['weave-keyvault.service'];
+    if (kv.active !== 'active' || kv.result !== 'success') out.push(`weave-keyvault.service is ${kv.active}/${kv.result}`);
+    else if (!(kv.enteredActive > 0 && kv.enteredActive <= u['weave.service'].started)) out.push('weave-keyvault.service finished after weave.service started');
+  }
+  return out;
+}
+
+/** What a reboot must leave as it was (time stamps and the call log aside). */
+const stable = (st: GuestState) => ({
+  failed: st.failed, target: st.target, docker: st.dockerEnvironment, addresses: st.weaveAddresses, mroutes: st.multicastRoutes, rroutes: st.rangeRoutes,
+  envFiles: st.envFiles, containers: st.containers, images: st.images, optBin: st.optBin, dropIns: st.dockerDropIns, units: st.etcUnits,
+  setups: st.calls.filter((c) => c.argv[0] === 'setup').length,
+});
+
+describeIfTool('boot tier: the seed boots in QEMU guests', toolCheck(), () => {
+  let image: GuestImage;
+  let lab: Lab;
+  let scenarios: Record<'plain' | 'ignition' | 'keyVault' | 'wrongSha', Scenario>;
+  let standIn: string;
+  const hostsFile = `${BRIDGE_IP} ${RELEASE_HOST}\n${VAULT_IP} ${VAULT_HOST}\n`;
+
+  beforeAll(async () => {
+    image = ensureImage();
+    const accel = kvmWorks(image) ? 'kvm' : 'tcg,tb-size=256,thread=multi';
+    process.stderr.write(`boot tier: image ${image.dir} (${image.built ? `built in ${image.buildSeconds?.toFixed(0)} s` : 'cached'}), accel ${accel}\n`);
+    lab = new Lab(mkdtempSync(join(tmpdir(), 'weave-boot-')), image, accel);
+    makeCertificates(lab.dir);
+    standIn = weaveStandInScript({ imageTarUrl: `https://${RELEASE_HOST}/weave-image.tar`, ipallocRange: IPALLOC });
+    writeFileSync(join(lab.dir, 'weave'), standIn);
+    const release = (sha: string) => ({ release: { version: '2.9.0', scriptUrl: `https://${RELEASE_HOST}/weave`, sha256: sha } });
+    const tfDir = (n: string) => join(lab.dir, `tf-${n}`);
+    scenarios = {
+      plain: scenario(tfDir('plain'), { network: release(sha256(standIn)) }),
+      ignition: scenario(tfDir('ignition'), { network: { ...release(sha256(standIn)), bootFormat: 'ignition' } }),
+      keyVault: scenario(tfDir('kv'), { keyVault: {}, network: release(sha256(standIn)) }),
+      wrongSha: scenario(tfDir('wrong'), { network: release('0'.repeat(64)) }),
+    };
+    const userData: Record<string, string> = {};
+    const ud = (s: Scenario, host: string, octet: number) => { userData[`192.168.252.${octet}`] = Buffer.from(s.boot.get(host)!.userData!).toString('base64'); };
+    ud(scenarios.plain, 'azure-prd-01', 11);
+    ud(scenarios.plain, 'azure-prd-02', 12);
+    ud(scenarios.keyVault, 'azure-prd-01', 22);
+    ud(scenarios.wrongSha, 'azure-prd-02', 31);
+    const secretName = /WEAVE_KEYVAULT_SECRET=([0-9A-Za-z-]+)/.exec(scenarios.keyVault.boot.get('azure-prd-01')!.customData)![1];
+    await lab.startServers({
+      tls: { cert: join(lab.dir, 'server.pem'), key: join(lab.dir, 'server.key') },
+      release: { host: BRIDGE_IP, files: { '/weave': join(lab.dir, 'weave'), '/weave-image.tar': image.weaveImageTar } },
+      imds: { userData, identities: ['192.168.252.22'], resource: 'https://vault.azure.net' },
+      vault: { host: VAULT_IP, name: VAULT_HOST, secrets: { [secretName]: PASSWORD } },
+    });
+  }, 20 * 60_000);
+
+  afterAll(() => lab?.destroy());
+
+  /** Boots guests in parallel and waits for SSH and for weave-network.target to settle. */
+  async function bootAll(guests: Guest[]): Promise<Record<string, string>> {
+    guests.forEach((g) => lab.boot(g));
+    await Promise.all(guests.map((g) => lab.waitForSsh(g, BOOT_TIMEOUT)));
+    const states = await Promise.all(guests.map((g) => lab.waitForUnit(g, 'weave-network.target', MESH_TIMEOUT)));
+    return Object.fromEntries(guests.map((g, i) => [g.name, states[i]]));
+  }
+
+  /** A container on `host`'s weave bridge (as `weave attach` makes one), at `ip`. */
+  function probeContainer(g: Guest, ip: string): void {
+    const r = lab.ssh(g, `set -e
+img=$(docker images --format '{{.Repository}}:{{.Tag}}' | grep '/weave:' | head -1)
+docker rm -f probe >/dev/null 2>&1 || true
+docker run -d --name probe --network none "$img" /bin/sh -c 'trap "exit 0" TERM; while :; do sleep 1; done' >/dev/null
+pid=$(docker inspect -f '{{.State.Pid}}' probe)
+ip link del vethwe-probe 2>/dev/null || true
+ip link add vethwe-probe type veth peer name ethwe-probe
+ip link set vethwe-probe master weave up
+ip link set ethwe-probe netns "$pid"
+nsenter -t "$pid" -n ip addr add ${ip}/16 dev ethwe-probe
+nsenter -t "$pid" -n ip link set ethwe-probe up`);
+    if (r.status !== 0) throw new Error(`probe container on ${g.name}: ${r.stderr}`);
+  }
+
+  function pairSuite(label: string, key: 'plain' | 'ignition', names: [string, string], octets: [number, number]) {
+    describe(label, () => {
+      let guests: Guest[];
+      let before: Record<string, GuestState>;
+      let settled: Record<string, string>;
+      const s = () => scenarios[key];
+
+      beforeAll(async () => {
+        guests = names.map((name, i) => {
+          const data = s().boot.get(name)!.customData;
+          const format = key === 'plain' ? 'cloud-config' : 'ignition';
+          const applyScript = format === 'cloud-config' ? cloudConfigApplyScript(data) : ignitionApplyScript(data);
+          return lab.addGuest({ name, octet: octets[i], format, applyScript, hosts: hostsFile });
+        });
+        settled = await bootAll(guests);
+        before = Object.fromEntries(guests.map((g) => [g.name, readState(lab, g, IPALLOC)]));
+      }, 15 * 60_000);
+
+      afterAll(async () => { await Promise.all((guests ?? []).map((g) => lab.stop(g))); }, 120_000);
+
+      it.each(names)('%s: no failed unit or ordering cycle; the target, a user unit after it, Docker\'s drop-in, the launch line and env of the plan, 0600 env files, bridge address and routes', (name) => {
+        expect([name, settled[name]]).toEqual([name, 'active']);
+        expect(problems(before[name], s(), hostOf(s(), name))).toEqual([]);
+      });
+
+      it('a host reaches a container on the other host over Weave, from its container-range address; its bridge address alone gets no reply', () => {
+        const [a, b] = guests;
+        probeContainer(b, '10.2.77.2');
+        const fromA = lab.ssh(a, 'ip route get 10.2.77.2; ping -c 3 -W 3 10.2.77.2');
+        expect(fromA.stdout).toMatch(/dev weave/);
+        expect([fromA.status, fromA.stdout]).toEqual([0, expect.stringMatching(/3 received/)]);
+        const control = lab.ssh(a, `ping -c 2 -W 2 -I ${hostOf(s(), a.name).bridgeAddress.split('/')[0]} 10.2.77.2`);
+        expect(control.status).not.toBe(0);
+      });
+
+      it('after a reboot the state is the same and nothing is duplicated; nothing is downloaded again', async () => {
+        await Promise.all(guests.map((g) => lab.reboot(g, BOOT_TIMEOUT)));
+        const again = await Promise.all(guests.map((g) => lab.waitForUnit(g, 'weave-network.target', MESH_TIMEOUT)));
+        expect(again).toEqual(['active', 'active']);
+        for (const g of guests) {
+          const after = readState(lab, g, IPALLOC);
+          expect(after.bootId).not.toBe(before[g.name].bootId);
+          expect(problems(after, s(), hostOf(s(), g.name))).toEqual([]);
+          // The probe container of the previous test is gone with the old boot's veth: compare Weave's own state.
+          const clean = (st: GuestState) => ({ ...stable(st), containers: st.containers.filter((c) => !c.startsWith('probe ')) });
+          expect(clean(after)).toEqual(clean(before[g.name]));
+          expect(after.calls.filter((c) => c.argv[0] === 'launch').length).toBe(2);
+          const fetched = lab.requests().filter((r) => r.server === 'release' && r.from === g.ip && r.url === '/weave');
+          expect(fetched.length).toBe(1);
+        }
+      }, 15 * 60_000);
+    });
+  }
+
+  pairSuite('cloud-config: azure-prd-01 (anchor) and azure-prd-02 (dialer), user data from instance metadata', 'plain', ['azure-prd-01', 'azure-prd-02'], [11, 12]);
+  pairSuite('Ignition 3.3: azure-prd-03 (anchor) and azure-prd-04 (dialer)', 'ignition', ['azure-prd-03', 'azure-prd-04'], [13, 14]);
+
+  describe('dedicated server ded-prd-01 by terraform apply over SSH, beside azure-prd-01 in Key Vault mode', () => {
+    let ded: Guest;
+    let kv: Guest;
+    let firstApply: string;
+    let secondApply: string;
+    let states: Record<string, GuestState>;
+
+    beforeAll(async () => {
+      const keyFile = join(lab.dir, 'id_terraform');
+      spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'terraform', '-f', keyFile]);
+      ded = lab.addGuest({ name: 'ded-prd-01', octet: 21, format: 'none', hosts: hostsFile, corePublicKey: require('node:fs').readFileSync(`${keyFile}.pub`, 'utf8') });
+      const kvData = scenarios.keyVault.boot.get('azure-prd-01')!.customData;
+      kv = lab.addGuest({ name: 'azure-prd-01', octet: 22, format: 'cloud-config', applyScript: cloudConfigApplyScript(kvData), hosts: hostsFile });
+      lab.boot(ded);
+      lab.boot(kv);
+      await Promise.all([lab.waitForSsh(ded, BOOT_TIMEOUT), lab.waitForSsh(kv, BOOT_TIMEOUT)]);
+      // Terraform through an SSH agent (the stack's connection says agent = true), inside the namespace.
+      const agent = join(lab.dir, 'agent.sock');
+      lab.spawn('ssh-agent', 'ssh-agent', ['-D', '-a', agent]);
+      for (let i = 0; i < 50 && !existsSync(agent); i++) await new Promise((r) => setTimeout(r, 100));
+      const add = spawnSync('ssh-add', [keyFile], { env: { ...process.env, SSH_AUTH_SOCK: agent }, encoding: 'utf8' });
+      if (add.status !== 0) throw new Error(`ssh-add: ${add.stderr}`);
+      const dir = join(lab.dir, 'tf-dedicated');
+      mkdirSync(dir, { recursive: true });
+      const tf = scenarios.plain.tf;
+      writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(dedicatedConfig(tf), null, 1));
+      const env = { ...process.env, ...variableValues(tf, { weave_password: PASSWORD, dedicated_address: ded.ip }), SSH_AUTH_SOCK: agent, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' };
+      const tfRun = (...args: string[]) => {
+        const r = lab.exec('terraform', [`-chdir=${dir}`, ...args, '-no-color'], { env, timeout: 15 * 60_000 });
+        if (r.status !== 0) throw new Error(`terraform ${args[0]} failed:\n${r.stdout}\n${r.stderr}`);
+        return r.stdout;
+      };
+      tfRun('init', '-input=false');
+      const kvSettled = lab.waitForUnit(kv, 'weave-network.target', MESH_TIMEOUT);
+      firstApply = tfRun('apply', '-input=false', '-auto-approve');
+      await kvSettled;
+      await lab.waitForUnit(ded, 'weave-network.target', MESH_TIMEOUT);
+      states = { ded: readState(lab, ded, IPALLOC), kv: readState(lab, kv, IPALLOC) };
+      secondApply = tfRun('apply', '-input=false', '-auto-approve');
+    }, 25 * 60_000);
+
+    afterAll(async () => { await Promise.all([ded, kv].filter(Boolean).map((g) => lab.stop(g))); }, 120_000);
+
+    it('the first apply runs the provisioner; the dedicated server is healthy with the plan\'s launch line', () => {
+      expect(firstApply).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
+      expect(firstApply).toMatch(/provision.*\(remote-exec\)/);
+      expect(problems(states.ded, scenarios.plain, hostOf(scenarios.plain, 'ded-prd-01'))).toEqual([]);
+    });
+
+    it('a second apply with nothing changed runs nothing', () => {
+      expect(secondApply).toMatch(/No changes\./);
+      expect(secondApply).not.toMatch(/remote-exec|Provisioning with/);
+      const now = readState(lab, ded, IPALLOC);
+      expect(now.calls.map((c) => c.id)).toEqual(states.ded.calls.map((c) => c.id));
+    });
+
+    it('Key Vault mode: the fetch unit gets a token from instance metadata and the secret from the vault, and writes /etc/weave.env 0600 before weave.service starts', () => {
+      expect(problems(states.kv, scenarios.keyVault, hostOf(scenarios.keyVault, 'azure-prd-01'), { keyVault: true })).toEqual([]);
+      const seen = lab.requests().filter((r) => r.from === kv.ip);
+      expect(seen.some((r) => r.server === 'imds' && r.url.startsWith('/metadata/identity/oauth2/token') && r.status === 200)).toBe(true);
+      expect(seen.some((r) => r.server === 'vault' && r.url.startsWith('/secrets/') && r.status === 200 && r.host === VAULT_HOST)).toBe(true);
+    });
+
+    it('after a reboot both are the same, and nothing is duplicated', async () => {
+      await Promise.all([lab.reboot(ded, BOOT_TIMEOUT), lab.reboot(kv, BOOT_TIMEOUT)]);
+      await Promise.all([lab.waitForUnit(ded, 'weave-network.target', MESH_TIMEOUT), lab.waitForUnit(kv, 'weave-network.target', MESH_TIMEOUT)]);
+      const ded2 = readState(lab, ded, IPALLOC);
+      const kv2 = readState(lab, kv, IPALLOC);
+      expect(problems(ded2, scenarios.plain, hostOf(scenarios.plain, 'ded-prd-01'))).toEqual([]);
+      expect(problems(kv2, scenarios.keyVault, hostOf(scenarios.keyVault, 'azure-prd-01'), { keyVault: true })).toEqual([]);
+      expect(stable(ded2)).toEqual(stable(states.ded));
+      expect(stable(kv2)).toEqual(stable(states.kv));
+    }, 15 * 60_000);
+  });
+
+  describe('negative controls: the renderer\'s old `drop-ins` output, and a wrong sha256', () => {
+    let guest: Guest;
+    let state: GuestState;
+    let oldText: string;
+
+    beforeAll(async () => {
+      const text = scenarios.wrongSha.boot.get('azure-prd-02')!.customData;
+      // What the renderer wrote before the fix.
+      oldText = text.replace(/^(\s+)drop_ins:/gm, '$1drop-ins:');
+      // What Flatcar does with it: drops the key it does not know, silently.
+      const doc = parse(oldText);
+      for (const u of doc.coreos.units) delete u['drop-ins'];
+      const asFlatcarReadsIt = `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
+      guest = lab.addGuest({ name: 'azure-prd-02', octet: 31, format: 'cloud-config', applyScript: cloudConfigApplyScript(asFlatcarReadsIt), hosts: hostsFile });
+      lab.boot(guest);
+      await lab.waitForSsh(guest, BOOT_TIMEOUT);
+      await lab.waitForUnit(guest, 'weave-install.service', MESH_TIMEOUT);
+      state = readState(lab, guest, IPALLOC);
+    }, 15 * 60_000);
+
+    afterAll(async () => { if (guest) await lab.stop(guest); }, 120_000);
+
+    it('the strict applier refuses the `drop-ins` document outright', () => {
+      expect(oldText).toMatch(/drop-ins:/);
+      expect(() => cloudConfigApplyScript(oldText)).toThrow(CloudConfigError);
+    });
+
+    it('applied as Flatcar applies it, the boot tier\'s Docker check fails: the drop-in never reaches docker.service', () => {
+      expect(problems(state, scenarios.wrongSha, hostOf(scenarios.wrongSha, 'azure-prd-02'))).toEqual(expect.arrayContaining([expect.stringMatching(/^docker\.service Environment lacks DOCKER_MIN_API_VERSION/)]));
+      expect(state.dockerDropIns).toEqual([]);
+    });
+
+    it('a wrong sha256 fails the install closed: no script in place, Weave never launched, the target not reached', () => {
+      expect(state.units['weave-install.service'].active).toBe('failed');
+      expect(state.optBin).not.toContain('weave-2.9.0');
+      expect(state.optBin).not.toContain('weave');
+      expect(state.calls).toEqual([]);
+      expect(state.target).not.toBe('active');
+      expect(lab.requests().some((r) => r.server === 'release' && r.from === guest.ip && r.url === '/weave' && r.status === 200)).toBe(true);
+    });
+  });
+});
