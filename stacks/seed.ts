@@ -82,10 +82,16 @@ export const SEED_NODE_UNIT: WeaveUnit = {
  * The target the seed's node services hang off. Weave's `wantedBy` and
  * {@link SEED_NODE_UNIT} name it, but Flatcar has no such unit, and a unit
  * wanted only by a target nothing starts never runs (found by booting the
- * seed): the seed ships the target itself, started at every boot.
+ * seed): the seed ships the target itself, started at every boot and
+ * when the config is applied.
  */
 export const SEED_NODE_TARGET: WeaveUnit = {
   name: 'kubernetes.node.target',
+  // Also started when the config is applied: coreos-cloudinit and the
+  // dedicated servers' script apply it while the boot is under way (or on a
+  // running server), after systemd has chosen what this boot starts, so an
+  // enabled-only unit would first run at the next boot (found by booting).
+  start: true,
   contents: [
     '[Unit]',
     'Description=Kubernetes node services (the seed\'s hosts are all nodes)',
