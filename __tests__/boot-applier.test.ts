@@ -48,10 +48,10 @@ describe('coreos-cloudinit stand-in', () => {
     expect(readFileSync(join(r.root, 'etc/systemd/system/weave.service'), 'utf8')).toContain('ExecStart=/usr/bin/docker attach weave');
   });
 
-  it('enables in order, reloads once, then queues the start command without waiting', () => {
-    const enables = r.calls.filter((c) => c.startsWith('systemctl enable')).map((c) => c.split(' ').pop());
-    expect(enables).toEqual(['kubernetes.node.target', 'node-mesh-ready.service', 'weave-install.service', 'weave-host-env.service', 'weave.service', 'weave-expose.service', 'weave-network.target'].filter((u) => text.includes(`name: ${u}`)).sort((a, b) => text.indexOf(`name: ${a}`) - text.indexOf(`name: ${b}`)));
-    expect(r.calls.slice(-2)).toEqual(['systemctl daemon-reload', 'systemctl --no-block start weave-network.target']);
+  it('enables every unit that asks, reloads once, then queues the start command without waiting', () => {
+    const enables = r.calls.filter((c) => c.startsWith('systemctl enable'));
+    expect(enables).toEqual(['systemctl enable --force weave-install.service weave-host-env.service weave.service weave-expose.service weave-network.target kubernetes.node.target node-mesh-ready.service']);
+    expect(r.calls.slice(-3)).toEqual(['systemctl daemon-reload', 'systemctl --no-block start weave-network.target', 'systemctl --no-block start kubernetes.node.target']);
     expect(r.calls.filter((c) => c === 'systemctl daemon-reload')).toHaveLength(1);
     // write_files' owner: root, through chown, as coreos-cloudinit does.
     expect(r.calls.filter((c) => c.startsWith('chown root ')).length).toBeGreaterThan(0);

@@ -1,25 +1,26 @@
 // The boot tier: the seed's synthesized boot data, unchanged and as Terraform
 // evaluates it, boots QEMU guests (Debian trixie with systemd and Docker,
 // given Flatcar's limits) on a private bridge, in all three formats:
-// - cloud-config: azure-prd-01 (cluster-01's anchor) and azure-prd-02 (its
-//   dialer), applied by the coreos-cloudinit stand-in, with user data from a
-//   fake instance metadata service;
+// - cloud-config: azure-prd-01 (cluster-01's anchor) of the seed in Key
+//   Vault mode, which fetches the password from a fake IMDS token endpoint
+//   and Key Vault, and azure-prd-02 (its dialer) of the seed as it is, with
+//   the password in its custom data; both applied by the coreos-cloudinit
+//   stand-in, with user data from a fake instance metadata service;
 // - Ignition 3.3: azure-prd-03 and azure-prd-04 (cluster-02's anchor and
 //   dialer), applied by the Ignition stand-in before systemd;
 // - the dedicated server ded-prd-01, provisioned by a real `terraform apply`
-//   of the stack's terraform_data over SSH, and beside it azure-prd-01 of the
-//   Key Vault seed, which fetches the password from a fake IMDS token
-//   endpoint and Key Vault;
-// - negative controls: the `drop-ins` output of the renderer before the fix
-//   (refused by the strict applier; applied as Flatcar applies it, the guest
-//   comes up without Docker's drop-in), in a guest whose release sha256 is
-//   wrong (the install fails closed).
+//   of the stack's terraform_data over SSH; beside it the negative controls:
+//   the `drop-ins` output of the renderer before the fix (refused by the
+//   strict applier; applied as Flatcar applies it, the guest comes up without
+//   Docker's drop-in), in a guest whose release sha256 is wrong (the install
+//   fails closed).
+// Two guests at a time (2 cores): three stages of two.
 // The only stand-in is Weave itself (support/weave-standin.ts), served over
 // HTTPS through the library's own release.scriptUrl and sha256 options.
 // Run with `npm run test:boot` (as root: namespaces, taps, mmdebstrap).
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
@@ -113,7 +114,8 @@ function problems(state: GuestState, s: Scenario, host: HostPlan, opts: { keyVau
   if (state.multicastRoutes.length !== 1 || !/dev weave/.test(state.multicastRoutes[0])) out.push(`multicast route: ${JSON.stringify(state.multicastRoutes)}`);
   if (state.rangeRoutes.length !== 1 || !/dev weave/.test(state.rangeRoutes[0])) out.push(`route to ${IPALLOC}: ${JSON.stringify(state.rangeRoutes)}`);
   if (JSON.stringify(state.dockerDropIns) !== JSON.stringify(['10-weave-min-api.conf'])) out.push(`docker.service.d: ${JSON.stringify(state.dockerDropIns)}`);
-  if (JSON.stringify(state.optBin) !== JSON.stringify(['weave', 'weave-2.9.0'])) out.push(`/opt/bin: ${JSON.stringify(state.optBin)}`);
+  const bin = ['weave', 'weave-2.9.0', ...(opts.keyVault ? ['weave-keyvault-fetch'] : [])];
+  if (JSON.stringify(state.optBin) !== JSON.stringify(bin)) out.push(`/opt/bin: ${JSON.stringify(state.optBin)}`);
   if (state.containers.filter((c) => c.startsWith('weave ')).join() !== 'weave running') out.push(`weave container: ${JSON.stringify(state.containers)}`);
   if (state.calls.filter((c) => c.argv[0] === 'setup').length !== 1) out.push(`weave setup ran ${state.calls.filter((c) => c.argv[0] === 'setup').length} times`);
   if (opts.keyVault) {
@@ -156,15 +158,14 @@ describeIfTool('boot tier: the seed boots in QEMU guests', toolCheck(), () => {
     };
     const userData: Record<string, string> = {};
     const ud = (s: Scenario, host: string, octet: number) => { userData[`192.168.252.${octet}`] = Buffer.from(s.boot.get(host)!.userData!).toString('base64'); };
-    ud(scenarios.plain, 'azure-prd-01', 11);
+    ud(scenarios.keyVault, 'azure-prd-01', 11);
     ud(scenarios.plain, 'azure-prd-02', 12);
-    ud(scenarios.keyVault, 'azure-prd-01', 22);
     ud(scenarios.wrongSha, 'azure-prd-02', 31);
     const secretName = /WEAVE_KEYVAULT_SECRET=([0-9A-Za-z-]+)/.exec(scenarios.keyVault.boot.get('azure-prd-01')!.customData)![1];
     await lab.startServers({
       tls: { cert: join(lab.dir, 'server.pem'), key: join(lab.dir, 'server.key') },
       release: { host: BRIDGE_IP, files: { '/weave': join(lab.dir, 'weave'), '/weave-image.tar': image.weaveImageTar } },
-      imds: { userData, identities: ['192.168.252.22'], resource: 'https://vault.azure.net' },
+      imds: { userData, identities: ['192.168.252.11'], resource: 'https://vault.azure.net' },
       vault: { host: VAULT_IP, name: VAULT_HOST, secrets: { [secretName]: PASSWORD } },
     });
   }, 20 * 60_000);
@@ -195,19 +196,26 @@ nsenter -t "$pid" -n ip link set ethwe-probe up`);
     if (r.status !== 0) throw new Error(`probe container on ${g.name}: ${r.stderr}`);
   }
 
-  function pairSuite(label: string, key: 'plain' | 'ignition', names: [string, string], octets: [number, number]) {
+  interface Member {
+    readonly name: string;
+    readonly key: 'plain' | 'ignition' | 'keyVault';
+    readonly octet: number;
+  }
+
+  function pairSuite(label: string, members: [Member, Member]) {
     describe(label, () => {
       let guests: Guest[];
       let before: Record<string, GuestState>;
       let settled: Record<string, string>;
-      const s = () => scenarios[key];
+      const s = (m: Member) => scenarios[m.key];
+      const check = (st: GuestState, m: Member) => problems(st, s(m), hostOf(s(m), m.name), { keyVault: m.key === 'keyVault' });
 
       beforeAll(async () => {
-        guests = names.map((name, i) => {
-          const data = s().boot.get(name)!.customData;
-          const format = key === 'plain' ? 'cloud-config' : 'ignition';
+        guests = members.map((m) => {
+          const data = s(m).boot.get(m.name)!.customData;
+          const format = m.key === 'ignition' ? 'ignition' : 'cloud-config';
           const applyScript = format === 'cloud-config' ? cloudConfigApplyScript(data) : ignitionApplyScript(data);
-          return lab.addGuest({ name, octet: octets[i], format, applyScript, hosts: hostsFile });
+          return lab.addGuest({ name: m.name, octet: m.octet, format, applyScript, hosts: hostsFile });
         });
         settled = await bootAll(guests);
         before = Object.fromEntries(guests.map((g) => [g.name, readState(lab, g, IPALLOC)]));
@@ -215,10 +223,21 @@ nsenter -t "$pid" -n ip link set ethwe-probe up`);
 
       afterAll(async () => { await Promise.all((guests ?? []).map((g) => lab.stop(g))); }, 120_000);
 
-      it.each(names)('%s: no failed unit or ordering cycle; the target, a user unit after it, Docker\'s drop-in, the launch line and env of the plan, 0600 env files, bridge address and routes', (name) => {
-        expect([name, settled[name]]).toEqual([name, 'active']);
-        expect(problems(before[name], s(), hostOf(s(), name))).toEqual([]);
+      it.each(members.map((m) => [`${m.name}${m.key === 'keyVault' ? ' (Key Vault mode)' : ''}`, m] as const))('%s: no failed unit or ordering cycle; the target, a user unit after it, Docker\'s drop-in, the launch line and env of the plan, 0600 env files, bridge address and routes', (_, m) => {
+        expect([m.name, settled[m.name]]).toEqual([m.name, 'active']);
+        expect(check(before[m.name], m)).toEqual([]);
       });
+
+      if (members.some((m) => m.key === 'keyVault')) {
+        it('Key Vault mode: the fetch unit got a token from instance metadata and the secret from the vault, and wrote /etc/weave.env 0600 before weave.service started', () => {
+          const g = guests[members.findIndex((m) => m.key === 'keyVault')];
+          const seen = lab.requests().filter((r) => r.from === g.ip);
+          expect(seen.some((r) => r.server === 'imds' && r.url.startsWith('/metadata/identity/oauth2/token') && r.status === 200)).toBe(true);
+          expect(seen.some((r) => r.server === 'vault' && r.url.startsWith('/secrets/') && r.status === 200 && r.host === VAULT_HOST)).toBe(true);
+          // The ordering and the file's mode are in check(): weave-keyvault.service before weave.service, /etc/weave.env 600.
+          expect(before[g.name].units['weave-keyvault.service'].active).toBe('active');
+        });
+      }
 
       it('a host reaches a container on the other host over Weave, from its container-range address; its bridge address alone gets no reply', () => {
         const [a, b] = guests;
@@ -226,7 +245,7 @@ nsenter -t "$pid" -n ip link set ethwe-probe up`);
         const fromA = lab.ssh(a, 'ip route get 10.2.77.2; ping -c 3 -W 3 10.2.77.2');
         expect(fromA.stdout).toMatch(/dev weave/);
         expect([fromA.status, fromA.stdout]).toEqual([0, expect.stringMatching(/3 received/)]);
-        const control = lab.ssh(a, `ping -c 2 -W 2 -I ${hostOf(s(), a.name).bridgeAddress.split('/')[0]} 10.2.77.2`);
+        const control = lab.ssh(a, `ping -c 2 -W 2 -I ${hostOf(s(members[0]), a.name).bridgeAddress.split('/')[0]} 10.2.77.2`);
         expect(control.status).not.toBe(0);
       });
 
@@ -234,40 +253,54 @@ nsenter -t "$pid" -n ip link set ethwe-probe up`);
         await Promise.all(guests.map((g) => lab.reboot(g, BOOT_TIMEOUT)));
         const again = await Promise.all(guests.map((g) => lab.waitForUnit(g, 'weave-network.target', MESH_TIMEOUT)));
         expect(again).toEqual(['active', 'active']);
-        for (const g of guests) {
+        members.forEach((m, i) => {
+          const g = guests[i];
           const after = readState(lab, g, IPALLOC);
           expect(after.bootId).not.toBe(before[g.name].bootId);
-          expect(problems(after, s(), hostOf(s(), g.name))).toEqual([]);
-          // The probe container of the previous test is gone with the old boot's veth: compare Weave's own state.
+          expect(check(after, m)).toEqual([]);
+          // The probe container of the previous test lost its veth with the old boot: compare Weave's own state.
           const clean = (st: GuestState) => ({ ...stable(st), containers: st.containers.filter((c) => !c.startsWith('probe ')) });
           expect(clean(after)).toEqual(clean(before[g.name]));
           expect(after.calls.filter((c) => c.argv[0] === 'launch').length).toBe(2);
           const fetched = lab.requests().filter((r) => r.server === 'release' && r.from === g.ip && r.url === '/weave');
           expect(fetched.length).toBe(1);
-        }
+        });
       }, 15 * 60_000);
     });
   }
 
-  pairSuite('cloud-config: azure-prd-01 (anchor) and azure-prd-02 (dialer), user data from instance metadata', 'plain', ['azure-prd-01', 'azure-prd-02'], [11, 12]);
-  pairSuite('Ignition 3.3: azure-prd-03 (anchor) and azure-prd-04 (dialer)', 'ignition', ['azure-prd-03', 'azure-prd-04'], [13, 14]);
+  pairSuite('cloud-config: azure-prd-01 (anchor, Key Vault mode) and azure-prd-02 (dialer), user data from instance metadata', [
+    { name: 'azure-prd-01', key: 'keyVault', octet: 11 },
+    { name: 'azure-prd-02', key: 'plain', octet: 12 },
+  ]);
+  pairSuite('Ignition 3.3: azure-prd-03 (anchor) and azure-prd-04 (dialer)', [
+    { name: 'azure-prd-03', key: 'ignition', octet: 13 },
+    { name: 'azure-prd-04', key: 'ignition', octet: 14 },
+  ]);
 
-  describe('dedicated server ded-prd-01 by terraform apply over SSH, beside azure-prd-01 in Key Vault mode', () => {
+  describe('dedicated server ded-prd-01 by terraform apply over SSH; beside it the negative controls (the old `drop-ins` output, a wrong sha256)', () => {
     let ded: Guest;
-    let kv: Guest;
+    let neg: Guest;
     let firstApply: string;
     let secondApply: string;
-    let states: Record<string, GuestState>;
+    let dedState: GuestState;
+    let negState: GuestState;
+    let oldText: string;
 
     beforeAll(async () => {
       const keyFile = join(lab.dir, 'id_terraform');
       spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'terraform', '-f', keyFile]);
-      ded = lab.addGuest({ name: 'ded-prd-01', octet: 21, format: 'none', hosts: hostsFile, corePublicKey: require('node:fs').readFileSync(`${keyFile}.pub`, 'utf8') });
-      const kvData = scenarios.keyVault.boot.get('azure-prd-01')!.customData;
-      kv = lab.addGuest({ name: 'azure-prd-01', octet: 22, format: 'cloud-config', applyScript: cloudConfigApplyScript(kvData), hosts: hostsFile });
+      ded = lab.addGuest({ name: 'ded-prd-01', octet: 21, format: 'none', hosts: hostsFile, corePublicKey: readFileSync(`${keyFile}.pub`, 'utf8') });
+      const text = scenarios.wrongSha.boot.get('azure-prd-02')!.customData;
+      // What the renderer wrote before the fix.
+      oldText = text.replace(/^(\s+)drop_ins:/gm, '$1drop-ins:');
+      // What Flatcar does with it: drops the key it does not know, silently.
+      const doc = parse(oldText);
+      for (const u of doc.coreos.units) delete u['drop-ins'];
+      neg = lab.addGuest({ name: 'azure-prd-02', octet: 31, format: 'cloud-config', applyScript: cloudConfigApplyScript(`#cloud-config\n${stringify(doc, { lineWidth: 0 })}`), hosts: hostsFile });
       lab.boot(ded);
-      lab.boot(kv);
-      await Promise.all([lab.waitForSsh(ded, BOOT_TIMEOUT), lab.waitForSsh(kv, BOOT_TIMEOUT)]);
+      lab.boot(neg);
+      await Promise.all([lab.waitForSsh(ded, BOOT_TIMEOUT), lab.waitForSsh(neg, BOOT_TIMEOUT)]);
       // Terraform through an SSH agent (the stack's connection says agent = true), inside the namespace.
       const agent = join(lab.dir, 'agent.sock');
       lab.spawn('ssh-agent', 'ssh-agent', ['-D', '-a', agent]);
@@ -285,87 +318,56 @@ nsenter -t "$pid" -n ip link set ethwe-probe up`);
         return r.stdout;
       };
       tfRun('init', '-input=false');
-      const kvSettled = lab.waitForUnit(kv, 'weave-network.target', MESH_TIMEOUT);
+      const negSettled = lab.waitForUnit(neg, 'weave-install.service', MESH_TIMEOUT);
       firstApply = tfRun('apply', '-input=false', '-auto-approve');
-      await kvSettled;
       await lab.waitForUnit(ded, 'weave-network.target', MESH_TIMEOUT);
-      states = { ded: readState(lab, ded, IPALLOC), kv: readState(lab, kv, IPALLOC) };
+      dedState = readState(lab, ded, IPALLOC);
       secondApply = tfRun('apply', '-input=false', '-auto-approve');
+      await negSettled;
+      negState = readState(lab, neg, IPALLOC);
+      await lab.stop(neg);
     }, 25 * 60_000);
 
-    afterAll(async () => { await Promise.all([ded, kv].filter(Boolean).map((g) => lab.stop(g))); }, 120_000);
+    afterAll(async () => { await Promise.all([ded, neg].filter(Boolean).map((g) => lab.stop(g))); }, 120_000);
 
     it('the first apply runs the provisioner; the dedicated server is healthy with the plan\'s launch line', () => {
       expect(firstApply).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
       expect(firstApply).toMatch(/provision.*\(remote-exec\)/);
-      expect(problems(states.ded, scenarios.plain, hostOf(scenarios.plain, 'ded-prd-01'))).toEqual([]);
+      expect(problems(dedState, scenarios.plain, hostOf(scenarios.plain, 'ded-prd-01'))).toEqual([]);
     });
 
     it('a second apply with nothing changed runs nothing', () => {
       expect(secondApply).toMatch(/No changes\./);
       expect(secondApply).not.toMatch(/remote-exec|Provisioning with/);
       const now = readState(lab, ded, IPALLOC);
-      expect(now.calls.map((c) => c.id)).toEqual(states.ded.calls.map((c) => c.id));
+      expect(now.calls.map((c) => c.id)).toEqual(dedState.calls.map((c) => c.id));
     });
 
-    it('Key Vault mode: the fetch unit gets a token from instance metadata and the secret from the vault, and writes /etc/weave.env 0600 before weave.service starts', () => {
-      expect(problems(states.kv, scenarios.keyVault, hostOf(scenarios.keyVault, 'azure-prd-01'), { keyVault: true })).toEqual([]);
-      const seen = lab.requests().filter((r) => r.from === kv.ip);
-      expect(seen.some((r) => r.server === 'imds' && r.url.startsWith('/metadata/identity/oauth2/token') && r.status === 200)).toBe(true);
-      expect(seen.some((r) => r.server === 'vault' && r.url.startsWith('/secrets/') && r.status === 200 && r.host === VAULT_HOST)).toBe(true);
-    });
-
-    it('after a reboot both are the same, and nothing is duplicated', async () => {
-      await Promise.all([lab.reboot(ded, BOOT_TIMEOUT), lab.reboot(kv, BOOT_TIMEOUT)]);
-      await Promise.all([lab.waitForUnit(ded, 'weave-network.target', MESH_TIMEOUT), lab.waitForUnit(kv, 'weave-network.target', MESH_TIMEOUT)]);
-      const ded2 = readState(lab, ded, IPALLOC);
-      const kv2 = readState(lab, kv, IPALLOC);
-      expect(problems(ded2, scenarios.plain, hostOf(scenarios.plain, 'ded-prd-01'))).toEqual([]);
-      expect(problems(kv2, scenarios.keyVault, hostOf(scenarios.keyVault, 'azure-prd-01'), { keyVault: true })).toEqual([]);
-      expect(stable(ded2)).toEqual(stable(states.ded));
-      expect(stable(kv2)).toEqual(stable(states.kv));
-    }, 15 * 60_000);
-  });
-
-  describe('negative controls: the renderer\'s old `drop-ins` output, and a wrong sha256', () => {
-    let guest: Guest;
-    let state: GuestState;
-    let oldText: string;
-
-    beforeAll(async () => {
-      const text = scenarios.wrongSha.boot.get('azure-prd-02')!.customData;
-      // What the renderer wrote before the fix.
-      oldText = text.replace(/^(\s+)drop_ins:/gm, '$1drop-ins:');
-      // What Flatcar does with it: drops the key it does not know, silently.
-      const doc = parse(oldText);
-      for (const u of doc.coreos.units) delete u['drop-ins'];
-      const asFlatcarReadsIt = `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
-      guest = lab.addGuest({ name: 'azure-prd-02', octet: 31, format: 'cloud-config', applyScript: cloudConfigApplyScript(asFlatcarReadsIt), hosts: hostsFile });
-      lab.boot(guest);
-      await lab.waitForSsh(guest, BOOT_TIMEOUT);
-      await lab.waitForUnit(guest, 'weave-install.service', MESH_TIMEOUT);
-      state = readState(lab, guest, IPALLOC);
+    it('after a reboot the dedicated server is the same, and nothing is duplicated', async () => {
+      await lab.reboot(ded, BOOT_TIMEOUT);
+      expect(await lab.waitForUnit(ded, 'weave-network.target', MESH_TIMEOUT)).toBe('active');
+      const again = readState(lab, ded, IPALLOC);
+      expect(problems(again, scenarios.plain, hostOf(scenarios.plain, 'ded-prd-01'))).toEqual([]);
+      expect(stable(again)).toEqual(stable(dedState));
     }, 15 * 60_000);
 
-    afterAll(async () => { if (guest) await lab.stop(guest); }, 120_000);
-
-    it('the strict applier refuses the `drop-ins` document outright', () => {
+    it('negative control: the strict applier refuses the `drop-ins` document outright', () => {
       expect(oldText).toMatch(/drop-ins:/);
       expect(() => cloudConfigApplyScript(oldText)).toThrow(CloudConfigError);
     });
 
-    it('applied as Flatcar applies it, the boot tier\'s Docker check fails: the drop-in never reaches docker.service', () => {
-      expect(problems(state, scenarios.wrongSha, hostOf(scenarios.wrongSha, 'azure-prd-02'))).toEqual(expect.arrayContaining([expect.stringMatching(/^docker\.service Environment lacks DOCKER_MIN_API_VERSION/)]));
-      expect(state.dockerDropIns).toEqual([]);
+    it('negative control: applied as Flatcar applies it, the boot tier\'s Docker check fails: the drop-in never reaches docker.service', () => {
+      expect(problems(negState, scenarios.wrongSha, hostOf(scenarios.wrongSha, 'azure-prd-02'))).toEqual(expect.arrayContaining([expect.stringMatching(/^docker\.service Environment lacks DOCKER_MIN_API_VERSION/)]));
+      expect(negState.dockerDropIns).toEqual([]);
     });
 
-    it('a wrong sha256 fails the install closed: no script in place, Weave never launched, the target not reached', () => {
-      expect(state.units['weave-install.service'].active).toBe('failed');
-      expect(state.optBin).not.toContain('weave-2.9.0');
-      expect(state.optBin).not.toContain('weave');
-      expect(state.calls).toEqual([]);
-      expect(state.target).not.toBe('active');
-      expect(lab.requests().some((r) => r.server === 'release' && r.from === guest.ip && r.url === '/weave' && r.status === 200)).toBe(true);
+    it('negative control: a wrong sha256 fails the install closed: no script in place, Weave never launched, the target not reached', () => {
+      expect(negState.units['weave-install.service'].active).toBe('failed');
+      expect(negState.optBin).not.toContain('weave-2.9.0');
+      expect(negState.optBin).not.toContain('weave');
+      expect(negState.calls).toEqual([]);
+      expect(negState.target).not.toBe('active');
+      expect(lab.requests().some((r) => r.server === 'release' && r.from === neg.ip && r.url === '/weave' && r.status === 200)).toBe(true);
     });
   });
 });

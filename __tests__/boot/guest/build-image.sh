@@ -50,7 +50,11 @@ echo '/dev/vda / ext4 rw,relatime 0 1' >"$root/etc/fstab"
 : >"$root/etc/machine-id"
 chroot "$root" systemctl enable systemd-networkd.service systemd-networkd-wait-online.service >/dev/null
 chroot "$root" systemctl mask apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer \
-  systemd-timesyncd.service getty@tty1.service serial-getty@ttyS0.service >/dev/null 2>&1 || true
+  systemd-timesyncd.service getty@tty1.service serial-getty@ttyS0.service \
+  systemd-logind.service modprobe@drm.service modprobe@efi_pstore.service modprobe@fuse.service \
+  systemd-network-generator.service >/dev/null 2>&1 || true
+# No name service on the test network: names resolve through /etc/hosts.
+rm -f "$root/etc/resolv.conf" && : >"$root/etc/resolv.conf"
 # Flatcar starts docker.service through docker.socket on first use; both are
 # there from the start, as on Flatcar.
 chroot "$root" systemctl enable docker.socket containerd.service >/dev/null

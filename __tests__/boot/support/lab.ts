@@ -36,6 +36,8 @@ export interface GuestSpec {
 export interface Guest extends GuestSpec {
   readonly ip: string;
   readonly share: string;
+  /** The guest's folder in the lab: share/, disk.qcow2, serial.log. */
+  readonly home: string;
   pid?: number;
   serial: string;
 }
@@ -118,7 +120,9 @@ export class Lab {
 
   /** Prepares a guest: its 9p share, its disk (a qcow2 overlay of the image) and its tap. */
   addGuest(spec: GuestSpec): Guest {
-    const share = join(this.dir, spec.name, 'share');
+    // By address: two guests may carry one host name (the seed's azure-prd-01 in two stacks).
+    const home = join(this.dir, `${spec.octet}-${spec.name}`);
+    const share = join(home, 'share');
     mkdirSync(share, { recursive: true });
     const ip = `192.168.252.${spec.octet}`;
     writeFileSync(join(share, 'guest.env'), `HARNESS_IP=${ip}/24\nHARNESS_GW=${BRIDGE_IP}\nHARNESS_HOSTNAME=${spec.name}\nHARNESS_FORMAT=${spec.format}\n`);
@@ -129,12 +133,12 @@ export class Lab {
     if (spec.applyScript !== undefined) {
       writeFileSync(join(share, spec.format === 'ignition' ? 'ignition-apply.sh' : 'cloud-config-apply.sh'), spec.applyScript);
     }
-    const disk = join(this.dir, spec.name, 'disk.qcow2');
+    const disk = join(home, 'disk.qcow2');
     must(sh('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'raw', '-b', this.image.rootfs, disk]), 'qemu-img create');
     const tap = `tap${spec.octet}`;
     must(sh('ip', ['-n', this.ns, 'tuntap', 'add', tap, 'mode', 'tap']), 'tuntap add');
     must(sh('ip', ['-n', this.ns, 'link', 'set', tap, 'master', 'br0', 'up']), 'tap up');
-    const guest: Guest = { ...spec, ip, share, serial: join(this.dir, spec.name, 'serial.log') };
+    const guest: Guest = { ...spec, ip, share, home, serial: join(home, 'serial.log') };
     this.guests.push(guest);
     return guest;
   }
@@ -143,10 +147,10 @@ export class Lab {
   boot(g: Guest): void {
     const mac = `52:54:00:fc:00:${g.octet.toString(16).padStart(2, '0')}`;
     const child = this.spawn(`qemu-${g.name}`, 'qemu-system-x86_64', [
-      '-accel', this.accel, '-cpu', 'max', '-smp', '1', '-m', '1024', '-nographic', '-display', 'none', '-monitor', 'none',
+      '-accel', this.accel, '-cpu', 'max', '-smp', '2', '-m', '1024', '-nographic', '-display', 'none', '-monitor', 'none',
       '-kernel', this.image.kernel, '-initrd', this.image.initrd,
       '-append', `root=/dev/vda rw console=ttyS0 init=/usr/libexec/harness/harness-init quiet systemd.show_status=0`,
-      '-drive', `file=${join(this.dir, g.name, 'disk.qcow2')},if=virtio,format=qcow2`,
+      '-drive', `file=${join(g.home, 'disk.qcow2')},if=virtio,format=qcow2`,
       '-netdev', `tap,id=n0,ifname=tap${g.octet},script=no,downscript=no`, '-device', `virtio-net-pci,netdev=n0,mac=${mac}`,
       '-virtfs', `local,path=${g.share},mount_tag=harness,security_model=none,id=h0`,
       '-serial', `file:${g.serial}`,

@@ -17,7 +17,7 @@
 //   takes a fixed address of the IPAM range for this host (weave's IPAM
 //   would allocate one) and prints the addresses, as weave does;
 // - `stop` stops the router; `status` says whether it runs.
-// Only tools Flatcar ships are used (bash, coreutils, awk, docker, ip, curl).
+// Only tools Flatcar ships are used (bash, coreutils, awk, docker, ip, iptables, curl).
 
 /** What the guests' stand-in needs to know. */
 export interface StandInOptions {
@@ -57,6 +57,9 @@ case \${1:-} in
     docker rm -f weave >/dev/null 2>&1 || true
     ip link show weave >/dev/null 2>&1 || ip link add weave type bridge
     ip link set weave up
+    # As weave does: traffic between ports of its bridge passes Docker's
+    # FORWARD policy (DROP, with br_netfilter loaded).
+    iptables -C FORWARD -i weave -o weave -j ACCEPT 2>/dev/null || iptables -I FORWARD -i weave -o weave -j ACCEPT
     # The data path: one VXLAN segment (multicast on the uplink) joins the
     # weave bridges of every guest on the test network.
     if ! ip link show vxlan-we >/dev/null 2>&1; then
