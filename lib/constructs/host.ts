@@ -11,7 +11,7 @@ import type { HostPart } from './kinds/kind';
 import { CLUSTER_MARK, HOST_MARK, HostBinding, isMarked } from './marks';
 import { checkPropTypes } from './prop-types';
 import type { WeaveHostProps } from './props';
-import { scopeError } from './scope';
+import { hostIdTakenError, scopeError } from './scope';
 import type { TerraformData } from './terraform/data';
 import { outputId } from './terraform/names';
 import { userContentSpec } from './user-content';
@@ -44,6 +44,8 @@ export class WeaveHost extends Construct {
   constructor(scope: WeaveCluster, id: string, props: WeaveHostProps = {}) {
     if (!isMarked(scope, CLUSTER_MARK)) raise(scopeError('WeaveHost', id, scope, 'WeaveCluster', 'cluster'));
     scope.network._assertOpen(`WeaveHost ${id}`, `${scope.node.path}/${id}`);
+    const taken = scope.node.tryFindChild(id);
+    if (taken !== undefined) throw hostIdTakenError(scope.node.path, id, taken.node.path);
     super(scope, id);
     // From JavaScript or JSON anything may come: a wrong type is a problem, not a TypeError later.
     props = props ?? {};
