@@ -45,7 +45,7 @@ export class WeaveHost extends Construct {
     if (!isMarked(scope, CLUSTER_MARK)) raise(scopeError('WeaveHost', id, scope, 'WeaveCluster', 'cluster'));
     scope.network._assertOpen(`WeaveHost ${id}`, `${scope.node.path}/${id}`);
     const taken = scope.node.tryFindChild(id);
-    if (taken !== undefined) throw hostIdTakenError(scope.node.path, id, taken.node.path);
+    if (taken !== undefined) raise(hostIdTakenError(scope.node.path, id, taken.node.path));
     super(scope, id);
     // From JavaScript or JSON anything may come: a wrong type is a problem, not a TypeError later.
     props = props ?? {};
