@@ -104,7 +104,7 @@ function networkClaims(network: IConstruct): Claim[] {
   const stack = TerraformStack.of(network);
   const stackPath = stack.node.path;
   const text = (v: unknown) => resolveText(stack, v);
-  const resources = network.node.findAll().filter((c): c is Named => c instanceof TerraformResource && Object.prototype.hasOwnProperty.call(NAMED, c.terraformResourceType));
+  const resources = network.node.findAll().filter((c): c is Named => TerraformResource.isTerraformResource(c) && Object.prototype.hasOwnProperty.call(NAMED, c.terraformResourceType));
   // A group created here is referred to by its resources as a reference;
   // they are in the group of that name.
   const groups = new Map<string, Named>();
