@@ -73,6 +73,17 @@ describe('Azure names collide anywhere in an app', () => {
     expect(formatProblem(p[1])).toMatch(/in westeurope \(acme-web\.westeurope\.cloudapp\.azure\.com\).*its own dnsLabel/);
   });
 
+  it('two clusters of one name in one existing resource group: their VNet, NSG, public IP and load balancer in one line', () => {
+    const app = Testing.app();
+    const { stack } = stackWith(app, 'site', [SUB_A], [
+      { id: 'net-a', clusters: [{ id: 'web', props: { existingResourceGroup: 'shared' }, hosts: ['web-1'] }] },
+      { id: 'net-b', clusters: [{ id: 'web', props: { existingResourceGroup: 'shared' }, hosts: ['web-2'] }] },
+    ]);
+    const p = problemsOf(app, [stack]);
+    expect(summary(p)).toEqual([['azure-name-duplicate', 'site/net-b/web', 'name', 'web-vnet, web-nsg, web-pip, web-lb']]);
+    expect(formatProblem(p[0])).toMatch(/are also the names of site\/net-a\/web's virtual network, network security group, public IP, load balancer in resource group shared.*Fix: rename one of the clusters/);
+  });
+
   it('controls: other cluster names, or another subscription and label, synthesize', () => {
     const app = Testing.app();
     const { stack } = stackWith(app, 'site', [SUB_A, SUB_B], [
@@ -97,11 +108,9 @@ describe('Azure names collide anywhere in an app', () => {
       { id: 'net-b', clusters: [{ id: 'b', props: { existingResourceGroup: 'Platform' }, hosts: ['node-1', 'node-2'] }] },
     ]);
     const p = problemsOf(app, [stack]);
-    expect(summary(p)).toEqual([
-      ['azure-name-duplicate', 'site/net-b/b/node-1', 'hostName', 'node-1-nic'],
-      ['azure-name-duplicate', 'site/net-b/b/node-1', 'hostName', 'node-1'],
-    ]);
-    expect(p[1].message).toMatch(/virtual machine name of site\/net-a\/a\/node-1 in resource group Platform of subscription/);
+    // The NIC and the VM of one host, said in one line.
+    expect(summary(p)).toEqual([['azure-name-duplicate', 'site/net-b/b/node-1', 'hostName', 'node-1-nic, node-1']]);
+    expect(p[0].message).toMatch(/are also the names of site\/net-a\/a\/node-1's network interface, virtual machine in resource group Platform of subscription/);
     // Control: one group shared on purpose by hosts of their own names.
     const app2 = Testing.app();
     const ok = stackWith(app2, 'site', [SUB_A], [

@@ -77,6 +77,9 @@ export function checkAzureNames(networks: readonly IConstruct[], alternatives: A
   const claims: Claim[] = [];
   for (const network of networks) claims.push(...networkClaims(network));
   const seen = new Map<string, Claim>();
+  // What one construct claims of another's, said once: a cluster's VNet,
+  // NSG, public IP and load balancer collide together.
+  const collisions = new Map<string, { c: Claim; first: Claim; across: string; items: Claim[] }>();
   for (const c of claims) {
     const key = `${c.scope}\u0000${c.what}\u0000${c.name.toLowerCase()}`;
     const first = seen.get(key);
@@ -93,8 +96,17 @@ export function checkAzureNames(networks: readonly IConstruct[], alternatives: A
     const across = first.stack !== c.stack
       ? ` (another stack; if the two stacks are alternatives, deployed one or the other, set alternativeTo on one network: ${c.network.node.path} or ${first.network.node.path})`
       : '';
-    problems.add(c.label ? 'dns-label-duplicate' : 'azure-name-duplicate', c.owner, c.field, c.name,
-      `is also the ${c.what} name of ${first.owner} ${c.where}; Azure allows one there`,
+    const pair = [c.owner, first.owner, c.scope, c.field, c.label ? 'label' : ''].join('\u0000');
+    const known = collisions.get(pair);
+    if (known) known.items.push(c);
+    else collisions.set(pair, { c, first, across, items: [c] });
+  }
+  for (const { c, first, across, items } of collisions.values()) {
+    const one = items.length === 1;
+    problems.add(c.label ? 'dns-label-duplicate' : 'azure-name-duplicate', c.owner, c.field, one ? c.name : items.map((i) => i.name).join(', '),
+      one
+        ? `is also the ${c.what} name of ${first.owner} ${c.where}; Azure allows one there`
+        : `are also the names of ${first.owner}'s ${items.map((i) => i.what).join(', ')} ${c.where}; Azure allows one of each there`,
       `${c.fix}${across}`);
   }
 }
