@@ -21,6 +21,7 @@ module.exports = {
     'beside-weave',
     'config-errors',
     'day-two',
+    'config-slips',
     'diagram',
     'flatcar-boot-docs',
     'flatcar-tools',

@@ -3,6 +3,7 @@
 // provisioner is its kind's part (kinds/).
 import { Lazy, TerraformOutput } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { raise } from '../core/check/problems';
 import { kindDriver } from '../core/kinds';
 import type { OsProfile } from '../core/os/profile';
 import type { HostSpec } from '../core/declare/network';
@@ -10,6 +11,7 @@ import type { WeaveCluster } from './cluster';
 import type { AzureHostResources } from './kinds/azure/resources';
 import type { HostPart } from './kinds/kind';
 import { CLUSTER_MARK, HOST_MARK, HostBinding, isMarked } from './marks';
+import { checkPropTypes } from './prop-types';
 import type { WeaveHostProps } from './props';
 import { hostIdTakenError, scopeError } from './scope';
 import type { TerraformData } from './terraform/data';
@@ -42,11 +44,14 @@ export class WeaveHost extends Construct {
   private bridgeToken?: string;
 
   constructor(scope: WeaveCluster, id: string, props: WeaveHostProps = {}) {
-    if (!isMarked(scope, CLUSTER_MARK)) throw scopeError('WeaveHost', id, scope, 'WeaveCluster', 'cluster');
+    if (!isMarked(scope, CLUSTER_MARK)) raise(scopeError('WeaveHost', id, scope, 'WeaveCluster', 'cluster'));
     scope.network._assertOpen(`WeaveHost ${id}`, `${scope.node.path}/${id}`);
     const taken = scope.node.tryFindChild(id);
-    if (taken !== undefined) throw hostIdTakenError(scope.node.path, id, taken.node.path);
+    if (taken !== undefined) raise(hostIdTakenError(scope.node.path, id, taken.node.path));
     super(scope, id);
+    // From JavaScript or JSON anything may come: a wrong type is a problem, not a TypeError later.
+    props = props ?? {};
+    checkPropTypes('host', this.node.path, props);
     Object.defineProperty(this, HOST_MARK, { value: true });
     this.cluster = scope;
     this.props = props;
@@ -107,6 +112,12 @@ export class WeaveHost extends Construct {
   _reclaim(scope: IConstruct, id: string, logicalId: string, peer: string, script: string): void {
     if (!this.part.reclaim) throw new Error(`${this.node.path}: its kind does not reclaim retired peers`);
     this.part.reclaim(scope as Construct, id, logicalId, peer, script);
+  }
+
+  /** @internal The Terraform address of the host's machine: its VM, or its provisioner. */
+  _resourceAddress(): string | undefined {
+    const r = this.azure?.virtualMachine ?? this.provisioner;
+    return r ? `${r.terraformResourceType}.${r.friendlyUniqueId}` : undefined;
   }
 
   /** @internal Receives its plan and boot document, and fills in the resources' values. */
