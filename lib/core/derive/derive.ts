@@ -181,8 +181,11 @@ export function deriveNetwork(spec: NetworkSpec, options: DeriveOptions = {}): D
   problems.throwIfAny();
 
   const settingsDigest = createHash('sha256')
-    // Key Vault mode adds what first-boot-only hosts fetch with: the secret's name.
-    .update(JSON.stringify([plan.commonLaunchArgs, plan.sharedEnv, spec.release, spec.wantedBy, ...(kv ? [kv.secretName] : [])]))
+    // Key Vault mode adds what first-boot-only hosts fetch with: the secret's
+    // name; a registry, how they log in. Each only when set, so the digest of
+    // a network without them stays what earlier releases computed.
+    .update(JSON.stringify([plan.commonLaunchArgs, plan.sharedEnv, spec.release, spec.wantedBy, ...(kv ? [kv.secretName] : []),
+      ...(spec.registry ? [{ registry: spec.clusters.map((c) => registryLoginOf(spec, c)) }] : [])]))
     .digest('hex');
   const warnings = movedAnchorWarnings(spec.clusters, plan.allocation.changes, clusters.map((c) => c.format === 'ignition'), options.hostAddress);
   return { plan, hosts, clusters, sharedEnv: shared, settingsDigest, warnings };
