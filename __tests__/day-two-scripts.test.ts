@@ -13,7 +13,7 @@ import { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pullScript } from '../lib/core/boot/images';
+import { pullScript, weaveWrapper } from '../lib/core/boot/images';
 import { reclaimScript, teardownScript } from '../lib/core/boot/retire';
 import { DEFAULT_RELEASE } from '../lib/core/defaults';
 import { statusAddressScript } from '../lib/core/kinds/azure/metrics';
@@ -286,6 +286,18 @@ describeWhen('the reclaim against a weave stand-in', [tool('bash'), tool('jq')],
   }, 30000);
 });
 
+/** Runs a bash text with `args`, env and PATH given; resolves with its exit code and output. */
+function bash(text: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const c = spawn('bash', ['-s', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    c.stdout.on('data', (d) => (out += d));
+    c.stderr.on('data', (d) => (out += d));
+    c.stdin.end(text);
+    c.on('close', (code) => resolve({ code, out }));
+  });
+}
+
 describeWhen('the teardown script', [tool('bash')], () => {
   it('is valid bash', async () => {
     const r = await new Promise<number | null>((resolve) => {
@@ -294,5 +306,50 @@ describeWhen('the teardown script', [tool('bash')], () => {
       c.on('close', resolve);
     });
     expect(r).toBe(0);
+  });
+
+  it('in a sandbox root, twice: resets weave and removes the library\'s files the first time, finds nothing and succeeds the second; users\' own files stay', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'weave-teardown-'));
+    const stubs = join(root, 'stubs');
+    mkdirSync(stubs);
+    // systemctl and networkctl record their calls; the absolute paths are rebased into the sandbox.
+    for (const t of ['systemctl', 'networkctl']) writeFileSync(join(stubs, t), `#!/bin/bash\necho "${t} $*" >>"${root}/calls"\n`, { mode: 0o755 });
+    const text = teardownScript('ded-a', SYSTEMD_HOST).replace(/(^|[\s=])\/(etc|opt)\//gm, `$1${root}/$2/`);
+    const library = ['etc/systemd/system/weave.service', 'etc/systemd/system/weave-install.service', 'etc/systemd/system/docker.service.d/10-weave-min-api.conf',
+      'etc/systemd/network/50-weave.network', 'etc/weave.env', 'etc/weave.ded-a.env', 'etc/weave-registry/config.json', 'opt/bin/weave-2.9.0', 'opt/bin/weave-images'];
+    const users = ['etc/systemd/system/my-app.service', 'opt/bin/my-tool'];
+    for (const f of [...library, ...users]) {
+      mkdirSync(join(root, f, '..'), { recursive: true });
+      writeFileSync(join(root, f), 'x');
+    }
+    writeFileSync(join(root, 'opt/bin/weave'), `#!/bin/bash\necho "weave $*" >>"${root}/calls"\n`, { mode: 0o755 });
+    const env = { PATH: `${stubs}:/usr/bin:/bin` };
+    const first = await bash(text, env);
+    expect(first.code).toBe(0);
+    const calls1 = readFileSync(join(root, 'calls'), 'utf8').trim().split('\n');
+    expect(calls1[0]).toBe('weave reset');
+    expect(calls1).toContain('weave reset --force');
+    expect(calls1.some((c) => c.startsWith('systemctl disable --now weave-network.target'))).toBe(true);
+    for (const f of [...library, 'opt/bin/weave']) expect([f, existsSync(join(root, f))]).toEqual([f, false]);
+    for (const f of users) expect([f, existsSync(join(root, f))]).toEqual([f, true]);
+    writeFileSync(join(root, 'calls'), '');
+    const second = await bash(text, env);
+    expect(second.code).toBe(0);
+    // No weave left to reset; the rest runs on nothing and succeeds.
+    expect(readFileSync(join(root, 'calls'), 'utf8')).not.toContain('weave reset');
+    expect(second.out).toContain('ded-a has left the mesh');
+  });
+});
+
+describeWhen('the operator\'s weave wrapper', [tool('bash')], () => {
+  it('runs the versioned script with the units\' release and image owner, which a shell\'s own values override; the bare script sees neither (control)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weave-wrapper-'));
+    const versioned = join(dir, 'weave-2.9.0');
+    writeFileSync(versioned, '#!/bin/bash\necho "args=$* version=${WEAVE_VERSION:-unset} owner=${DOCKERHUB_USER:-unset}"\n', { mode: 0o755 });
+    const wrapper = weaveWrapper(versioned, [['WEAVE_VERSION', '2.9.0'], ['DOCKERHUB_USER', 'acmeweave.azurecr.io/weave']]);
+    const env = { PATH: '/usr/bin:/bin' };
+    expect((await bash(wrapper, env, ['status', 'ipam'])).out.trim()).toBe('args=status ipam version=2.9.0 owner=acmeweave.azurecr.io/weave');
+    expect((await bash(wrapper, { ...env, DOCKERHUB_USER: 'mirror.example/weave' }, ['status'])).out.trim()).toBe('args=status version=2.9.0 owner=mirror.example/weave');
+    expect((await bash(readFileSync(versioned, 'utf8'), env, ['status'])).out.trim()).toBe('args=status version=unset owner=unset');
   });
 });

@@ -8,6 +8,10 @@ import { WeaveCluster, WeaveConfigError, WeaveHost, WeaveNetwork, WeaveNetworkPr
 import { imagePulls, pullScript } from '../lib/core/boot/images';
 import { DEFAULT_RELEASE } from '../lib/core/defaults';
 import { AllocationRecord } from '../lib/core/allocation/record';
+import { renderMermaid, topologyView } from '../lib/core/diagram/diagram';
+import { renderTopologySvg } from '../lib/core/diagram/diagram-svg';
+import { planNetwork } from '../lib/core/plan/plan';
+import { seedSpec } from './fixtures/seed-spec';
 import { ED25519 } from './fixtures/ssh-keys';
 import { Decl, build } from './support/declared-network';
 import { dedicatedProvisioners, teardownSteps } from './support/synth';
@@ -196,5 +200,24 @@ describe('retirement through the constructs', () => {
     expect(step).toMatchObject({ count: 1, input: { host: '203.0.113.10', user: 'core', port: 22 } });
     expect(JSON.stringify(step)).not.toMatch(/private_key/);
     expect(tf.resource.terraform_data.mesh_w1_reclaim).toBeUndefined();
+  });
+});
+
+describe('the diagram marks metrics-enabled hosts', () => {
+  const base = seedSpec();
+  const withMetrics = { ...base, clusters: base.clusters.map((c, i) => (i === 0 ? { ...c, options: { metrics: { sources: ['172.16.9.0/24'], port: 9782 } } } : c)) };
+
+  it('each host of a cluster with metrics shows its port, in the Mermaid and the SVG picture; the others show none', () => {
+    const view = topologyView(planNetwork(withMetrics));
+    expect(view.clusters.map((c) => c.hosts.map((h) => h.metricsPort))).toEqual([[9782, 9782], [undefined, undefined], [undefined]]);
+    const mermaid = renderMermaid(view);
+    expect(mermaid.match(/metrics :9782/g)).toHaveLength(2);
+    expect(renderTopologySvg(view).match(/metrics :9782/g)).toHaveLength(2);
+  });
+
+  it('control: without metrics no host is marked', () => {
+    const view = topologyView(planNetwork(base));
+    expect(view.clusters.flatMap((c) => c.hosts).some((h) => h.metricsPort !== undefined)).toBe(false);
+    expect(renderMermaid(view)).not.toContain('metrics :');
   });
 });
