@@ -4,7 +4,7 @@
 // host its part. Also the network-wide Terraform objects: the password
 // variable, the shared env local, the consensus output, the boot
 // generations, the allocation record file and the topology pictures.
-import { Annotations, Aspects, IAspect, TerraformLocal, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, TerraformVariableValidationConfig, Token } from 'cdktf';
+import { Annotations, Aspects, IAspect, TerraformLocal, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { frozenAllocationProblem } from '../core/allocation/changes';
 import { ALLOCATION_FROZEN_CONTEXT, ALLOCATION_FROZEN_ENV, AllocationRecord } from '../core/allocation/record';
@@ -21,8 +21,6 @@ import {
   DEFAULT_IPALLOC_RANGE,
   DEFAULT_RELEASE,
   DEFAULT_WANTED_BY,
-  MAX_PASSWORD_LENGTH,
-  MIN_PASSWORD_LENGTH,
   releaseScriptUrl,
 } from '../core/defaults';
 import { DerivedNetwork, deriveNetwork } from '../core/derive/derive';
@@ -37,7 +35,7 @@ import { ImageRegistry } from './registry';
 import { createRetirements } from './retirement';
 import { nsgProblems } from './kinds/azure/nsg-check';
 import { ClusterMember, NETWORK_MARK, clusterMembers } from './marks';
-import { literalPasswordProblems, sharedEnvExpression } from './password';
+import { guardPasswordVariable, literalPasswordProblems, passwordValidation, sharedEnvExpression } from './password';
 import { checkPropTypes } from './prop-types';
 import type { WeaveNetworkProps } from './props';
 import { writeBesideStack } from './terraform/artifacts';
@@ -351,27 +349,6 @@ export class WeaveNetwork extends Construct {
       'declare every cluster and host before synth, not in an aspect or after calling plan()');
     problems.throwIfAny();
   }
-}
-
-/** What a password variable must hold: the value lands unquoted in a systemd EnvironmentFile. */
-function passwordValidation(name: string): TerraformVariableValidationConfig {
-  return {
-    condition: `\${length(var.${name}) >= ${MIN_PASSWORD_LENGTH} && length(var.${name}) <= ${MAX_PASSWORD_LENGTH} && can(regex("^[!-~]+$", var.${name})) && !can(regex("[\\"'\\\\\\\\]", var.${name}))}`,
-    errorMessage: `The Weave password must be ${MIN_PASSWORD_LENGTH}-${MAX_PASSWORD_LENGTH} printable ASCII characters without spaces, quotes or backslashes.`,
-  };
-}
-
-/**
- * A password passed as a reference to the user's own variable gets the same
- * check as the library's variable, when the variable has none of its own.
- */
-function guardPasswordVariable(network: WeaveNetwork, password: string): void {
-  const stack = TerraformStack.of(network);
-  const ref = /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(resolveText(stack, password));
-  if (!ref) return;
-  const variable = stack.node.findAll().find((c): c is TerraformVariable =>
-    c instanceof TerraformVariable && c.friendlyUniqueId === ref[1]);
-  if (variable && !(variable.validation?.length)) variable.addValidation(passwordValidation(ref[1]));
 }
 
 /** Derives and binds every network of the app when cdktf visits the first network's node. */
