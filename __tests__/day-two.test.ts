@@ -174,6 +174,9 @@ describe('retirement through the constructs', () => {
     expect(step.connection.host).toBe('203.0.113.10');
     expect(step.depends_on).toEqual([expect.stringMatching(/^terraform_data\.mesh_dc_d1_provision/)]);
     expect(step.provisioner[0].file.content).toContain('peer=w2');
+    // Terraform reads the content as a template: the script's own `${` is escaped (retirement-terraform applies it).
+    expect(step.provisioner[0].file.content).toContain('$${WEAVE_BIN:-/opt/bin/weave}');
+    expect(step.provisioner[0].file.content).not.toMatch(/[^$]\$\{WEAVE_BIN/);
     expect(tf.resource.azurerm_virtual_machine_run_command).toBeUndefined();
     // An Azure VM leaves no teardown block; a new host is never the survivor.
     expect(teardownSteps(tf)).not.toHaveProperty('mesh_w2_teardown');

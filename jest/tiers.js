@@ -54,6 +54,7 @@ module.exports = {
     'package',
     'provisioner-move',
     'quick-start',
+    'retirement-terraform',
     'shell',
     'terraform-eval',
     'terraform-validate',

@@ -12,6 +12,7 @@ import { FLATCAR } from '../../../core/os/flatcar';
 import { HOST_MARK, HostBinding, isMarked } from '../../marks';
 import type { WeaveHostProps } from '../../props';
 import { bootExpression } from '../../terraform/boot-data';
+import { templateText } from '../../terraform/expressions';
 import { outputId } from '../../terraform/names';
 import type { ClusterScope, HostPart, HostScope } from '../kind';
 import type { AzureHostResources, ClusterRefs } from './resources';
@@ -46,11 +47,6 @@ export function createHost(host: HostScope, props: WeaveHostProps, cluster: Clus
       run.overrideLogicalId(logicalId);
     },
   };
-}
-
-/** Text Terraform takes literally: its template sequences `${` and `%{` doubled. */
-function templateText(text: string): string {
-  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
 /** Fills in the VM's boot data, identity and lifecycle from its binding. */

@@ -14,6 +14,7 @@ import type { WeaveHostProps } from '../../props';
 import { teardownStep } from '../../teardown';
 import { bootExpression } from '../../terraform/boot-data';
 import { TerraformData, requireTerraform } from '../../terraform/data';
+import { templateText } from '../../terraform/expressions';
 import type { HostPart, HostScope } from '../kind';
 
 /** SSH port of a dedicated server when none is given. */
@@ -44,7 +45,8 @@ export function createHost(host: HostScope, props: WeaveHostProps, network: Cons
         triggersReplace: { peer },
         connection: sshConnection(ssh),
         provisioners: [
-          { type: 'file', content: script, destination: path },
+          // Terraform reads the content as a template: the script's `${` stays text.
+          { type: 'file', content: templateText(script), destination: path },
           { type: 'remote-exec', inline: [`if [ "$(id -u)" = 0 ]; then bash ${path}; else sudo -n bash ${path}; fi; rc=$?; rm -f ${path}; exit $rc`] },
         ],
         // After the survivor's own setup, when both change in one apply.
