@@ -54,6 +54,7 @@ module.exports = {
     'package',
     'provisioner-move',
     'quick-start',
+    'registry-terraform',
     'retirement-terraform',
     'shell',
     'terraform-eval',
