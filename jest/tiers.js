@@ -23,6 +23,7 @@ module.exports = {
     'diagram',
     'harness',
     'key-vault-stack',
+    'peering',
     'plan',
     'properties',
     'properties-synth',
