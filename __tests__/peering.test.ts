@@ -10,12 +10,14 @@ import { AllocationRecord } from '../lib/core/allocation/record';
 import { ProblemList } from '../lib/core/check/problems';
 import { seedSpec } from './fixtures/seed-spec';
 import { renderMermaid, topologyView } from '../lib/core/diagram/diagram';
+import { renderTopologySvg } from '../lib/core/diagram/diagram-svg';
 import type { NetworkPlan } from '../lib/core/plan/plan';
 import { SitesStack, SitesStackProps } from '../stacks/sites';
 import { SeedStack } from '../stacks/seed';
 import { ED25519 } from './fixtures/ssh-keys';
 import { Decl, build } from './support/declared-network';
 import { checkReachability, documentTexts } from './support/network-checks';
+import { pictureProblems, readPicture } from './support/svg-geometry';
 import { TfJson, decodeBootDocument } from './support/synth';
 
 function synthSites(props: SitesStackProps = {}, record?: AllocationRecord): { tf: TfJson; plan: NetworkPlan; stack: SitesStack } {
@@ -102,6 +104,18 @@ describe('direct peering: two Azure sites and a dedicated server', () => {
     expect(m).toContain('dial site-a-site-a-vm-1.westeurope.cloudapp.azure.com');
     expect(m).toContain('h1_0 -->|"site-a-site-a-vm-1.westeurope.cloudapp.azure.com"| h0_0');
     expect(m).toContain('h2_0 -->|"site-a-site-a-vm-1.westeurope.cloudapp.azure.com"| h0_0');
+    // The SVG draws the same: arrows straight into site-a-vm-1's box, no load balancer box.
+    const picture = readPicture(renderTopologySvg(view));
+    const first = 'site-a-site-a-vm-1.westeurope.cloudapp.azure.com';
+    expect(picture.edges.map((e) => [e.from, e.toKind, e.to, e.label])).toEqual([
+      ['site-a-vm-2', 'host', 'site-a-vm-1', undefined],
+      ['site-b-vm-1', 'host', 'site-a-vm-1', first],
+      ['site-b-vm-2', 'host', 'site-b-vm-1', undefined],
+      ['edge-1', 'host', 'site-a-vm-1', first],
+    ]);
+    expect(picture.boxes.filter((b) => b.kind === 'endpoint')).toEqual([]);
+    expect(picture.clusters.find((c) => c.name === 'site-a')?.lines).toContain('direct peering');
+    expect(pictureProblems(picture)).toEqual([]);
     // The control: the seed's load-balanced clusters still have their box.
     const seed = new SeedStack(Testing.app(), 'seed');
     Testing.synth(seed);

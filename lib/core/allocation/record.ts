@@ -84,7 +84,10 @@ export interface RetiredHost {
 
 /** The whole file: one record per network, keyed by the network's construct path. */
 export interface AllocationFile {
-  /** Format version: the lowest one that holds the file (see {@link formatVersionOf}), at most {@link ALLOCATION_FORMAT_VERSION}. */
+  /**
+   * Format version: the lowest one that holds the file (2 once a host has an
+   * SSH port, else 1), at most {@link ALLOCATION_FORMAT_VERSION}.
+   */
   readonly version: number;
   /** Network construct path (e.g. `weave-seed/weave`) → its record. */
   readonly networks: Readonly<Record<string, AllocationRecord>>;
