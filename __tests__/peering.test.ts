@@ -4,7 +4,7 @@
 // and is in terraform-validate's replay of the fast tier.
 import { TerraformStack, Testing } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { WeaveCluster, WeaveConfigError, WeaveHost, WeaveNetwork } from '../lib';
+import { WeaveCluster, WeaveHost, WeaveNetwork } from '../lib';
 import { allocateSshPorts } from '../lib/core/allocation/ports';
 import { AllocationRecord } from '../lib/core/allocation/record';
 import { ProblemList } from '../lib/core/check/problems';
@@ -15,7 +15,7 @@ import type { NetworkPlan } from '../lib/core/plan/plan';
 import { SitesStack, SitesStackProps } from '../stacks/sites';
 import { SeedStack } from '../stacks/seed';
 import { ED25519 } from './fixtures/ssh-keys';
-import { Decl, build } from './support/declared-network';
+import { Decl, build, synthProblems } from './support/declared-network';
 import { checkReachability, documentTexts } from './support/network-checks';
 import { pictureProblems, readPicture } from './support/svg-geometry';
 import { TfJson, decodeBootDocument } from './support/synth';
@@ -31,16 +31,7 @@ const resources = (tf: TfJson, type: string) => tf.resource[type] ?? {};
 const rule = (tf: TfJson, cluster: string, name: string) =>
   Object.entries(resources(tf, 'azurerm_network_security_rule')).find(([k, v]) => k.includes(`_${cluster}_`) && v.name === name)![1];
 
-function problemsOf(decl: Decl) {
-  const { stack } = build(decl);
-  try {
-    Testing.synth(stack);
-  } catch (e) {
-    if (e instanceof WeaveConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+const problemsOf = (decl: Decl) => synthProblems(build(decl).stack);
 
 describe('direct peering: two Azure sites and a dedicated server', () => {
   const { tf, plan } = synthSites();

@@ -8,7 +8,7 @@ import { DNS_LABEL_RE } from '../lib/core/check/names';
 import { planNetwork } from '../lib/core/plan/plan';
 import { ClusterSpec, HostSpec, NetworkSpec } from '../lib/core/declare/network';
 import { seedSpec } from './fixtures/seed-spec';
-import { DED, Decl, build } from './support/declared-network';
+import { DED, Decl, build, synthProblems } from './support/declared-network';
 
 function problemsOf(decl: Decl) {
   const { stack } = build(decl);
@@ -450,15 +450,7 @@ describe('checks across the construct tree', () => {
     }
     return stack;
   }
-  const problems = (stack: TerraformStack) => {
-    try {
-      Testing.synth(stack);
-    } catch (e) {
-      if (e instanceof WeaveConfigError) return e.problems;
-      throw e;
-    }
-    return [];
-  };
+  const problems = synthProblems;
 
   it('refuses two networks of a stack whose ids give the same Terraform names, naming both', () => {
     const p = problems(twoNetworks('weave', 'weave'));

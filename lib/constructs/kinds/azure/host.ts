@@ -38,7 +38,9 @@ export function createHost(host: HostScope, props: WeaveHostProps, cluster: Clus
     bind: (binding) => {
       if (!azure) return;
       const port = binding.host.plan.sshPort;
-      if (made?.ssh && port !== undefined) {
+      if (made?.ssh) {
+        // The planner gives a port to every host of a cluster with SSH NAT rules (wiring.sshNatPorts).
+        if (port === undefined) throw new Error(`${host.node.path}: the plan has no SSH port for a host with an SSH NAT rule`);
         made.ssh.rule.frontendPort = port;
         made.ssh.output.value = made.ssh.command(port);
       }
