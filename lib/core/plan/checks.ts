@@ -14,6 +14,7 @@ import { DeclaredRanges, checkRanges } from '../check/ranges';
 import { checkRouterOptions } from '../check/router';
 import { checkSettings } from '../check/settings';
 import { KINDS, kindDriver } from '../kinds';
+import { locationProblem } from '../kinds/azure/regions';
 import type { CheckContext, GivenOption } from '../kinds/kind';
 import type { NetworkSpec } from '../declare/network';
 
@@ -78,7 +79,7 @@ export function checkDeclaration(spec: NetworkSpec, problems: ProblemList, optio
       for (const h of c.hosts) drivers[i]?.checks.hostResources?.(h, c, ctx);
     });
     checkUserContent(spec, problems, (c) => kindDriver(c.kind)?.os);
-    checkKeyVault(spec, problems);
+    checkKeyVault(spec, problems, locationProblem);
   }
   return checkRanges(spec, problems);
 }
