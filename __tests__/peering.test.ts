@@ -18,6 +18,7 @@ import { ED25519 } from './fixtures/ssh-keys';
 import { Decl, build, synthProblems } from './support/declared-network';
 import { checkReachability, documentTexts } from './support/network-checks';
 import { pictureProblems, readPicture } from './support/svg-geometry';
+import { schemaProblems } from './support/schema-check';
 import { TfJson, decodeBootDocument } from './support/synth';
 
 function synthSites(props: SitesStackProps = {}, record?: AllocationRecord): { tf: TfJson; plan: NetworkPlan; stack: SitesStack } {
@@ -64,6 +65,14 @@ describe('direct peering: two Azure sites and a dedicated server', () => {
     // The dial leads to that one VM (no load balancer picking a host).
     expect(plan.hosts[2].dials).toEqual([{ address: first, via: 'public-dns', cluster: 0, host: 0 }]);
     expect(checkReachability(plan)).toEqual([]);
+    // The controls: the model refuses site-b-vm-1 dialing site-a-vm-1 by VM name
+    // (another VNet), and a direct VM's public name leads to that VM alone.
+    type Dial = NetworkPlan['hosts'][number]['dials'][number];
+    const dialing = (dial: Dial) => ({ ...plan, hosts: plan.hosts.map((h, i) => (i === 2 ? { ...h, peers: [dial.address], dials: [dial] } : h)) });
+    expect(checkReachability(dialing({ address: 'site-a-vm-1', via: 'vm-name', cluster: 0, host: 0 })).join('\n'))
+      .toMatch(/site-b-vm-1 cannot reach its peer "site-a-vm-1": an Azure VM name outside the dialer's own VNet/);
+    expect(checkReachability(dialing({ address: 'site-a-site-a-vm-2.westeurope.cloudapp.azure.com', via: 'public-dns', cluster: 0, host: 0 })).join('\n'))
+      .toMatch(/the plan says site-a-site-a-vm-2\.westeurope\.cloudapp\.azure\.com leads to hosts \[0\], the model says \[1\]/);
   });
 
   it('admits Weave\'s TCP 6783, UDP 6783-6784 and ESP only from the mesh\'s known addresses, never from *', () => {
@@ -323,9 +332,46 @@ describe('the peering and egress checks, each with its control', () => {
     expect(problemsOf(c.fixed)).toEqual([]);
   });
 
+  it('refuses two networks whose direct-peering VMs claim one DNS label, resource names the host owns, and takes distinct labels (the control)', () => {
+    const twoNetworks = (labels: [string, string]) => {
+      const stack = new TerraformStack(Testing.app(), 'app');
+      const provider = new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: '00000000-0000-0000-0000-000000000000' });
+      labels.forEach((label, k) => {
+        const network = new WeaveNetwork(stack, `net-${k}`, { sshPublicKey: ED25519 });
+        new WeaveHost(new WeaveCluster(network, `c-${k}`, { provider, location: 'westeurope', peering: 'direct', dnsLabel: label }), `vm-${k}`, { dnsLabel: 'mesh-vm' });
+      });
+      return synthProblems(stack);
+    };
+    const p = twoNetworks(['mesh-a', 'mesh-b']);
+    expect(p.map((x) => [x.code, x.path, x.value])).toEqual([['dns-label-duplicate', 'app/net-1/c-1/vm-1', 'mesh-vm']]);
+    expect(p[0].fix).toMatch(/^give one of the VMs its own dnsLabel/);
+    const control = (() => {
+      const stack = new TerraformStack(Testing.app(), 'app');
+      const provider = new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: '00000000-0000-0000-0000-000000000000' });
+      for (const k of [0, 1]) new WeaveHost(new WeaveCluster(new WeaveNetwork(stack, `net-${k}`, { sshPublicKey: ED25519 }), `c-${k}`, { provider, location: 'westeurope', peering: 'direct', dnsLabel: `mesh-${k}` }), `vm-${k}`);
+      return synthProblems(stack);
+    })();
+    expect(control).toEqual([]);
+  });
+
   it('reports the mesh-conn-limit and mtu problems at the network, the others at the cluster or host', () => {
     expect(problemsOf({ network: { mtu: 1416 } })[0].path).toBe('stack/net');
     expect(problemsOf({ clusters: [{ id: 'c1', hosts: [['h1', { dnsLabel: 'x-y' }]] }] })[0].path).toBe('stack/net/c1/h1');
+  });
+});
+
+describe('the azurerm 4.55.0 schema', () => {
+  it('takes a direct-peering stack, a NAT-gateway stack and the seed, and refuses a broken NAT gateway (the control)', () => {
+    const direct = synthSites({ siteA: { sshSourceCidr: '198.51.100.0/24', trustVnet: true } }).tf;
+    const nat = synthSites({ siteA: { peering: 'load-balancer', natGateway: { publicIpCount: 2 }, sshSourceCidr: '198.51.100.0/24' } }).tf;
+    const seed = JSON.parse(Testing.synth(new SeedStack(Testing.app(), 'weave-seed'))) as TfJson;
+    expect([schemaProblems(direct), schemaProblems(nat), schemaProblems(seed)]).toEqual([[], [], []]);
+    expect(Object.keys(resources(nat, 'azurerm_nat_gateway'))).toHaveLength(1);
+    const broken = structuredClone(nat);
+    const gw = Object.values(resources(broken, 'azurerm_nat_gateway'))[0] as Record<string, unknown>;
+    gw.public_ip_address_ids = ['x'];
+    delete gw.resource_group_name;
+    expect(schemaProblems(broken).map((p) => p.class).sort()).toEqual(['missing-required', 'unknown-argument']);
   });
 });
 

@@ -168,6 +168,7 @@ function createCluster(cluster: ClusterScope, props: WeaveClusterProps, provider
       resourceGroupName: placed.resourceGroupName,
       // The resources' region is the cluster's, whether or not the group was created here.
       location: resourceGroup ? resourceGroup.location : location,
+      region: location,
       subnetId: placed.subnetId,
       ...(placed.nicSecurityGroupId ? { nicSecurityGroupId: placed.nicSecurityGroupId } : {}),
       vm: {

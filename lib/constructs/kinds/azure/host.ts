@@ -165,6 +165,8 @@ function createPublicIp(host: HostScope, p: WeaveHostProps, cluster: ClusterScop
   const label = hostDnsLabel({ dnsLabel: cluster.dnsLabel }, { name: host.hostName, options: p });
   const ip = new Ip(host, 'public-ip', {
     ...common,
+    // The region as given, like the cluster's own public IP: a label is unique per region.
+    location: az.region,
     name: `${host.hostName}-pip`,
     sku: 'Standard',
     allocationMethod: 'Static',

@@ -86,6 +86,8 @@ export interface AzureHostResources {
 export interface ClusterRefs {
   readonly resourceGroupName: string;
   readonly location: string;
+  /** The cluster's region as given (not a reference): where a VM's own public IP and its DNS label are, as the app-wide name check reads it. */
+  readonly region: string;
   readonly subnetId: string;
   /** @default - unset with direct peering (no load balancer) */
   readonly backendPoolId?: string;
