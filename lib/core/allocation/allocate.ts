@@ -63,7 +63,7 @@ interface Declared {
  *   addresses go to bootstrap hosts first, in declaration order.
  * - Pins still work, and a pin that contradicts the record is a problem naming both values.
  *
- * @param options - `source`: how messages name the record (a file name, usually)
+ * @param options - `source`: how messages name the record (a file name, usually); `sshPorts`: the SSH frontend ports of each cluster with SSH NAT rules (none by default)
  * @returns undefined when the declaration or the record is unusable
  */
 export function allocateNetwork(
@@ -71,11 +71,7 @@ export function allocateNetwork(
   bridge: Cidr,
   record: AllocationRecord | undefined,
   problems: ProblemList,
-  options: {
-    readonly source?: string;
-    /** The SSH frontend ports of each cluster that has SSH NAT rules. @default - none has */
-    readonly sshPorts?: (cluster: number) => PortRange | undefined;
-  } = {},
+  options: { readonly source?: string; readonly sshPorts?: (cluster: number) => PortRange | undefined } = {},
 ): Allocation | undefined {
   const source = options.source ?? DEFAULT_ALLOCATION_FILE;
   const start = problems.items.length;
@@ -150,9 +146,7 @@ export function allocateNetwork(
     consensus,
     root: spec.clusters[rootCluster]?.name ?? '',
     anchors: Object.fromEntries(spec.clusters.filter((c) => c.hosts.length > 0).map((c) => [c.name, c.hosts[anchors[spec.clusters.indexOf(c)]].name])),
-    hosts: Object.fromEntries(assignments.map((a, i) => [hosts[i].name, {
-      bridgeAddress: a.bridgeAddress, role: a.bootstrap ? 'bootstrap' : 'observer', cluster: hosts[i].cluster, ...(a.sshPort !== undefined ? { sshPort: a.sshPort } : {}),
-    }])),
+    hosts: Object.fromEntries(assignments.map((a, i) => [hosts[i].name, { bridgeAddress: a.bridgeAddress, role: a.bootstrap ? 'bootstrap' : 'observer', cluster: hosts[i].cluster, ...(a.sshPort !== undefined ? { sshPort: a.sshPort } : {}) }])),
     retired: retiredEntries,
   };
   const retired = sortedNames(retiredEntries).map((name) => {
