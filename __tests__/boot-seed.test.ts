@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { parse, stringify } from 'yaml';
 import type { HostPlan, NetworkPlan } from '../lib/core/plan/plan';
-import { SEED_NODE_UNIT, SeedStack, SeedStackProps } from '../stacks/seed';
+import { SEED_NODE_TARGET, SEED_NODE_UNIT, SeedStack, SeedStackProps } from '../stacks/seed';
 import { SitesStack, SitesStackProps } from '../stacks/sites';
 import { Requirement, describeWhen, findTool } from './support/skip';
 import { CloudConfigError } from './support/flatcar-cloud-config';
@@ -176,7 +176,7 @@ describeWhen('boot tier: the seed boots in QEMU guests', toolCheck(), () => {
       sites: sitesScenario(tfDir('sites'), {
         siteA: { trustVnet: true },
         siteB: { trustVnet: true },
-        network: { ...release(sha256(standIn)), units: [SEED_NODE_UNIT], connLimit: 300, mtu: 1412, extraLaunchArgs: ['--log-level=debug'] },
+        network: { ...release(sha256(standIn)), units: [SEED_NODE_TARGET, SEED_NODE_UNIT], connLimit: 300, mtu: 1412, extraLaunchArgs: ['--log-level=debug'] },
       }),
     };
     const userData: Record<string, string> = {};
