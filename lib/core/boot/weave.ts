@@ -139,7 +139,7 @@ export function weaveBootDocument(network: NetworkPlan, host: HostPlan, options:
     Install: [`WantedBy=${UNIT.target}`],
   });
 
-  const launch = [weave, 'launch', ...launchArgs(network.commonLaunchArgs, '$WEAVE_IPALLOC_INIT', ['$WEAVE_PEERS'])];
+  const launch = [weave, 'launch', ...launchArgs(network.commonLaunchArgs, '$WEAVE_IPALLOC_INIT', ['$WEAVE_PEERS'], network.clusters[host.clusterIndex]?.launchArgs)];
   const router = unit({
     Unit: [
       'Description=Weave Net router',

@@ -11,6 +11,7 @@ import { checkKeyVault } from '../check/key-vault';
 import { checkHostName } from '../check/names';
 import type { ProblemList } from '../check/problems';
 import { DeclaredRanges, checkRanges } from '../check/ranges';
+import { checkRouterOptions } from '../check/router';
 import { checkSettings } from '../check/settings';
 import { KINDS, kindDriver } from '../kinds';
 import { locationProblem } from '../kinds/azure/regions';
@@ -41,6 +42,7 @@ export function checkDeclaration(spec: NetworkSpec, problems: ProblemList, optio
   checkSettings(spec, problems, options);
   const ctx = checkContext(spec, problems);
   const drivers = spec.clusters.map((c) => kindDriver(c.kind));
+  checkRouterOptions(spec, problems, [...new Set(drivers.flatMap((d) => (d?.wiring.pathMtu === undefined ? [] : [d.wiring.pathMtu])))]);
 
   const hostOwners = new Map<string, string>();
   spec.clusters.forEach((c, i) => {
