@@ -27,6 +27,7 @@ module.exports = {
     'flatcar-tools',
     'harness',
     'key-vault-stack',
+    'peering',
     'plan',
     'properties',
     'properties-synth',

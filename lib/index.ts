@@ -13,9 +13,10 @@ export { WeaveHost } from './constructs/host';
 export type { WeaveClusterProps, WeaveHostProps, WeaveNetworkProps, WeaveReleaseOptions } from './constructs/props';
 export type { ClusterKind, WeaveClusterOptions, WeaveHostOptions } from './core/declare/network';
 export type {
-  AzureBootFormat, AzureClusterOptions, AzureHostOptions, AzureVmDefaults, ExistingResourceGroup, ExistingSecurityGroup,
-  ExistingSubnet, FlatcarChannel, WeaveMetricsOptions, WeaveNsgPriorities,
+  AzureBootFormat, AzureClusterOptions, AzureHostOptions, AzureNatGateway, AzurePeering, AzureVmDefaults, ExistingResourceGroup,
+  ExistingSecurityGroup, ExistingSubnet, FlatcarChannel, WeaveMetricsOptions, WeaveNsgPriorities,
 } from './core/declare/azure';
+export type { WeaveRouterOptions } from './core/declare/weave';
 export type { RegistrySpec, WeaveImageDigests } from './core/declare/images';
 export { ImageRegistry } from './constructs/registry';
 export type { WeaveAzureContainerRegistryOptions, WeaveRegistryLoginOptions, WeaveRegistryOptions } from './constructs/registry';

@@ -6,6 +6,7 @@ import { Cidr, contains, intToIp, parseCidr, parseInterfaceAddress, usableHosts 
 import { ProblemList } from '../check/problems';
 import { NetworkSpec } from '../declare/network';
 import { AllocationChange, diffAllocation } from './changes';
+import { PortRange, allocateSshPorts } from './ports';
 import { AllocationRecord, DEFAULT_ALLOCATION_FILE, HostRole, RecordedHost, RetiredHost, own, recordShapeProblems, sortedNames, validateRecord } from './record';
 
 /** One host's allocated values, in global declaration order. */
@@ -16,6 +17,11 @@ export interface Assignment {
   readonly ipallocInit: string;
   /** Bridge address with the bridge range's prefix. */
   readonly bridgeAddress: string;
+  /**
+   * The host's SSH frontend port on its cluster's load balancer.
+   * @default - none: its cluster has no SSH NAT rules and it never had a port
+   */
+  readonly sshPort?: number;
 }
 
 /** What the allocation step decides: indexes into the spec, for the planner. */
@@ -57,7 +63,7 @@ interface Declared {
  *   addresses go to bootstrap hosts first, in declaration order.
  * - Pins still work, and a pin that contradicts the record is a problem naming both values.
  *
- * @param options - `source`: how messages name the record (a file name, usually)
+ * @param options - `source`: how messages name the record (a file name, usually); `sshPorts`: the SSH frontend ports of each cluster with SSH NAT rules (none by default)
  * @returns undefined when the declaration or the record is unusable
  */
 export function allocateNetwork(
@@ -65,7 +71,7 @@ export function allocateNetwork(
   bridge: Cidr,
   record: AllocationRecord | undefined,
   problems: ProblemList,
-  options: { readonly source?: string } = {},
+  options: { readonly source?: string; readonly sshPorts?: (cluster: number) => PortRange | undefined } = {},
 ): Allocation | undefined {
   const source = options.source ?? DEFAULT_ALLOCATION_FILE;
   const start = problems.items.length;
@@ -114,6 +120,8 @@ export function allocateNetwork(
   if (!result || problems.items.length > start) return undefined;
 
   const { roles, addresses, consensus } = result;
+  const ports = allocateSshPorts(spec, record, options.sshPorts ?? (() => undefined), problems);
+  if (problems.items.length > start) return undefined;
   const rootCluster = record === undefined ? 0 : Math.max(0, spec.clusters.findIndex((c) => c.name === record.root && c.hosts.length > 0));
   const anchors = spec.clusters.map((c) => {
     const name = own(record?.anchors, c.name);
@@ -124,6 +132,7 @@ export function allocateNetwork(
     bootstrap: roles[i] === 'bootstrap',
     ipallocInit: roles[i] === 'bootstrap' ? `consensus=${consensus}` : 'observer',
     bridgeAddress: `${intToIp(addresses[i])}/${bridge.prefix}`,
+    ...(ports[i] !== undefined ? { sshPort: ports[i] } : {}),
   }));
 
   const declared = new Set(hosts.map((h) => h.name));
@@ -137,7 +146,7 @@ export function allocateNetwork(
     consensus,
     root: spec.clusters[rootCluster]?.name ?? '',
     anchors: Object.fromEntries(spec.clusters.filter((c) => c.hosts.length > 0).map((c) => [c.name, c.hosts[anchors[spec.clusters.indexOf(c)]].name])),
-    hosts: Object.fromEntries(assignments.map((a, i) => [hosts[i].name, { bridgeAddress: a.bridgeAddress, role: a.bootstrap ? 'bootstrap' : 'observer', cluster: hosts[i].cluster }])),
+    hosts: Object.fromEntries(assignments.map((a, i) => [hosts[i].name, { bridgeAddress: a.bridgeAddress, role: a.bootstrap ? 'bootstrap' : 'observer', cluster: hosts[i].cluster, ...(a.sshPort !== undefined ? { sshPort: a.sshPort } : {}) }])),
     retired: retiredEntries,
   };
   const retired = sortedNames(retiredEntries).map((name) => {

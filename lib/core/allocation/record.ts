@@ -9,8 +9,15 @@
 import { contains, isCidr, parseCidr, parseInterfaceAddress, usableHosts } from '../common/cidr';
 import { Problem, ProblemList } from '../check/problems';
 
-/** Version written into every record file; a file with another version is refused. */
-export const ALLOCATION_FORMAT_VERSION = 1;
+/**
+ * The newest record format this library reads and writes. Version 2 added
+ * hosts' SSH frontend ports; a file is written in the lowest version that
+ * holds its content (1 while no host has a port), and a file of a version
+ * this library does not know is refused.
+ */
+export const ALLOCATION_FORMAT_VERSION = 2;
+/** Every format version this library reads. */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 /** Suggested file name, beside `cdktf.json`. */
 export const DEFAULT_ALLOCATION_FILE = 'weave-allocation.json';
 /** Suggested environment variable that turns on frozen mode (`1` or `true`). */
@@ -29,6 +36,12 @@ export interface RecordedHost {
   readonly role: HostRole;
   /** Name of the cluster the host was last declared in (for diagrams and reviews). */
   readonly cluster: string;
+  /**
+   * The host's frontend port for SSH on its cluster's load balancer, kept
+   * while the host stays in that cluster, so no other host's change moves it.
+   * @default - none: the host has never been in a cluster with SSH NAT rules
+   */
+  readonly sshPort?: number;
 }
 
 /**
@@ -71,14 +84,17 @@ export interface RetiredHost {
 
 /** The whole file: one record per network, keyed by the network's construct path. */
 export interface AllocationFile {
-  /** Format version, {@link ALLOCATION_FORMAT_VERSION}. */
+  /**
+   * Format version: the lowest one that holds the file (2 once a host has an
+   * SSH port, else 1), at most {@link ALLOCATION_FORMAT_VERSION}.
+   */
   readonly version: number;
   /** Network construct path (e.g. `weave-seed/weave`) → its record. */
   readonly networks: Readonly<Record<string, AllocationRecord>>;
 }
 
 /** The fields of a {@link RecordedHost}, in the order the file writes them. */
-export const HOST_FIELDS = ['bridgeAddress', 'role', 'cluster'] as const;
+export const HOST_FIELDS = ['bridgeAddress', 'role', 'cluster', 'sshPort'] as const;
 
 /**
  * A record entry by name. Host and cluster names are plain words, so
@@ -90,7 +106,7 @@ export function own<T>(o: Readonly<Record<string, T>> | undefined, key: string):
 
 /** A file with no networks yet. */
 export function emptyAllocationFile(): AllocationFile {
-  return { version: ALLOCATION_FORMAT_VERSION, networks: {} };
+  return { version: 1, networks: {} };
 }
 
 /**
@@ -99,7 +115,8 @@ export function emptyAllocationFile(): AllocationFile {
  */
 export function withNetworkRecord(file: AllocationFile | undefined, networkPath: string, record: AllocationRecord): AllocationFile {
   const base = file ?? emptyAllocationFile();
-  return { version: ALLOCATION_FORMAT_VERSION, networks: { ...base.networks, [networkPath]: record } };
+  const networks = { ...base.networks, [networkPath]: record };
+  return { version: formatVersionOf({ version: base.version, networks }), networks };
 }
 
 export function sortedNames(o: object): string[] {
@@ -119,7 +136,8 @@ export function serializeAllocationFile(file: AllocationFile): string {
     if (keys.length === 0) return '{}';
     return `{\n${keys.map((k) => `${indent}  ${q(k)}: ${line(o[k] as never)}`).join(',\n')}\n${indent}}`;
   };
-  const host = (h: RecordedHost) => `{ "bridgeAddress": ${q(h.bridgeAddress)}, "role": ${q(h.role)}, "cluster": ${q(h.cluster)} }`;
+  const host = (h: RecordedHost) =>
+    `{ "bridgeAddress": ${q(h.bridgeAddress)}, "role": ${q(h.role)}, "cluster": ${q(h.cluster)}${h.sshPort !== undefined ? `, "sshPort": ${q(h.sshPort)}` : ''} }`;
   const network = (r: AllocationRecord) => [
     '{',
     `      "bridgeRange": ${q(r.bridgeRange)},`,
@@ -130,7 +148,14 @@ export function serializeAllocationFile(file: AllocationFile): string {
     `      "retired": ${map(r.retired, '      ', host)}`,
     '    }',
   ].join('\n');
-  return `{\n  "version": ${q(file.version)},\n  "networks": ${map(file.networks, '  ', network)}\n}\n`;
+  return `{\n  "version": ${q(formatVersionOf(file))},\n  "networks": ${map(file.networks, '  ', network)}\n}\n`;
+}
+
+/** The lowest format version that holds the file: 2 once a host has an SSH port, else 1. */
+export function formatVersionOf(file: AllocationFile): number {
+  const ports = Object.values(file.networks).some((r) =>
+    [...Object.values(r.hosts), ...Object.values(r.retired)].some((h) => h.sshPort !== undefined));
+  return ports ? 2 : 1;
 }
 
 /** What {@link parseAllocationFile} returns. */
@@ -172,9 +197,9 @@ export function parseAllocationFile(text: string, source: string = DEFAULT_ALLOC
     shape('(file)', raw, 'is not a JSON object with "version" and "networks"');
     return { problems: problems.items };
   }
-  if (raw.version !== ALLOCATION_FORMAT_VERSION) {
+  if (!READABLE_FORMAT_VERSIONS.includes(raw.version as number)) {
     problems.add('allocation-file-version', source, 'version', raw.version,
-      `is not a format this library reads (it reads version ${ALLOCATION_FORMAT_VERSION})`,
+      `is not a format this library reads (it reads versions ${READABLE_FORMAT_VERSIONS.join(' and ')})`,
       typeof raw.version === 'number' && raw.version > ALLOCATION_FORMAT_VERSION
         ? 'upgrade cdktf-weave-azure to the version that wrote the file'
         : `set "version": ${ALLOCATION_FORMAT_VERSION}, or ${fix}`);
@@ -194,7 +219,12 @@ export function parseAllocationFile(text: string, source: string = DEFAULT_ALLOC
     networks.push([path, record]);
   }
   if (problems.items.length > 0) return { problems: problems.items };
-  return { file: { version: ALLOCATION_FORMAT_VERSION, networks: Object.fromEntries(networks) }, problems: [] };
+  return { file: { version: raw.version as number, networks: Object.fromEntries(networks) }, problems: [] };
+}
+
+/** A load balancer frontend port Azure accepts (1-65534). */
+function isPort(v: unknown): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65534;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -231,19 +261,20 @@ function readRecord(value: unknown, at: string, shape: Shape): AllocationRecord 
   for (const group of ['hosts', 'retired'] as const) {
     const g = value[group];
     if (!isObject(g)) {
-      need(false, group, 'is not an object of host name → { bridgeAddress, role, cluster }');
+      need(false, group, 'is not an object of host name → { bridgeAddress, role, cluster, sshPort? }');
       continue;
     }
     for (const [name, e] of Object.entries(g)) {
       const here = `${group}[${JSON.stringify(name)}]`;
       if (!isObject(e)) {
-        need(false, here, 'is not an object { bridgeAddress, role, cluster }');
+        need(false, here, 'is not an object { bridgeAddress, role, cluster, sshPort? }');
         continue;
       }
       unknownKeys(e, HOST_FIELDS, `${at}.${here}`, shape);
       if (typeof e.bridgeAddress !== 'string') need(false, `${here}.bridgeAddress`, 'is not a string such as "10.1.0.3/16"');
       if (e.role !== 'bootstrap' && e.role !== 'observer') need(false, `${here}.role`, 'is neither "bootstrap" nor "observer"');
       if (typeof e.cluster !== 'string') need(false, `${here}.cluster`, 'is not a cluster name');
+      if (e.sshPort !== undefined && !isPort(e.sshPort)) need(false, `${here}.sshPort`, 'is not a port from 1 to 65534');
     }
   }
   return ok ? (value as unknown as AllocationRecord) : undefined;
@@ -308,6 +339,20 @@ export function validateRecord(r: AllocationRecord, path: string, at: string): {
       }
       owners.set(ip.ip, name);
       ips.set(name, ip.ip);
+    }
+  }
+  // Two hosts of one cluster share its load balancer's frontend: one port each.
+  const ports = new Map<string, string>();
+  for (const group of ['hosts', 'retired'] as const) {
+    for (const name of sortedNames(r[group])) {
+      const e = r[group][name];
+      if (e.sshPort === undefined) continue;
+      const key = `${e.cluster}:${e.sshPort}`;
+      const holder = ports.get(key);
+      if (holder !== undefined) {
+        bad(`${group}[${JSON.stringify(name)}].sshPort`, e.sshPort, `is also recorded for ${holder} in cluster ${e.cluster}`, `${restore}; two hosts of one cluster must never share an SSH port`);
+      }
+      ports.set(key, name);
     }
   }
   if (Number.isInteger(r.consensus) && bootstrap > r.consensus) {

@@ -152,7 +152,7 @@ export function weaveBootDocument(network: NetworkPlan, host: HostPlan, options:
   });
 
   const nickname = kindDriver(host.kind)?.boot.explicitNickname ? host.name : undefined;
-  const launch = [weave, 'launch', ...launchArgs(network.commonLaunchArgs, '$WEAVE_IPALLOC_INIT', ['$WEAVE_PEERS'], nickname)];
+  const launch = [weave, 'launch', ...launchArgs(network.commonLaunchArgs, '$WEAVE_IPALLOC_INIT', ['$WEAVE_PEERS'], network.clusters[host.clusterIndex]?.launchArgs, nickname)];
   const router = unit({
     Unit: [
       'Description=Weave Net router',

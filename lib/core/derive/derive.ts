@@ -39,7 +39,9 @@ export interface DerivedHost {
   readonly userData?: string;
   /**
    * Digest of the host's merged user content (files and units from network,
-   * cluster and host), for first-boot-only hosts' replacement trigger.
+   * cluster and host) and of its cluster's own launch flags, for
+   * first-boot-only hosts' replacement trigger. A host whose cluster has no
+   * flags of its own keeps the digest of its content alone.
    */
   readonly userContentDigest: string;
   /**
@@ -53,6 +55,11 @@ export interface DerivedHost {
 
 /** Digest of "no user content", shared by every host without any. */
 const NO_USER_CONTENT = createHash('sha256').update('[]').digest('hex');
+
+/** A content digest with the cluster's own launch flags folded in, when it has any. */
+function ownDigest(content: string, flags: readonly string[]): string {
+  return flags.length === 0 ? content : createHash('sha256').update(JSON.stringify([content, flags])).digest('hex');
+}
 
 /**
  * What one cluster needs beyond its hosts' documents (its plan is the
@@ -174,7 +181,7 @@ export function deriveNetwork(spec: NetworkSpec, options: DeriveOptions = {}): D
       format,
       boot,
       userData: source === 'azure-imds' ? Buffer.from(renderUserData(hp), 'utf8').toString('base64') : undefined,
-      userContentDigest: content?.digest ?? NO_USER_CONTENT,
+      userContentDigest: ownDigest(content?.digest ?? NO_USER_CONTENT, plan.clusters[hp.clusterIndex].launchArgs),
       ...(knownBytes !== undefined ? { knownBytes } : {}),
     };
   });

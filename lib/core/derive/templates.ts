@@ -4,7 +4,8 @@
 // unit text) and in its users' files and units, so the document is built
 // and rendered once per distinct merged user content (hosts of one cluster
 // without their own content share one) with the host-name slot standing in
-// for the name, which is then filled per host. Host names are plain
+// for the name, which is then filled per host (one template per distinct
+// cluster launch flags, too). Host names are plain
 // `[a-z0-9.-]`, which YAML writes the same wherever the slot stood; user
 // content never holds the slot, which is uppercase.
 // `__tests__/render.test.ts` checks the result equals a direct render for
@@ -38,18 +39,20 @@ export function cloudConfigByName(
   adapt: (boot: BootDocument) => BootDocument = (b) => b,
   os: OsProfile = FLATCAR,
 ): (host: HostPlan) => RenderedBoot {
-  // Per content, per kind and status listener port: clusters with metrics render their own.
+  // Keyed by content, then by the kind and status listener port (clusters with
+  // metrics render their own) and the cluster's own launch flags.
   const templates = new Map<MergedUserContent | undefined, Map<string, RenderedBoot>>();
   return (host) => {
     const content = contentFor(host);
-    const port = `${host.kind}:${statusListenerOf(network, host)?.port ?? ''}`;
-    let byPort = templates.get(content);
-    if (!byPort) templates.set(content, byPort = new Map());
-    let template = byPort.get(port);
+    const flags = (network.clusters[host.clusterIndex]?.launchArgs ?? []).join(' ');
+    const key = `${host.kind}:${statusListenerOf(network, host)?.port ?? ''}|${flags}`;
+    let byKey = templates.get(content);
+    if (!byKey) templates.set(content, byKey = new Map());
+    let template = byKey.get(key);
     if (!template) {
       const stand = { ...host, name: SLOT.hostName, hostEnvPath: hostEnvPath(SLOT.hostName) };
       template = renderCloudConfig(withUserContent(adapt(weaveBootDocument(network, stand, { hostEnvSource: 'azure-imds', os })), content), os);
-      byPort.set(port, template);
+      byKey.set(key, template);
     }
     return { ...template, text: fillSlots(template.text, [[SLOT.hostName, host.name]]) };
   };

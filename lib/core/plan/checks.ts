@@ -12,6 +12,7 @@ import { checkImages } from '../check/images';
 import { checkHostName } from '../check/names';
 import type { ProblemList } from '../check/problems';
 import { DeclaredRanges, checkRanges } from '../check/ranges';
+import { checkRouterOptions } from '../check/router';
 import { checkSettings } from '../check/settings';
 import { KINDS, kindDriver } from '../kinds';
 import { locationProblem } from '../kinds/azure/regions';
@@ -43,6 +44,7 @@ export function checkDeclaration(spec: NetworkSpec, problems: ProblemList, optio
   checkImages(spec, problems);
   const ctx = checkContext(spec, problems);
   const drivers = spec.clusters.map((c) => kindDriver(c.kind));
+  checkRouterOptions(spec, problems, [...new Set(drivers.flatMap((d) => (d?.wiring.pathMtu === undefined ? [] : [d.wiring.pathMtu])))]);
 
   const hostOwners = new Map<string, string>();
   spec.clusters.forEach((c, i) => {

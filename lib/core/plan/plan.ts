@@ -8,8 +8,8 @@ import type { AllocationRecord, RetiredHost } from '../allocation/record';
 import { ProblemList } from '../check/problems';
 import { SHARED_ENV_PATH, hostEnvPath } from '../defaults';
 import type { ClusterKind, NetworkSpec } from '../declare/network';
-import { commonLaunchArgs as commonLaunchArgsFor, launchArgs } from '../wiring/launch';
 import { kindDriver } from '../kinds';
+import { commonLaunchArgs as commonLaunchArgsFor, launchArgs } from '../wiring/launch';
 import { checkDeclaration } from './checks';
 import { PeerDial, planPeers } from './peers';
 import { Retirement, planRetirements, teardownsOf } from './retire';
@@ -51,6 +51,12 @@ export interface HostPlan {
   readonly bootstrap: boolean;
   /** Bridge address with the bridge range's prefix, e.g. `10.1.0.3/16`. */
   readonly bridgeAddress: string;
+  /**
+   * The host's SSH frontend port on its cluster's load balancer, kept by the
+   * allocation record whatever is added, removed or reordered.
+   * @default - none: its cluster has no SSH NAT rules
+   */
+  readonly sshPort?: number;
   /** Path of the env file every host shares (holds the password). */
   readonly sharedEnvPath: string;
   /** Path of this host's own env file. */
@@ -73,6 +79,8 @@ export interface ClusterPlan {
   readonly hosts: readonly HostPlan[];
   /** Retired hosts last declared in this cluster: still in the record, address held. */
   readonly retired: readonly RetiredHost[];
+  /** The cluster's own `weave launch` flags, after the network's (e.g. `--trusted-subnets`). */
+  readonly launchArgs: readonly string[];
 }
 
 /** The allocation part of a plan: the record to keep and how it differs from the one given. */
@@ -148,7 +156,10 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
   // (allocation pins, reachability) run where the plan is made.
   const { ipalloc, bridge } = checkDeclaration(spec, problems, { recorded: options.record !== undefined, resources: options.checkResources });
 
-  const allocation = bridge ? allocateNetwork(spec, bridge, options.record, problems, { source: options.recordSource }) : undefined;
+  const allocation = bridge ? allocateNetwork(spec, bridge, options.record, problems, {
+    source: options.recordSource,
+    sshPorts: (i) => kindDriver(spec.clusters[i].kind)?.wiring.sshNatPorts?.(spec.clusters[i]),
+  }) : undefined;
 
   // Whom each host dials: the root cluster (the first declared, or the one
   // the record names) and each cluster's anchor host stay where the record
@@ -162,11 +173,12 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
 
   const hosts: HostPlan[] = [];
   const clusters: ClusterPlan[] = spec.clusters.map((c, clusterIndex) => {
+    const own = [...(kindDriver(c.kind)?.wiring.clusterLaunchArgs?.(c) ?? [])];
     const planned = c.hosts.map((h, indexInCluster) => {
       const index = hosts.length;
       const hostDials = dials[index];
       const peers = hostDials.map((d) => d.address);
-      const { bootstrap, ipallocInit, bridgeAddress } = assignments[index];
+      const { bootstrap, ipallocInit, bridgeAddress, sshPort } = assignments[index];
       const plan: HostPlan = {
         name: h.name,
         path: h.path,
@@ -180,6 +192,8 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
         ipallocInit,
         bootstrap,
         bridgeAddress,
+        // Only where the cluster has SSH NAT rules now; the record keeps the others' ports.
+        ...(sshPort !== undefined && kindDriver(c.kind)?.wiring.sshNatPorts?.(c) ? { sshPort } : {}),
         sharedEnvPath: SHARED_ENV_PATH,
         hostEnvPath: hostEnvPath(h.name),
         hostEnv: [
@@ -187,13 +201,13 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
           ['WEAVE_IPALLOC_INIT', ipallocInit],
           ['WEAVE_BRIDGE_ADDRESS', bridgeAddress],
         ],
-        launchArgs: launchArgs(commonLaunchArgs, ipallocInit, peers, kindDriver(c.kind)?.boot.explicitNickname ? h.name : undefined),
+        launchArgs: launchArgs(commonLaunchArgs, ipallocInit, peers, own, kindDriver(c.kind)?.boot.explicitNickname ? h.name : undefined),
       };
       hosts.push(plan);
       return plan;
     });
     const retired = allocation!.retired.filter((r) => r.cluster === c.name);
-    return { name: c.name, path: c.path, kind: c.kind, hosts: planned, retired };
+    return { name: c.name, path: c.path, kind: c.kind, hosts: planned, retired, launchArgs: own };
   });
 
   return {
@@ -207,6 +221,8 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
       ['DOCKERHUB_USER', spec.release.imageOwner],
       // checkpoint-api.weave.works is gone with Weaveworks; don't wait on it.
       ['CHECKPOINT_DISABLE', '1'],
+      // The weave script reads WEAVE_MTU and passes --mtu (Weave's fastdp docs).
+      ...(spec.mtu !== undefined ? [['WEAVE_MTU', String(spec.mtu)] as const] : []),
     ],
     rootCluster: spec.clusters[allocation!.rootCluster].name,
     retired: allocation!.retired,
