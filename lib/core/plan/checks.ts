@@ -8,6 +8,7 @@
 // the chosen peers) run where that plan is made.
 import { checkUserContent } from '../check/content';
 import { checkKeyVault } from '../check/key-vault';
+import { checkImages } from '../check/images';
 import { checkHostName } from '../check/names';
 import type { ProblemList } from '../check/problems';
 import { DeclaredRanges, checkRanges } from '../check/ranges';
@@ -40,6 +41,7 @@ export interface DeclarationCheckOptions {
  */
 export function checkDeclaration(spec: NetworkSpec, problems: ProblemList, options: DeclarationCheckOptions = {}): DeclaredRanges {
   checkSettings(spec, problems, options);
+  checkImages(spec, problems);
   const ctx = checkContext(spec, problems);
   const drivers = spec.clusters.map((c) => kindDriver(c.kind));
   checkRouterOptions(spec, problems, [...new Set(drivers.flatMap((d) => (d?.wiring.pathMtu === undefined ? [] : [d.wiring.pathMtu])))]);
