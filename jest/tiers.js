@@ -43,6 +43,7 @@ module.exports = {
   ],
   integration: [
     'app-synth',
+    'bench-twin',
     'boot-applier',
     'cdk-terrain',
     'config-errors-app',
