@@ -63,6 +63,7 @@ describe('image checks (each with a control that passes)', () => {
     ['ACR id that is not a registry id', { network: { release: { imageOwner: 'acmeweave.azurecr.io/weave' }, registry: { azureContainerRegistry: { id: '/subscriptions/x/registries/y', provider: {} as never } } } }, 'registry-acr-id-invalid'],
     ['a registry password as a plain string', { network: { registry: { login: { username: 'pull', password: 'hunter2hunter2' } } } }, 'registry-password-literal'],
     ['a registry user name with a colon', { network: { registry: { login: { username: 'pull:er' } } } }, 'registry-username-invalid'],
+    ['ACR identity login with dedicated servers and no registry.login', { network: { release: { imageOwner: 'acmeweave.azurecr.io/weave' }, registry: { azureContainerRegistry: { id: ACR_ID, provider: {} as never } } }, clusters: [{ id: 'c1', hosts: ['h1'] }, { id: 'dc', props: { kind: 'dedicated' }, hosts: ['d1'] }] }, 'registry-login-missing'],
     ['metrics admitting nobody', { clusters: [{ id: 'c1', props: { metrics: { sources: [] } }, hosts: ['h1'] }] }, 'metrics-sources-empty'],
     ['metrics open to the internet', { clusters: [{ id: 'c1', props: { metrics: { sources: ['0.0.0.0/0'] } }, hosts: ['h1'] }] }, 'metrics-source-open'],
     ['a metrics source that is not an address', { clusters: [{ id: 'c1', props: { metrics: { sources: ['prometheus.lan'] } }, hosts: ['h1'] }] }, 'metrics-source-invalid'],
@@ -79,6 +80,7 @@ describe('image checks (each with a control that passes)', () => {
     expect(problemsOf({ network: { release: { digests: DIGESTS } } })).toEqual([]);
     expect(problemsOf({ network: { release: { imageOwner: 'acmeweave.azurecr.io/weave' }, registry: { azureContainerRegistry: { id: ACR_ID, provider: {} as never } } } })).toEqual([]);
     expect(problemsOf({ network: { registry: { login: { username: 'pull' } } } })).toEqual([]);
+    expect(problemsOf({ network: { release: { imageOwner: 'acmeweave.azurecr.io/weave' }, registry: { azureContainerRegistry: { id: ACR_ID, provider: {} as never }, login: { username: 'weave-pull' } } }, clusters: [{ id: 'c1', hosts: ['h1'] }, { id: 'dc', props: { kind: 'dedicated' }, hosts: ['d1'] }] })).toEqual([]);
     expect(problemsOf({ clusters: [{ id: 'c1', props: { metrics: { sources: ['172.16.9.0/24', '10.9.0.4'], port: 9782 } }, hosts: ['h1'] }] })).toEqual([]);
   });
 });

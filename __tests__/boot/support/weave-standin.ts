@@ -20,12 +20,13 @@
 //   takes a fixed address of the IPAM range for this host (weave's IPAM
 //   would allocate one) and prints the addresses, as weave does;
 // - `stop` stops the router; `status` says whether it runs;
-// - `report -f '{{json .IPAM}}'` prints the ring's entries, kept in
+// - `report -f <the reclaim's template>` prints the ring's entries, kept in
 //   /var/lib/weave-standin-ipam.json (a test writes a dead peer there),
 //   `rmpeer NAME` takes a peer's entries over as weave prints it, and
 //   `reset` removes the router, the bridge and the ring;
 // - `setup` is refused: the library no longer runs it (it would pull tags).
-// Only tools Flatcar ships are used (bash, coreutils, awk, docker, ip, iptables, curl).
+// Only tools Flatcar ships are used (bash, coreutils, awk, jq, docker, ip, iptables, curl).
+import { RING_TEMPLATE } from '../../../lib/core/boot/retire';
 
 /** What the guests' stand-in needs to know. */
 export interface StandInOptions {
@@ -96,9 +97,10 @@ case \${1:-} in
     echo "weave script $version (stand-in)"
     ;;
   report)
-    [ "\${2:-}" = -f ] && [ "\${3:-}" = '{{json .IPAM}}' ] || { echo "stand-in: report only with -f '{{json .IPAM}}'" >&2; exit 1; }
+    [ "\${2:-}" = -f ] && [ "\${3:-}" = '${RING_TEMPLATE}' ] || { echo "stand-in: report only with the reclaim's -f template" >&2; exit 1; }
     [ "$(docker inspect -f '{{.State.Running}}' weave 2>/dev/null)" = true ] || { echo "weave container is not running." >&2; exit 1; }
-    cat "$ring" 2>/dev/null || echo '{"Entries":[]}'
+    # As weave renders the template: one "nickname peer known" line per entry.
+    [ -f "$ring" ] && jq -r '.Entries[]? | "\\(.Nickname) \\(.Peer) \\(.IsKnownPeer)"' "$ring" || true
     ;;
   rmpeer)
     shift
