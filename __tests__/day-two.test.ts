@@ -175,10 +175,14 @@ describe('retirement through the constructs', () => {
     expect(step.triggers_replace).toEqual({ peer: 'w2' });
     expect(step.connection.host).toBe('203.0.113.10');
     expect(step.depends_on).toEqual([expect.stringMatching(/^terraform_data\.mesh_dc_d1_provision/)]);
-    expect(step.provisioner[0].file.content).toContain('peer=w2');
+    // Staged in a fresh 0700 directory (the step fails if someone else's is in the way), run as root, removed.
+    expect(step.provisioner[0]['remote-exec'].inline).toEqual(['rm -rf /var/tmp/weave-deploy-reclaim', 'mkdir -m 0700 /var/tmp/weave-deploy-reclaim']);
+    expect(step.provisioner[1].file.destination).toBe('/var/tmp/weave-deploy-reclaim/reclaim.sh');
+    expect(step.provisioner[2]['remote-exec'].inline[0]).toMatch(/sudo -n bash \/var\/tmp\/weave-deploy-reclaim\/reclaim\.sh; fi; rc=\$\?; rm -rf \/var\/tmp\/weave-deploy-reclaim; exit \$rc$/);
+    expect(step.provisioner[1].file.content).toContain('peer=w2');
     // Terraform reads the content as a template: the script's own `${` is escaped (retirement-terraform applies it).
-    expect(step.provisioner[0].file.content).toContain('$${WEAVE_BIN:-/opt/bin/weave}');
-    expect(step.provisioner[0].file.content).not.toMatch(/[^$]\$\{WEAVE_BIN/);
+    expect(step.provisioner[1].file.content).toContain('$${WEAVE_BIN:-/opt/bin/weave}');
+    expect(step.provisioner[1].file.content).not.toMatch(/[^$]\$\{WEAVE_BIN/);
     expect(tf.resource.azurerm_virtual_machine_run_command).toBeUndefined();
     // An Azure VM leaves no teardown block; a new host is never the survivor.
     expect(teardownSteps(tf)).not.toHaveProperty('mesh_w2_teardown');
