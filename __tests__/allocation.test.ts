@@ -485,8 +485,9 @@ describe('the record file', () => {
   const corrupt: { name: string; text: string; code: string; field: string; message: RegExp }[] = [
     { name: 'not JSON (a merge conflict)', text: text.replace('"retired": {}', '<<<<<<< HEAD\n"retired": {}'), code: 'allocation-file-invalid', field: '(file)', message: /is not valid JSON/ },
     { name: 'an array', text: '[]', code: 'allocation-file-invalid', field: '(file)', message: /is not a JSON object/ },
-    { name: 'a newer version', text: text.replace('"version": 1', '"version": 2'), code: 'allocation-file-version', field: 'version', message: /reads version 1/ },
-    { name: 'no version', text: '{ "networks": {} }', code: 'allocation-file-version', field: 'version', message: /reads version 1/ },
+    // Version 2 (pools' blocks) is read too; 3 is newer than this library.
+    { name: 'a newer version', text: text.replace('"version": 1', '"version": 3'), code: 'allocation-file-version', field: 'version', message: /reads versions 1 and 2/ },
+    { name: 'no version', text: '{ "networks": {} }', code: 'allocation-file-version', field: 'version', message: /reads versions 1 and 2/ },
     { name: 'no networks', text: '{ "version": 1 }', code: 'allocation-file-invalid', field: 'networks', message: /not an object/ },
     { name: 'an unknown top-level key', text: '{ "version": 1, "networks": {}, "extra": 1 }', code: 'allocation-file-invalid', field: 'extra', message: /not a known key/ },
     {
@@ -538,7 +539,7 @@ describe('the record file', () => {
   });
 
   it('suggests upgrading for a newer file, and restoring from version control for a broken one', () => {
-    expect(parseAllocationFile(text.replace('"version": 1', '"version": 2')).problems[0].fix).toMatch(/upgrade cdktf-weave-azure/);
+    expect(parseAllocationFile(text.replace('"version": 1', '"version": 3')).problems[0].fix).toMatch(/upgrade cdktf-weave-azure/);
     expect(parseAllocationFile('{').problems[0].fix).toMatch(/git checkout -- weave-allocation\.json/);
   });
 });

@@ -11,6 +11,7 @@ import type { ClusterGrant, GrantTarget, PasswordVault } from './key-vault';
 import { clusterKind } from './kinds';
 import type { ClusterPart } from './kinds/kind';
 import type { AzureClusterResources } from './kinds/azure/resources';
+import type { ScaleSetResources } from './kinds/scale-set/resources';
 import { CLUSTER_MARK, ClusterBinding, HostKeyVault, NETWORK_MARK, NsgRuleSlots, isMarked } from './marks';
 import type { WeaveNetwork } from './network';
 import type { WeaveClusterProps } from './props';
@@ -45,6 +46,8 @@ export class WeaveCluster extends Construct {
   readonly bootFormat: AzureBootFormat;
   /** Set for Azure clusters. */
   readonly azure?: AzureClusterResources;
+  /** Set for pools (`kind: 'scale-set'`): the scale set and its network. */
+  readonly scaleSet?: ScaleSetResources;
   /** Name later clusters dial to reach this one: the public IP's FQDN for Azure, `dnsName` for dedicated. */
   readonly dnsName?: string;
   /** @internal What the cluster's kind made of it. */
@@ -71,6 +74,7 @@ export class WeaveCluster extends Construct {
     this.dnsLabel = this._part.dnsLabel;
     this.dnsName = this._part.dnsName;
     this.azure = this._part.azure;
+    this.scaleSet = this._part.scaleSet;
   }
 
   /**

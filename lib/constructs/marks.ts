@@ -6,7 +6,7 @@ import { IConstruct } from 'constructs';
 import type { TerraformProvider } from 'cdktf';
 import type { SecretContent } from '../core/boot/document';
 import type { ClusterSpec, HostSpec } from '../core/declare/network';
-import type { DerivedHost } from '../core/derive/derive';
+import type { DerivedHost, DerivedPool } from '../core/derive/derive';
 import type { ClusterGrant, GrantTarget, PasswordVault } from './key-vault';
 
 export const NETWORK_MARK = Symbol.for('cdktf-weave-azure.WeaveNetwork');
@@ -22,6 +22,20 @@ export function isMarked(x: unknown, mark: symbol): boolean {
 export interface ClusterBinding {
   /** Addresses its NSG admits on Weave's ports: other clusters' egress IPs and dedicated servers. */
   readonly peerSources: readonly string[];
+  /**
+   * A pool's document and plan, and how its slots are filled.
+   * @default - none: the cluster's hosts are declared
+   */
+  readonly pool?: {
+    readonly derived: DerivedPool;
+    /** `local.<name>` holding base64 of the shared env file. */
+    readonly sharedEnvRef: string;
+    /**
+     * Key Vault mode: what the instances need instead of the password.
+     * @default - none: the default mode
+     */
+    readonly keyVault?: HostKeyVault;
+  };
 }
 
 /** What a host receives once the network is built. */

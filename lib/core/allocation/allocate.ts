@@ -6,6 +6,7 @@ import { Cidr, contains, intToIp, parseCidr, parseInterfaceAddress, usableHosts 
 import { ProblemList } from '../check/problems';
 import { NetworkSpec } from '../declare/network';
 import { AllocationChange, diffAllocation } from './changes';
+import { PoolBlocks, PoolRequest, allocatePoolBlocks, lowestFree, nextFree } from './pools';
 import { AllocationRecord, DEFAULT_ALLOCATION_FILE, HostRole, RecordedHost, RetiredHost, own, sortedNames, validateRecord } from './record';
 
 /** One host's allocated values, in global declaration order. */
@@ -34,6 +35,8 @@ export interface Allocation {
   readonly record: AllocationRecord;
   /** What the new record changes compared with the one given (everything, when none was given). */
   readonly changes: readonly AllocationChange[];
+  /** Each declared pool's bridge block, by pool name. */
+  readonly pools: ReadonlyMap<string, Cidr>;
 }
 
 interface Declared {
@@ -56,8 +59,11 @@ interface Declared {
  *   bootstraps unless `bootstrapSize` or `bootstrapHosts` say otherwise,
  *   addresses go to bootstrap hosts first, in declaration order.
  * - Pins still work, and a pin that contradicts the record is a problem naming both values.
+ * - Each pool keeps its recorded bridge block; a new pool takes the highest
+ *   free block of its subnet's size. No host gets an address in a block.
  *
- * @param options - `source`: how messages name the record (a file name, usually)
+ * @param options - `source`: how messages name the record (a file name,
+ *   usually); `pools`: the pools to reserve bridge blocks for
  * @returns undefined when the declaration or the record is unusable
  */
 export function allocateNetwork(
@@ -65,7 +71,7 @@ export function allocateNetwork(
   bridge: Cidr,
   record: AllocationRecord | undefined,
   problems: ProblemList,
-  options: { readonly source?: string } = {},
+  options: { readonly source?: string; readonly pools?: readonly PoolRequest[] } = {},
 ): Allocation | undefined {
   const source = options.source ?? DEFAULT_ALLOCATION_FILE;
   const start = problems.items.length;
@@ -101,13 +107,24 @@ export function allocateNetwork(
     }
   }
 
+  const pinned = new Map(hosts.flatMap((h) => (h.pin === undefined ? [] : [[h.pin, h.path] as const])));
+  // New hosts take the lowest free addresses; new pools' blocks stay above them.
+  const recordedNames = new Set([...Object.keys(record?.hosts ?? {}), ...Object.keys(record?.retired ?? {})]);
+  const fresh = hosts.filter((h) => h.pin === undefined && !recordedNames.has(h.name)).length;
+  const hostsUpTo = lowestFree(bridge.network, fresh, new Set([...recordedIps.values(), ...pinned.keys()]));
+  const blocks = allocatePoolBlocks(bridge, options.pools ?? [], record?.pools, recordedIps.values(), pinned, hostsUpTo, problems, source);
+  if (!blocks) return undefined;
+
   const result = record === undefined
-    ? seed(spec, bridge, hosts, problems)
-    : grow(spec, bridge, hosts, record, recordedIps, problems, source);
+    ? seed(spec, bridge, hosts, blocks, problems)
+    : grow(spec, bridge, hosts, record, recordedIps, blocks, problems, source);
   if (!result || problems.items.length > start) return undefined;
 
   const { roles, addresses, consensus } = result;
-  const rootCluster = record === undefined ? 0 : Math.max(0, spec.clusters.findIndex((c) => c.name === record.root && c.hosts.length > 0));
+  // A pool has no hosts, so it is never the root: the first cluster with hosts is.
+  const firstWithHosts = Math.max(0, spec.clusters.findIndex((c) => c.hosts.length > 0));
+  const recordedRoot = record === undefined ? -1 : spec.clusters.findIndex((c) => c.name === record.root && c.hosts.length > 0);
+  const rootCluster = recordedRoot >= 0 ? recordedRoot : firstWithHosts;
   const anchors = spec.clusters.map((c) => {
     const name = own(record?.anchors, c.name);
     const at = name === undefined ? -1 : c.hosts.findIndex((h) => h.name === name);
@@ -130,6 +147,7 @@ export function allocateNetwork(
     consensus,
     root: spec.clusters[rootCluster]?.name ?? '',
     anchors: Object.fromEntries(spec.clusters.filter((c) => c.hosts.length > 0).map((c) => [c.name, c.hosts[anchors[spec.clusters.indexOf(c)]].name])),
+    ...(Object.keys(blocks.recorded).length > 0 ? { pools: blocks.recorded } : {}),
     hosts: Object.fromEntries(assignments.map((a, i) => [hosts[i].name, { bridgeAddress: a.bridgeAddress, role: a.bootstrap ? 'bootstrap' : 'observer', cluster: hosts[i].cluster }])),
     retired: retiredEntries,
   };
@@ -137,7 +155,7 @@ export function allocateNetwork(
     const e = retiredEntries[name];
     return { name, cluster: e.cluster, bridgeAddress: e.bridgeAddress, bootstrap: e.role === 'bootstrap' };
   });
-  return { assignments, consensus, rootCluster, anchors, retired, record: next, changes: diffAllocation(record, next) };
+  return { assignments, consensus, rootCluster, anchors, retired, record: next, changes: diffAllocation(record, next), pools: blocks.byName };
 }
 
 /** Host `bridgeAddress` pins as integers (undefined where unpinned or invalid), with their problems. */
@@ -195,11 +213,12 @@ interface Decided {
  * lowest free ones to bootstrap hosts and then to the rest, each in
  * declaration order. The seed's five hosts get 10.1.0.1 … 10.1.0.5.
  */
-function seed(spec: NetworkSpec, range: Cidr, hosts: readonly Declared[], problems: ProblemList): Decided | undefined {
+function seed(spec: NetworkSpec, range: Cidr, hosts: readonly Declared[], blocks: PoolBlocks, problems: ProblemList): Decided | undefined {
   const flags = bootstrapMembership(spec, hosts.length, problems);
-  if (hosts.length > usableHosts(range)) {
+  const usable = usableHosts(range) - blocks.usableTaken;
+  if (hosts.length > usable) {
     problems.add('bridge-range-too-small', spec.path, 'bridgeRange', range.text,
-      `has ${usableHosts(range)} usable addresses for ${hosts.length} hosts`,
+      `has ${usable} usable addresses for ${hosts.length} hosts${blocks.usableTaken ? ` beside the pools' bridge blocks (${blocks.usableTaken} addresses)` : ''}`,
       `use a shorter prefix, e.g. /${Math.max(1, 32 - Math.ceil(Math.log2(hosts.length + 2)))} or /16`);
     return undefined;
   }
@@ -213,7 +232,7 @@ function seed(spec: NetworkSpec, range: Cidr, hosts: readonly Declared[], proble
       addresses[i] = pin;
       continue;
     }
-    while (taken.has(next)) next++;
+    next = nextFree(next, taken, blocks);
     if (next >= range.broadcast) {
       problems.add('bridge-range-too-small', spec.path, 'bridgeRange', range.text,
         `runs out of free addresses once pinned ones are reserved (${hosts.length} hosts)`, 'use a shorter prefix such as /16');
@@ -281,6 +300,7 @@ function grow(
   hosts: readonly Declared[],
   record: AllocationRecord,
   recordedIps: ReadonlyMap<string, number>,
+  blocks: PoolBlocks,
   problems: ProblemList,
   source: string,
 ): Decided | undefined {
@@ -359,11 +379,11 @@ function grow(
     addresses.push(h.pin);
   }
   const fresh = addresses.filter((a) => a === undefined).length;
-  const free = usableHosts(range) - taken.size;
+  const free = usableHosts(range) - taken.size - blocks.usableTaken;
   if (fresh > free) {
     const retiredCount = Object.keys(record.retired).length;
     problems.add('bridge-range-too-small', spec.path, 'bridgeRange', range.text,
-      `has ${free} free addresses for ${fresh} new hosts: ${source} holds ${held.size}${retiredCount ? ` (${retiredCount} of them for retired hosts)` : ''}`,
+      `has ${free} free addresses for ${fresh} new hosts: ${source} holds ${held.size}${retiredCount ? ` (${retiredCount} of them for retired hosts)` : ''}${blocks.usableTaken ? `, and its pools' bridge blocks ${blocks.usableTaken} more` : ''}`,
       retiredCount
         ? `release retired hosts' addresses (delete them from "retired" in ${source} once they have left the mesh), or remove new hosts`
         : `remove new hosts; a larger bridgeRange renumbers every host (delete the network's entry "${spec.path}" from ${source} and change the range)`);
@@ -372,7 +392,7 @@ function grow(
   let next = range.network + 1;
   const out = addresses.map((a) => {
     if (a !== undefined) return a;
-    while (taken.has(next)) next++;
+    next = nextFree(next, taken, blocks);
     taken.add(next);
     return next++;
   });

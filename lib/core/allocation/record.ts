@@ -8,9 +8,18 @@
 // (the constructs do the IO).
 import { contains, isCidr, parseCidr, parseInterfaceAddress, usableHosts } from '../common/cidr';
 import { Problem, ProblemList } from '../check/problems';
+import type { RecordedPool } from './pools';
+export type { RecordedPool } from './pools';
 
-/** Version written into every record file; a file with another version is refused. */
-export const ALLOCATION_FORMAT_VERSION = 1;
+/**
+ * The newest record format this library reads and writes. Version 2 adds
+ * pools' bridge blocks; a file none of whose networks has a pool is still
+ * written as version 1, which every earlier release reads. A file of a
+ * version this library does not know is refused.
+ */
+export const ALLOCATION_FORMAT_VERSION = 2;
+/** The format of a file without pools. */
+const FORMAT_WITHOUT_POOLS = 1;
 /** Suggested file name, beside `cdktf.json`. */
 export const DEFAULT_ALLOCATION_FILE = 'weave-allocation.json';
 /** Suggested environment variable that turns on frozen mode (`1` or `true`). */
@@ -52,6 +61,12 @@ export interface AllocationRecord {
    * declared again gets its old values back.
    */
   readonly retired: Readonly<Record<string, RecordedHost>>;
+  /**
+   * Each pool's bridge block, by pool (cluster) name: its instances derive
+   * their bridge addresses inside it, and no host is given an address there.
+   * @default - none: the network has no pools
+   */
+  readonly pools?: Readonly<Record<string, RecordedPool>>;
 }
 
 /** A host that is in the record as retired: removed from the code, its address still held until released. */
@@ -90,7 +105,12 @@ export function own<T>(o: Readonly<Record<string, T>> | undefined, key: string):
 
 /** A file with no networks yet. */
 export function emptyAllocationFile(): AllocationFile {
-  return { version: ALLOCATION_FORMAT_VERSION, networks: {} };
+  return { version: FORMAT_WITHOUT_POOLS, networks: {} };
+}
+
+/** The format a file's networks need: version 2 once any has a pool. */
+function formatFor(networks: Readonly<Record<string, AllocationRecord>>): number {
+  return Object.values(networks).some((r) => Object.keys(r.pools ?? {}).length > 0) ? ALLOCATION_FORMAT_VERSION : FORMAT_WITHOUT_POOLS;
 }
 
 /**
@@ -99,7 +119,8 @@ export function emptyAllocationFile(): AllocationFile {
  */
 export function withNetworkRecord(file: AllocationFile | undefined, networkPath: string, record: AllocationRecord): AllocationFile {
   const base = file ?? emptyAllocationFile();
-  return { version: ALLOCATION_FORMAT_VERSION, networks: { ...base.networks, [networkPath]: record } };
+  const networks = { ...base.networks, [networkPath]: record };
+  return { version: formatFor(networks), networks };
 }
 
 export function sortedNames(o: object): string[] {
@@ -120,12 +141,16 @@ export function serializeAllocationFile(file: AllocationFile): string {
     return `{\n${keys.map((k) => `${indent}  ${q(k)}: ${line(o[k] as never)}`).join(',\n')}\n${indent}}`;
   };
   const host = (h: RecordedHost) => `{ "bridgeAddress": ${q(h.bridgeAddress)}, "role": ${q(h.role)}, "cluster": ${q(h.cluster)} }`;
+  const pool = (p: RecordedPool) => `{ "block": ${q(p.block)}${p.retired ? ', "retired": true' : ''} }`;
+  // Pools only where there are any, so a file without them stays as earlier releases wrote it.
+  const pools = (r: AllocationRecord) => (Object.keys(r.pools ?? {}).length > 0 ? [`      "pools": ${map(r.pools!, '      ', pool)},`] : []);
   const network = (r: AllocationRecord) => [
     '{',
     `      "bridgeRange": ${q(r.bridgeRange)},`,
     `      "consensus": ${q(r.consensus)},`,
     `      "root": ${q(r.root)},`,
     `      "anchors": ${map(r.anchors, '      ', (v: string) => q(v))},`,
+    ...pools(r),
     `      "hosts": ${map(r.hosts, '      ', host)},`,
     `      "retired": ${map(r.retired, '      ', host)}`,
     '    }',
@@ -172,9 +197,9 @@ export function parseAllocationFile(text: string, source: string = DEFAULT_ALLOC
     shape('(file)', raw, 'is not a JSON object with "version" and "networks"');
     return { problems: problems.items };
   }
-  if (raw.version !== ALLOCATION_FORMAT_VERSION) {
+  if (raw.version !== FORMAT_WITHOUT_POOLS && raw.version !== ALLOCATION_FORMAT_VERSION) {
     problems.add('allocation-file-version', source, 'version', raw.version,
-      `is not a format this library reads (it reads version ${ALLOCATION_FORMAT_VERSION})`,
+      `is not a format this library reads (it reads versions ${FORMAT_WITHOUT_POOLS} and ${ALLOCATION_FORMAT_VERSION})`,
       typeof raw.version === 'number' && raw.version > ALLOCATION_FORMAT_VERSION
         ? 'upgrade cdktf-weave-azure to the version that wrote the file'
         : `set "version": ${ALLOCATION_FORMAT_VERSION}, or ${fix}`);
@@ -194,7 +219,7 @@ export function parseAllocationFile(text: string, source: string = DEFAULT_ALLOC
     networks.push([path, record]);
   }
   if (problems.items.length > 0) return { problems: problems.items };
-  return { file: { version: ALLOCATION_FORMAT_VERSION, networks: Object.fromEntries(networks) }, problems: [] };
+  return { file: { version: raw.version, networks: Object.fromEntries(networks) }, problems: [] };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -222,11 +247,16 @@ function readRecord(value: unknown, at: string, shape: Shape): AllocationRecord 
       ok = false;
     }
   };
-  unknownKeys(value, ['bridgeRange', 'consensus', 'root', 'anchors', 'hosts', 'retired'], at, shape);
+  unknownKeys(value, ['bridgeRange', 'consensus', 'root', 'anchors', 'pools', 'hosts', 'retired'], at, shape);
   need(typeof value.bridgeRange === 'string', 'bridgeRange', 'is not a string such as "10.1.0.0/16"');
   need(typeof value.consensus === 'number', 'consensus', 'is not a number');
   need(typeof value.root === 'string', 'root', 'is not a cluster name');
   need(isObject(value.anchors) && Object.values(value.anchors).every((v) => typeof v === 'string'), 'anchors', 'is not an object of cluster name → host name');
+  if (value.pools !== undefined) {
+    const shaped = isObject(value.pools) && Object.values(value.pools).every((e) => isObject(e) && typeof e.block === 'string'
+      && Object.keys(e).every((k) => k === 'block' || k === 'retired') && (e.retired === undefined || e.retired === true));
+    need(shaped, 'pools', 'is not an object of pool name → { block, retired? }');
+  }
   for (const group of ['hosts', 'retired'] as const) {
     const g = value[group];
     if (!isObject(g)) {
@@ -297,6 +327,23 @@ export function validateRecord(r: AllocationRecord, path: string, at: string): {
   }
   if (Number.isInteger(r.consensus) && bootstrap > r.consensus) {
     bad('consensus', r.consensus, `is smaller than the ${bootstrap} hosts recorded as "bootstrap"`, restore);
+  }
+  // Pools' blocks: inside the range, smaller than it, disjoint, holding no host's address.
+  const blocks: [string, ReturnType<typeof parseCidr>][] = sortedNames(r.pools ?? {}).map((name) => [name, parseCidr(r.pools![name].block)]);
+  for (const [i, [name, block]] of blocks.entries()) {
+    const field = `pools[${JSON.stringify(name)}].block`;
+    if (!isCidr(block) || !isCidr(range) || block.prefix <= range.prefix || !contains(range, block.network)) {
+      bad(field, r.pools![name].block, `is not a block inside the record's bridgeRange ${r.bridgeRange}`, restore);
+      continue;
+    }
+    for (const [other, b] of blocks.slice(0, i)) {
+      if (isCidr(b) && b.network <= block.broadcast && block.network <= b.broadcast) {
+        bad(field, block.text, `overlaps pool ${other}'s block ${b.text}`, `${restore}; two pools must never share addresses`);
+      }
+    }
+    for (const [host, ip] of ips) {
+      if (contains(block, ip)) bad(field, block.text, `holds ${host}'s bridge address`, `${restore}; no host's address may lie in a pool's block`);
+    }
   }
   return { problems: problems.items, ips };
 }

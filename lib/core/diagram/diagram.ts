@@ -7,6 +7,7 @@ import { isToken } from '../common/tokens';
 import { regionName } from '../kinds/azure/regions';
 import { SSH_NAT_BASE_PORT } from '../kinds/azure/facts';
 import { kindDriver } from '../kinds';
+import type { PoolSize } from '../kinds/kind';
 import type { RetiredHost } from '../allocation/record';
 export type { RetiredHost } from '../allocation/record';
 
@@ -52,6 +53,15 @@ export interface TopologyHost {
    * DNS name, or any other name or address (drawn as outside the network).
    */
   readonly peers: readonly string[];
+  /**
+   * Set for the box that stands for a pool's instances: their counts and
+   * subnet (`bridgeAddress` is then the pool's bridge block).
+   * @default - none: a declared host
+   */
+  readonly pool?: PoolSize & {
+    /** The subnet the instances' private addresses come from. */
+    readonly subnet: string;
+  };
 }
 
 /** One cluster as the topology picture shows it. */
@@ -205,6 +215,14 @@ export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): To
             peers: h.peers.map(text),
           };
         }),
+        // A pool's instances are not declared: one box stands for all of them.
+        ...(c.pool ? [{
+          name: `${c.pool.hostNamePrefix}*`,
+          bridgeAddress: c.pool.bridgeBlock,
+          role: 'observer' as const,
+          peers: c.pool.peers.map(text),
+          pool: { min: c.pool.min, max: c.pool.max, initial: c.pool.initial, subnet: c.pool.subnet },
+        }] : []),
         ...retiredHosts(c.name),
       ],
     };
@@ -248,6 +266,15 @@ export function sshLine(ssh: NonNullable<TopologyHost['ssh']>): string {
  * label on the arrows.
  */
 export function hostLines(h: TopologyHost, also: readonly string[] = []): string[] {
+  if (h.pool) {
+    const { min, max, initial, subnet } = h.pool;
+    return [
+      h.name,
+      `scale set · ${min === max ? `${max}` : `${min}–${max}`} instances${initial !== min ? ` (${initial} at first)` : ''}`,
+      `bridge block ${h.bridgeAddress} · ${h.role}`,
+      `subnet ${subnet}`,
+    ];
+  }
   const sshShowsAddress = h.ssh?.host !== undefined && h.ssh.host === h.address;
   return [
     h.name,

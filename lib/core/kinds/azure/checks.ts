@@ -42,20 +42,7 @@ function checkCluster(c: ClusterSpec, { problems, dnsLabels }: CheckContext): vo
       `exceeds ${MAX_AZURE_CLUSTER_HOSTS}: the cluster's one outbound IP has 64,000 SNAT ports and each VM is given ${OUTBOUND_PORTS_PER_HOST}`,
       `split the hosts over several clusters of at most ${MAX_AZURE_CLUSTER_HOSTS}`);
   }
-  if (!c.hasProvider) {
-    problems.add('azure-no-provider', c.path, 'provider', undefined,
-      'is required for an Azure cluster (azurerm 4.x needs one aliased provider per subscription)',
-      'pass `provider: new AzurermProvider(stack, "sub1", { alias: "sub1", subscriptionId, features: [{}] })`');
-  }
-  if (!c.location) {
-    problems.add('azure-no-location', c.path, 'location', c.location,
-      'is required for an Azure cluster', 'pass a region such as "westeurope"');
-  } else if (!isToken(c.location) && !c.locationUnchecked && !isAzureRegion(c.location)) {
-    const near = nearestRegion(c.location);
-    problems.add('azure-location-invalid', c.path, 'location', c.location,
-      'is not an Azure public-cloud region (programmatic names such as "westeurope" and display names such as "West Europe" are accepted)',
-      `${near ? `did you mean "${near}"? ` : 'use a region such as "westeurope" or "East US 2"; '}for a region opened after this library's list was made, set locationUnchecked`);
-  }
+  checkProviderAndLocation(c, problems);
   const label = c.dnsLabel;
   if (label !== undefined && !isToken(label)) {
     if (!DNS_LABEL_RE.test(label)) {
@@ -78,6 +65,24 @@ function checkCluster(c: ClusterSpec, { problems, dnsLabels }: CheckContext): vo
         dnsLabels.set(key, c.path);
       }
     }
+  }
+}
+
+/** An Azure cluster (or pool) needs a provider and a region Azure has. */
+export function checkProviderAndLocation(c: ClusterSpec, problems: ProblemList): void {
+  if (!c.hasProvider) {
+    problems.add('azure-no-provider', c.path, 'provider', undefined,
+      'is required for an Azure cluster (azurerm 4.x needs one aliased provider per subscription)',
+      'pass `provider: new AzurermProvider(stack, "sub1", { alias: "sub1", subscriptionId, features: [{}] })`');
+  }
+  if (!c.location) {
+    problems.add('azure-no-location', c.path, 'location', c.location,
+      'is required for an Azure cluster', 'pass a region such as "westeurope"');
+  } else if (!isToken(c.location) && !c.locationUnchecked && !isAzureRegion(c.location)) {
+    const near = nearestRegion(c.location);
+    problems.add('azure-location-invalid', c.path, 'location', c.location,
+      'is not an Azure public-cloud region (programmatic names such as "westeurope" and display names such as "West Europe" are accepted)',
+      `${near ? `did you mean "${near}"? ` : 'use a region such as "westeurope" or "East US 2"; '}for a region opened after this library's list was made, set locationUnchecked`);
   }
 }
 
@@ -141,8 +146,8 @@ function checkHostOptions(h: HostSpec, c: ClusterSpec, ctx: CheckContext): void 
   ctx.reportForeignOptions('host', c.kind, path, h.options);
 }
 
-/** Resource options of an Azure cluster: its VM defaults, where it is placed, its NSG priorities. */
-function checkClusterResources(c: ClusterSpec, { problems }: CheckContext): void {
+/** Resource options of an Azure cluster (or pool): its VM defaults, where it is placed, its NSG priorities. */
+export function checkClusterResources(c: ClusterSpec, { problems }: CheckContext): void {
   const g = c.options ?? {};
   checkVmOptions(c.path, g, problems);
   if (g.resourceGroupName !== undefined && g.existingResourceGroup !== undefined) {
@@ -180,8 +185,8 @@ function checkHostResources(h: HostSpec, _c: ClusterSpec, { problems }: CheckCon
   checkVmOptions(h.path, h.options ?? {}, problems);
 }
 
-/** The VM options a cluster or a host gives. */
-function checkVmOptions(path: string, g: AzureVmDefaults & { readonly tags?: Record<string, string> }, problems: ProblemList): void {
+/** The VM options a cluster or a host gives (a pool's cluster options too). */
+export function checkVmOptions(path: string, g: AzureVmDefaults & { readonly tags?: Record<string, string> }, problems: ProblemList): void {
   const user = g.adminUsername;
   if (user !== undefined && !isToken(user)) {
     if (typeof user !== 'string' || !ADMIN_USER_RE.test(user)) {
