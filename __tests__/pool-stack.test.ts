@@ -3,12 +3,16 @@
 // and its edge, its one boot document, autoscale, Spot and zones, upgrades
 // that roll by the scale set's policy, Key Vault grants for its identity,
 // and the static hosts left exactly as they were.
-import { Testing } from 'cdktf';
-import { WeavePoolOptions } from '../lib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TerraformStack, Testing } from 'cdktf';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { WeaveCluster, WeaveHost, WeaveNetwork, WeavePoolOptions } from '../lib';
 import { topologyView } from '../lib/core/diagram/diagram';
 import { renderTopologySvg } from '../lib/core/diagram/diagram-svg';
 import { SeedStack } from '../stacks/seed';
 import { SEED_RECORD } from './fixtures/seed-record';
+import { ED25519 } from './fixtures/ssh-keys';
 import { TfJson, decodeBootDocument } from './support/synth';
 
 const VMSS = 'azurerm_linux_virtual_machine_scale_set';
@@ -188,5 +192,41 @@ describe('pool options', () => {
     expect(Object.keys(tf.resource.azurerm_virtual_network).filter((k) => k.startsWith('weave_workers'))).toEqual([]);
     expect(Object.keys(tf.resource.azurerm_subnet ?? {}).filter((k) => k.startsWith('weave_workers'))).toEqual([]);
     expect(named(tf, 'azurerm_network_security_group', 'workers-nsg')).toBeDefined();
+  });
+});
+
+describe('README\'s worked example', () => {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const section = readme.split(/^## Pools: instances that come and go$/m)[1].split(/^## /m)[0];
+
+  it('declares the pool this test builds', () => {
+    expect(section).toContain("kind: 'scale-set', provider: west, location: 'westeurope', vnetCidr: '172.16.2.0/24',");
+    expect(section).toContain('pool: { min: 2, max: 20, autoscale: { cpu: { scaleOutAbove: 70, scaleInBelow: 25 } } },');
+  });
+
+  it('says what the synth derives for it: peers, block, an instance\'s address', () => {
+    // README's first network (its clusters as README declares them), plus the pool.
+    const stack = new TerraformStack(Testing.app(), 'mesh');
+    const west = new AzurermProvider(stack, 'west', { alias: 'west', subscriptionId: '00000000-0000-0000-0000-000000000001', features: [{}] });
+    const north = new AzurermProvider(stack, 'north', { alias: 'north', subscriptionId: '00000000-0000-0000-0000-000000000002', features: [{}] });
+    const mesh = new WeaveNetwork(stack, 'mesh', { ipallocRange: '10.2.0.0/16', bridgeRange: '10.1.0.0/16', sshPublicKey: ED25519 });
+    const westCluster = new WeaveCluster(mesh, 'mesh-west', { provider: west, location: 'westeurope', dnsLabel: 'acme-mesh-west', sshSourceCidr: '192.0.2.0/24' });
+    new WeaveHost(westCluster, 'west-1');
+    new WeaveHost(westCluster, 'west-2', { vmSize: 'Standard_D4s_v5' });
+    const northCluster = new WeaveCluster(mesh, 'mesh-north', { provider: north, location: 'northeurope', dnsLabel: 'acme-mesh-north', sshSourceCidr: '192.0.2.0/24' });
+    new WeaveHost(northCluster, 'north-1');
+    const dc = new WeaveCluster(mesh, 'dc', { kind: 'dedicated' });
+    new WeaveHost(dc, 'ded-a', { ssh: { host: '203.0.113.10', user: 'core' } });
+    new WeaveHost(dc, 'ded-b', { ssh: { host: '198.51.100.7', user: 'core' } });
+    new WeaveCluster(mesh, 'workers', {
+      kind: 'scale-set', provider: west, location: 'westeurope', vnetCidr: '172.16.2.0/24',
+      pool: { min: 2, max: 20, autoscale: { cpu: { scaleOutAbove: 70, scaleInBelow: 25 } } },
+    });
+    Testing.synth(stack);
+    const p = mesh.plan().pools[0];
+    expect(section).toContain(`dial\n\`${p.peers[0]}\``);
+    expect(p.bridgeBlock).toBe('10.1.255.0/24');
+    expect(section).toContain(`(\`${p.bridgeBlock}\`: 172.16.2.77 gets`);
+    expect(mesh.plan().consensus).toBe(5);
   });
 });
