@@ -129,6 +129,15 @@ function run(file: string, env: Record<string, string>, dir = join(tmp, `run-${s
   });
 }
 
+/** The seed with a pool of 2 to 20, planned. */
+const plan = planNetwork({
+  ...seedSpec(),
+  clusters: [...seedSpec().clusters, {
+    path: 'seed/weave/workers', name: 'workers', kind: 'scale-set', hasProvider: true, location: 'westeurope', vnetCidr: '172.16.2.0/24',
+    options: { pool: { min: 2, max: 20 } }, hosts: [],
+  } as ClusterSpec],
+});
+
 const event = (id: string, type: string, resources = [VM_NAME]) => ({
   EventId: id, EventType: type, ResourceType: 'VirtualMachine', Resources: resources, EventStatus: 'Scheduled',
   NotBefore: 'Mon, 19 Sep 2016 18:29:47 GMT', Description: '', EventSource: 'Platform', DurationInSeconds: -1,
@@ -212,13 +221,6 @@ describeWhen('a pool instance\'s scripts against fake instance metadata and Sche
     expect(azure.posts()).toHaveLength(1);
   });
 
-  const plan = planNetwork({
-    ...seedSpec(),
-    clusters: [...seedSpec().clusters, {
-      path: 'seed/weave/workers', name: 'workers', kind: 'scale-set', hasProvider: true, location: 'westeurope', vnetCidr: '172.16.2.0/24',
-      options: { pool: { min: 2, max: 20 } }, hosts: [],
-    } as ClusterSpec],
-  });
   const pool = plan.pools[0];
   const env = (subnet: string, block: string) => ({
     WEAVE_IMDS_ENDPOINT: `http://127.0.0.1:${azure.port}`, WEAVE_POOL_SUBNET: subnet, WEAVE_POOL_BLOCK: block, WEAVE_BRIDGE_PREFIX: '16',
@@ -294,13 +296,6 @@ describeWhen('a pool instance\'s scripts against fake instance metadata and Sche
 });
 
 describeWhen('a pool instance\'s boot document through the real validators', [tool('systemd-analyze'), tool('ignition-validate')], () => {
-  const plan = planNetwork({
-    ...seedSpec(),
-    clusters: [...seedSpec().clusters, {
-      path: 'seed/weave/workers', name: 'workers', kind: 'scale-set', hasProvider: true, location: 'westeurope', vnetCidr: '172.16.2.0/24',
-      options: { pool: { min: 2, max: 20 } }, hosts: [],
-    } as ClusterSpec],
-  });
   const boot = poolBootDocument(plan, plan.pools[0]);
 
   it('every unit passes systemd-analyze verify (the router needs the address unit)', () => {
