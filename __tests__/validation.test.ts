@@ -323,6 +323,13 @@ describe('construction-time errors', () => {
     Testing.synth(stack);
     expect(() => new WeaveHost(WeaveCluster.of(net)[0], 'late', {})).toThrow(/\[declared-after-synth\] stack\/net\/c1\/late: scope "WeaveHost late" is added to stack\/net after the network was planned.*Fix: declare every cluster and host before synth/);
   });
+
+  it('refuses a host whose construct id the cluster already uses (found by the synth property: a host named lb), and hostName keeps the name', () => {
+    const { net } = build({ clusters: [{ id: 'c1', hosts: ['h1'] }] });
+    const cluster = WeaveCluster.of(net)[0];
+    expect(() => new WeaveHost(cluster, 'lb')).toThrow(/\[host-id-taken\] stack\/net\/c1\/lb: id "lb" is already the construct id of stack\/net\/c1\/lb in cluster stack\/net\/c1.*Fix: give the host another construct id and keep its name: new WeaveHost\(cluster, 'lb-host', \{ hostName: 'lb' \}\)/);
+    new WeaveHost(cluster, 'lb-host', { hostName: 'lb' });
+  });
 });
 
 describe('password given as a literal', () => {
@@ -429,7 +436,7 @@ describe('the validation table in docs/validation.md', () => {
 });
 
 // Checks across the construct tree, not one network's declaration.
-const treeCases = [{ code: 'network-name-collision' }, { code: 'provider-alias-duplicate' }, { code: 'declared-after-synth' }] as const;
+const treeCases = [{ code: 'network-name-collision' }, { code: 'provider-alias-duplicate' }, { code: 'declared-after-synth' }, { code: 'host-id-taken' }] as const;
 
 describe('checks across the construct tree', () => {
   const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE7b9lQ9Qz0d1wG3oQ8Zx0u0rJ5l3Yx1c2v3b4n5m6p7 t@example';

@@ -59,7 +59,11 @@ export function buildRandomStack(gen: GeneratedNetwork, subscriptions: number, o
           })
         : new WeaveCluster(network, c.name, { kind: 'dedicated', dnsName: c.dnsName, bootstrapHosts: c.bootstrapHosts });
     for (const h of c.hosts) {
-      new WeaveHost(cluster, h.name, {
+      // A host named like one of the cluster's own resources (lb, public-ip, ...) takes
+      // another construct id and keeps its name, as the library's host-id-taken error says.
+      const id = cluster.node.tryFindChild(h.name) === undefined ? h.name : `${h.name}-host`;
+      new WeaveHost(cluster, id, {
+        hostName: h.name,
         bridgeAddress: h.bridgeAddress,
         ...(c.kind === 'dedicated'
           ? { ssh: { host: gen.sshHosts.get(h.name)!, user: 'core' }, publicAddress: h.publicAddress, dialAddress: h.dialAddress }

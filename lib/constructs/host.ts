@@ -9,7 +9,7 @@ import type { AzureHostResources } from './kinds/azure/resources';
 import type { HostPart } from './kinds/kind';
 import { CLUSTER_MARK, HOST_MARK, HostBinding, isMarked } from './marks';
 import type { WeaveHostProps } from './props';
-import { scopeError } from './scope';
+import { hostIdTakenError, scopeError } from './scope';
 import type { TerraformData } from './terraform/data';
 import { outputId } from './terraform/names';
 import { userContentSpec } from './user-content';
@@ -42,6 +42,8 @@ export class WeaveHost extends Construct {
   constructor(scope: WeaveCluster, id: string, props: WeaveHostProps = {}) {
     if (!isMarked(scope, CLUSTER_MARK)) throw scopeError('WeaveHost', id, scope, 'WeaveCluster', 'cluster');
     scope.network._assertOpen(`WeaveHost ${id}`, `${scope.node.path}/${id}`);
+    const taken = scope.node.tryFindChild(id);
+    if (taken !== undefined) throw hostIdTakenError(scope.node.path, id, taken.node.path);
     super(scope, id);
     Object.defineProperty(this, HOST_MARK, { value: true });
     this.cluster = scope;
