@@ -102,7 +102,7 @@ describe('rendering user content', () => {
     expect(file('/etc/weave.env').owner).toBe('root');
     const unit = (n: string) => cfg.coreos.units.find((u: { name: string }) => u.name === n);
     expect(unit('kubelet.service')).toEqual({ name: 'kubelet.service', enable: true, command: 'start', content: KUBELET });
-    expect(unit('docker.service')['drop-ins'].map((d: { name: string }) => d.name)).toEqual(['10-weave-min-api.conf', '20-registry-mirror.conf']);
+    expect(unit('docker.service').drop_ins.map((d: { name: string }) => d.name)).toEqual(['10-weave-min-api.conf', '20-registry-mirror.conf']);
   });
 
   it('Ignition: numeric owners become ids, the group defaults to root, Terraform content is a slot', () => {

@@ -262,11 +262,11 @@ withValidator('systemd-analyze')('systemd-analyze verify', () => {
     const boot: BootConfig = {
       host: 'master-1',
       files: cfg.write_files.map((f: { path: string; permissions: string }) => ({ path: f.path, mode: parseInt(f.permissions, 8), content: '' })),
-      units: cfg.coreos.units.map((u: { name: string; content?: string; enable?: boolean; 'drop-ins'?: { name: string; content: string }[]; drop_ins?: { name: string; content: string }[] }) => ({
+      units: cfg.coreos.units.map((u: { name: string; content?: string; enable?: boolean; drop_ins?: { name: string; content: string }[] }) => ({
         name: u.name,
         contents: u.content,
         enable: !!u.enable,
-        dropIns: (u.drop_ins ?? u['drop-ins'])?.map((d) => ({ name: d.name, contents: d.content })),
+        dropIns: u.drop_ins?.map((d) => ({ name: d.name, contents: d.content })),
       })),
     };
     expect(boot.units.map((u) => u.name)).toEqual(expect.arrayContaining(['kubelet.service', 'kubelet-install.service', 'weave.service']));

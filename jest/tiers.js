@@ -11,8 +11,8 @@
 //              TypeScript consumers, CDK Terrain, the app as `cdktf synth`
 //              runs it).
 //
-// A further tier (the QEMU boot tests) adds its own list here and its own
-// jest/<tier>.config.js built with jest/base.js.
+// boot         `npm run test:boot`: QEMU guests boot the synthesized boot data
+//              (root, qemu, mmdebstrap; support in __tests__/boot/).
 module.exports = {
   fast: [
     'allocation',
@@ -21,6 +21,8 @@ module.exports = {
     'beside-weave',
     'config-errors',
     'diagram',
+    'flatcar-boot-docs',
+    'flatcar-tools',
     'harness',
     'key-vault-stack',
     'plan',
@@ -41,6 +43,7 @@ module.exports = {
   ],
   integration: [
     'app-synth',
+    'boot-applier',
     'cdk-terrain',
     'config-errors-app',
     'diagram-render',
@@ -60,5 +63,8 @@ module.exports = {
     'tools',
     'user-content-terraform',
     'validators',
+  ],
+  boot: [
+    'boot-seed',
   ],
 };

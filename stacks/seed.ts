@@ -86,6 +86,30 @@ export const SEED_NODE_UNIT: WeaveUnit = {
 };
 
 /**
+ * The target the seed's node services hang off. Weave's `wantedBy` and
+ * {@link SEED_NODE_UNIT} name it, but Flatcar has no such unit, and a unit
+ * wanted only by a target nothing starts never runs (found by booting the
+ * seed): the seed ships the target itself, started at every boot and
+ * when the config is applied.
+ */
+export const SEED_NODE_TARGET: WeaveUnit = {
+  name: 'kubernetes.node.target',
+  // Also started when the config is applied: coreos-cloudinit and the
+  // dedicated servers' script apply it while the boot is under way (or on a
+  // running server), after systemd has chosen what this boot starts, so an
+  // enabled-only unit would first run at the next boot (found by booting).
+  start: true,
+  contents: [
+    '[Unit]',
+    'Description=Kubernetes node services (the seed\'s hosts are all nodes)',
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n'),
+};
+
+/**
  * The seed write-up's topology: cluster-01 (azure-prd-01, azure-prd-02) in
  * subscription 1, cluster-02 (azure-prd-03, azure-prd-04) in subscription 2,
  * cluster-03 (ded-prd-01) on a dedicated server. Everything secret or
@@ -131,7 +155,7 @@ export class SeedStack extends TerraformStack {
       sshPublicKey: sshKey.stringValue,
       // The seed's hosts were Kubernetes nodes: their own units rode in the
       // same boot config as Weave's. This one stands in for them.
-      units: [SEED_NODE_UNIT],
+      units: [SEED_NODE_TARGET, SEED_NODE_UNIT],
       ...props.network,
     });
 

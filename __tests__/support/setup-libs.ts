@@ -21,3 +21,12 @@ jest.mock('cdktf', () => {
 // fast-check: one seed per run (WEAVE_FC_SEED, chosen by globalSetup unless
 // given), and every failing property names it (support/property-seed.ts).
 jest.mock('fast-check', () => require('./property-seed').instrumented(jest.requireActual('fast-check')));
+
+// Every rendered cloud-config and Ignition document is decoded strictly, as
+// today's Flatcar reads it (support/strict-boot-docs.ts).
+jest.mock('../../lib/core/render/cloud-config', () =>
+  jest.requireActual('./strict-boot-docs').strictCloudConfigModule(jest.requireActual('../../lib/core/render/cloud-config')));
+jest.mock('../../lib/core/derive/templates', () =>
+  jest.requireActual('./strict-boot-docs').strictTemplatesModule(jest.requireActual('../../lib/core/derive/templates')));
+jest.mock('../../lib/core/render/ignition', () =>
+  jest.requireActual('./strict-boot-docs').strictIgnitionModule(jest.requireActual('../../lib/core/render/ignition')));

@@ -54,7 +54,7 @@ export const UNIT = {
   hostEnv: 'weave-host-env.service',
   /** Runs the Weave Net router container (`weave launch`). */
   router: 'weave.service',
-  /** Gives the host its bridge address on the Weave network (`weave expose`). */
+  /** Gives the host its bridge address and an address of the container range on the Weave network (`weave expose`). */
   expose: 'weave-expose.service',
 } as const;
 

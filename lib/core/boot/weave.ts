@@ -187,8 +187,16 @@ export function weaveBootDocument(network: NetworkPlan, host: BootHost, options:
     Service: [
       'Type=oneshot',
       'RemainAfterExit=yes',
+      // net:default waits for Weave's IPAM to reach consensus, which on a
+      // first boot lasts until enough bootstrap peers are up.
+      'TimeoutStartSec=0',
       ...envFiles,
-      `ExecStart=${weave} expose $WEAVE_BRIDGE_ADDRESS`,
+      // The host bridge address, plus an address of the container range
+      // (net:default, allocated by Weave's IPAM), so the host reaches every
+      // container on the overlay and their replies come back, as Weave's
+      // "Integrating with the host network" describes. The bridge range
+      // alone lies outside ipallocRange: no route, "Network is unreachable".
+      `ExecStart=${weave} expose $WEAVE_BRIDGE_ADDRESS net:default`,
       // replace, not add: the route survives a restart of this unit.
       `ExecStart=${t.ip} route replace 224.0.0.0/4 dev weave`,
     ],

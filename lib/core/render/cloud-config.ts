@@ -1,6 +1,9 @@
 // Renders the boot model as `#cloud-config` in the coreos-cloudinit dialect
 // that Flatcar reads from Azure custom data: `write_files` plus
-// `coreos.units` with drop-ins. Only keys coreos-cloudinit knows are used.
+// `coreos.units` with drop-ins. Only keys coreos-cloudinit knows are used,
+// spelled exactly as its yaml tags: since Flatcar 3975.2.0 it no longer turns
+// dashes into underscores and drops unknown keys silently (`drop-ins` is lost;
+// flatcar/Flatcar#1567).
 import { stringify } from 'yaml';
 import type { BootDocument } from '../boot/document';
 import { FLATCAR } from '../os/flatcar';
@@ -28,7 +31,7 @@ export function renderCloudConfig(boot: BootDocument, os: OsProfile = FLATCAR): 
         ...(u.enable ? { enable: true } : {}),
         ...(u.start ? { command: 'start' } : {}),
         ...(u.contents !== undefined ? { content: u.contents } : {}),
-        ...(u.dropIns ? { 'drop-ins': u.dropIns.map((d) => ({ name: d.name, content: d.contents })) } : {}),
+        ...(u.dropIns ? { drop_ins: u.dropIns.map((d) => ({ name: d.name, content: d.contents })) } : {}),
       })),
     },
   };
