@@ -16,7 +16,10 @@
 // - `expose` gives the bridge each address asked for; for `net:default` it
 //   takes a fixed address of the IPAM range for this host (weave's IPAM
 //   would allocate one) and prints the addresses, as weave does;
-// - `stop` stops the router; `status` says whether it runs.
+// - `stop` stops the router; `status` says whether it runs;
+// - `reset` (a pool instance leaving) removes the router container and the
+//   bridge; `report -f` answers the two templates a pool instance reads (its
+//   peer name, derived from the host name, and an IPAM with no entries).
 // Only tools Flatcar ships are used (bash, coreutils, awk, docker, ip, iptables, curl).
 
 /** What the guests' stand-in needs to know. */
@@ -85,6 +88,17 @@ case \${1:-} in
     ;;
   stop)
     docker stop weave >/dev/null 2>&1 || true
+    ;;
+  reset)
+    docker rm -f weave >/dev/null 2>&1 || true
+    ip link del weave 2>/dev/null || true
+    ;;
+  report)
+    case "\${3:-}" in
+      *Router.Name*) hostname | md5sum | cut -c1-12 | sed 's/../&:/g; s/:$//' ;;
+      *IPAM*) echo '{"Entries":[]}' ;;
+      *) echo "stand-in: report template '\${3:-}' is not one the library's units read" >&2; exit 1 ;;
+    esac
     ;;
   status)
     [ "$(docker inspect -f '{{.State.Running}}' weave 2>/dev/null)" = true ] && echo "Status: ready (stand-in)" || { echo "weave container is not running." >&2; exit 1; }
