@@ -140,6 +140,17 @@ describe('a pool leaves the static hosts alone', () => {
 });
 
 describe('pool options', () => {
+  it('are type-checked when declared, nested ones too (control: README\'s pool declares)', () => {
+    const declare = (pool: unknown) => () => new SeedStack(Testing.app(), 'weave-seed', { pool: pool as WeavePoolOptions, network: { allocationRecord: SEED_RECORD } });
+    const problems = (pool: unknown) => {
+      try { declare(pool)(); } catch (e) { return ((e as { problems?: { code: string; field: string; value: unknown }[] }).problems ?? []).map((p) => [p.code, p.field, p.value]); }
+      return [];
+    };
+    expect(problems({ min: '2', max: 20 })).toEqual([['prop-type-invalid', 'pool.min', '(string)']]);
+    expect(problems({ ...POOL, autoscale: { cpu: { scaleOutAbove: '70', scaleInBelow: 25 } } })).toEqual([['prop-type-invalid', 'pool.autoscale.cpu.scaleOutAbove', '(string)']]);
+    expect(problems(POOL)).toEqual([]);
+  });
+
   it('Spot with eviction policy and price, zones, and the Manual mode (one instance reimaged at a time)', () => {
     const { tf } = synthSeed({ pool: { min: 0, max: 6, initial: 3, spot: { evictionPolicy: 'Deallocate', maxPrice: 0.05 }, zones: ['1', '2', '3'], zoneBalance: true, upgrade: { mode: 'Manual' }, terminationNoticeMinutes: 10 } });
     const vmss = one(tf, VMSS);

@@ -229,6 +229,8 @@ const cases: Case[] = [
   { name: 'a pool without a provider', spec: seedWith([pool('workers', {}, { hasProvider: false })]), code: 'azure-no-provider', path: 'seed/weave/workers', fix: /AzurermProvider/, control: seedWith([pool()]) },
   { name: 'a pool without an SSH key', spec: seedWith([pool('workers', {}, { sshPublicKey: undefined })]), code: 'azure-no-ssh-key', path: 'seed/weave/workers', fix: /sshPublicKey on the pool or the network/, control: seedWith([pool()]) },
   { name: 'a pool VM size that is no size', spec: seedWith([pool('workers', { vmSize: 'D2s_v5' })]), code: 'vm-size-invalid', path: 'seed/weave/workers', fix: /Standard_D2s_v5/, control: seedWith([pool('workers', { vmSize: 'Standard_D2s_v5' })]) },
+  { name: 'a pool VM size Azure does not offer', spec: seedWith([pool('workers', { vmSize: 'Standard_D2s_v9' })]), code: 'vm-size-unknown', path: 'seed/weave/workers', fix: /set pool\.vmSizeUnchecked: true/, control: seedWith([pool('workers', { vmSize: 'Standard_D2s_v9', vmSizeUnchecked: true })]) },
+  { name: 'a pool VM size that boots Generation 1 images only', spec: seedWith([pool('workers', { vmSize: 'Standard_A2_v2' })]), code: 'vm-size-generation', path: 'seed/weave/workers', fix: /Generation 2/, control: seedWith([pool('workers', { vmSize: 'Standard_B2s_v2' })]) },
 ];
 
 describe('checks on pools', () => {

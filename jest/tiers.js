@@ -20,6 +20,7 @@ module.exports = {
     'azure-placement',
     'beside-weave',
     'config-errors',
+    'config-slips',
     'diagram',
     'flatcar-boot-docs',
     'flatcar-tools',

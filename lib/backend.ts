@@ -3,7 +3,7 @@
 // synthesized.
 import { AzurermBackend, TerraformStack } from 'cdktf';
 import { closest, distance } from 'fastest-levenshtein';
-import { ProblemList, WeaveConfigError } from './core/check/problems';
+import { ProblemList, WeaveConfigError, raise } from './core/check/problems';
 
 /** Where a team keeps a stack's state: an Azure Blob Storage container. */
 export interface StateBackendConfig {
@@ -62,7 +62,7 @@ export function checkStateBackendConfig(value: unknown, source: string): StateBa
     const fix = `give an object such as ${EXAMPLE}, or leave it out for local state`;
     const problems = new ProblemList();
     problems.add('backend-not-object', source, '(backend)', value, 'is not an object', fix);
-    throw new WeaveConfigError(problems.items, `${source} is ${JSON.stringify(value)}, not an object. Fix: ${fix}.`);
+    raise(new WeaveConfigError(problems.items, `${source} is ${JSON.stringify(value)}, not an object. Fix: ${fix}.`));
   }
   const v = value as Record<string, unknown>;
   // Each problem also as the line this subject has always shown: the key
@@ -113,7 +113,7 @@ export function checkStateBackendConfig(value: unknown, source: string): StateBa
       said(`"subscriptionId" ${JSON.stringify(v.subscriptionId)} is not a subscription id (a GUID)`, 'use the id az account show prints, or leave it out'));
   }
   if (lines.length > 0) {
-    throw new WeaveConfigError(problems.items, `${source} is not a usable Azure state backend; nothing was synthesized:\n${lines.map((l) => `  - ${l}`).join('\n')}\nA complete one: ${EXAMPLE} (optional: key, subscriptionId, useAzureadAuth).`);
+    raise(new WeaveConfigError(problems.items, `${source} is not a usable Azure state backend; nothing was synthesized:\n${lines.map((l) => `  - ${l}`).join('\n')}\nA complete one: ${EXAMPLE} (optional: key, subscriptionId, useAzureadAuth).`));
   }
   return v as unknown as StateBackendConfig;
 }
@@ -134,7 +134,7 @@ export function stateBackendFromConfig(contextValue: unknown, env: Readonly<Reco
     const fix = `set ${name} too, or unset WEAVE_STATE_STORAGE_ACCOUNT for local state`;
     const problems = new ProblemList();
     problems.add('backend-env-incomplete', 'the WEAVE_STATE_* variables', name, v, 'is not set, though WEAVE_STATE_STORAGE_ACCOUNT is', fix);
-    throw new WeaveConfigError(problems.items, `WEAVE_STATE_STORAGE_ACCOUNT is set but ${name} is not. Fix: ${fix}.`);
+    raise(new WeaveConfigError(problems.items, `WEAVE_STATE_STORAGE_ACCOUNT is set but ${name} is not. Fix: ${fix}.`));
   };
   return checkStateBackendConfig({
     storageAccountName: env.WEAVE_STATE_STORAGE_ACCOUNT,

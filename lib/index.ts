@@ -47,7 +47,7 @@ export type { AllocationChange } from './core/allocation/changes';
 
 // --- the pure pipeline
 export { deriveNetwork } from './core/derive/derive';
-export type { DerivedCluster, DerivedHost, DerivedNetwork, DerivedPool } from './core/derive/derive';
+export type { DeriveOptions, DerivedCluster, DerivedHost, DerivedNetwork, DerivedPool } from './core/derive/derive';
 export type { PlanOptions } from './core/plan/plan';
 export type { BootFormat, ClusterSpec, HostSpec, KeyVaultSpec, NetworkSpec, WeaveRelease } from './core/declare/network';
 export type { ExpressionContent, UserContent, UserFile } from './core/declare/content';

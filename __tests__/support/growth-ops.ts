@@ -9,8 +9,9 @@
 // coming back), every cluster has a DNS name (whichever becomes root can be
 // dialed), and adds stop when the bridge range has no free address left.
 import fc from 'fast-check';
-import { isAddressOrBlock } from '../../lib/core/common/cidr';
+import { isAddressOrBlock, isIpv4 } from '../../lib/core/common/cidr';
 import { nsgAddress } from '../../lib/core/kinds/dedicated/wiring';
+import { ipv4Scope } from '../../lib/core/wiring/addresses';
 import { NetworkPlan } from '../../lib/core/plan/plan';
 import { ClusterSpec, HostSpec, NetworkSpec } from '../../lib/core/declare/network';
 import { GeneratedNetwork, describeNetwork, ipValue } from './random-network';
@@ -87,10 +88,12 @@ export function prepareForGrowth(gen: GeneratedNetwork): GeneratedNetwork {
   let n = 0;
   const clusters = gen.spec.clusters.map((c) => {
     // Azure clusters may be added later, whose NSGs admit dedicated servers
-    // by IPv4 address: a server known only by name gets a public address now.
+    // by their public IPv4 address: a server known only by name or by a
+    // private address gets a public address now.
     const hosts = c.kind !== 'dedicated' ? c.hosts : c.hosts.map((h) => {
       const nsg = nsgAddress(h);
-      return nsg !== undefined && isAddressOrBlock(nsg) ? h : { ...h, publicAddress: `203.0.113.${1 + (n++ % 250)}` };
+      const usable = nsg !== undefined && isAddressOrBlock(nsg) && !(isIpv4(nsg) && ipv4Scope(nsg) === 'private');
+      return usable ? h : { ...h, publicAddress: `203.0.113.${1 + (n++ % 250)}` };
     });
     if (c.dnsName) return { ...c, hosts };
     let dnsName = `${c.name}.dedicated.example.net`;

@@ -335,10 +335,11 @@ export function toGenerated(raw: RawNetwork, options: GenerateOptions = {}): Gen
       const privateIp = (form: number) => `192.168.${(i >>> 6) & 255}.${((i & 63) << 2) + form}`;
       const sshHost = forms.ssh === 'public-ip' ? publicIp(0) : forms.ssh === 'private-ip' ? privateIp(0) : `${name.split('.')[0]}-ssh`;
       sshHosts.set(name, sshHost);
-      // Azure NSGs admit dedicated servers by IPv4 address: with an Azure
-      // cluster in the network, a server known only by name needs one.
+      // Azure NSGs admit dedicated servers by the public IPv4 address their
+      // traffic arrives from: with an Azure cluster in the network, a server
+      // known only by name or by a private address needs one.
       const hasAzure = raw.clusters.some((x) => x.kind === 'azure');
-      if (hasAzure && forms.ssh === 'name' && forms.publicAddress === 'none' && forms.dial !== 'public-ip' && forms.dial !== 'private-ip') {
+      if (hasAzure && forms.publicAddress === 'none' && forms.dial !== 'public-ip' && forms.ssh !== 'public-ip') {
         forms = { ...forms, publicAddress: 'ip' };
       }
       const publicAddress =

@@ -8,7 +8,7 @@ import {
   withNetworkRecord,
   AllocationRecord,
 } from '../core/allocation/record';
-import { WeaveConfigError } from '../core/check/problems';
+import { WeaveConfigError, raise } from '../core/check/problems';
 
 /** Environment variable naming the allocation record file (a path). */
 export const ALLOCATION_FILE_ENV = 'WEAVE_ALLOCATION_FILE';
@@ -23,7 +23,7 @@ export function readAllocationFile(path: string): AllocationFile | undefined {
   // Read afresh each time: it is small, and another network may just have written it.
   if (!existsSync(path)) return undefined;
   const parsed = parseAllocationFile(readFileSync(path, 'utf8'), path);
-  if (parsed.problems.length) throw new WeaveConfigError(parsed.problems);
+  if (parsed.problems.length) raise(new WeaveConfigError(parsed.problems));
   return parsed.file;
 }
 

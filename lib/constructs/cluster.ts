@@ -5,6 +5,7 @@
 import { Construct } from 'constructs';
 import type { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import type { SecretContent } from '../core/boot/document';
+import { raise } from '../core/check/problems';
 import type { AzureBootFormat } from '../core/declare/azure';
 import type { ClusterKind, ClusterSpec, HostSpec } from '../core/declare/network';
 import type { ClusterGrant, GrantTarget, PasswordVault } from './key-vault';
@@ -14,6 +15,7 @@ import type { AzureClusterResources } from './kinds/azure/resources';
 import type { ScaleSetResources } from './kinds/scale-set/resources';
 import { CLUSTER_MARK, ClusterBinding, HostKeyVault, NETWORK_MARK, NsgRuleSlots, isMarked } from './marks';
 import type { WeaveNetwork } from './network';
+import { checkPropTypes } from './prop-types';
 import type { WeaveClusterProps } from './props';
 import { scopeError } from './scope';
 import { userContentSpec } from './user-content';
@@ -55,9 +57,12 @@ export class WeaveCluster extends Construct {
   private readonly props: WeaveClusterProps;
 
   constructor(scope: WeaveNetwork, id: string, props: WeaveClusterProps = {}) {
-    if (!isMarked(scope, NETWORK_MARK)) throw scopeError('WeaveCluster', id, scope, 'WeaveNetwork', 'network');
+    if (!isMarked(scope, NETWORK_MARK)) raise(scopeError('WeaveCluster', id, scope, 'WeaveNetwork', 'network'));
     scope._assertOpen(`WeaveCluster ${id}`, `${scope.node.path}/${id}`);
     super(scope, id);
+    // From JavaScript or JSON anything may come: a wrong type is a problem, not a TypeError later.
+    props = props ?? {};
+    checkPropTypes('cluster', this.node.path, props);
     Object.defineProperty(this, CLUSTER_MARK, { value: true });
     this.network = scope;
     this.props = props;

@@ -3,11 +3,13 @@
 // provisioner is its kind's part (kinds/).
 import { Lazy, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { raise } from '../core/check/problems';
 import type { HostSpec } from '../core/declare/network';
 import type { WeaveCluster } from './cluster';
 import type { AzureHostResources } from './kinds/azure/resources';
 import type { HostPart } from './kinds/kind';
 import { CLUSTER_MARK, HOST_MARK, HostBinding, isMarked } from './marks';
+import { checkPropTypes } from './prop-types';
 import type { WeaveHostProps } from './props';
 import { hostIdTakenError, scopeError } from './scope';
 import type { TerraformData } from './terraform/data';
@@ -40,11 +42,14 @@ export class WeaveHost extends Construct {
   private bridgeToken?: string;
 
   constructor(scope: WeaveCluster, id: string, props: WeaveHostProps = {}) {
-    if (!isMarked(scope, CLUSTER_MARK)) throw scopeError('WeaveHost', id, scope, 'WeaveCluster', 'cluster');
+    if (!isMarked(scope, CLUSTER_MARK)) raise(scopeError('WeaveHost', id, scope, 'WeaveCluster', 'cluster'));
     scope.network._assertOpen(`WeaveHost ${id}`, `${scope.node.path}/${id}`);
     const taken = scope.node.tryFindChild(id);
-    if (taken !== undefined) throw hostIdTakenError(scope.node.path, id, taken.node.path);
+    if (taken !== undefined) raise(hostIdTakenError(scope.node.path, id, taken.node.path));
     super(scope, id);
+    // From JavaScript or JSON anything may come: a wrong type is a problem, not a TypeError later.
+    props = props ?? {};
+    checkPropTypes('host', this.node.path, props);
     Object.defineProperty(this, HOST_MARK, { value: true });
     this.cluster = scope;
     this.props = props;
@@ -94,6 +99,12 @@ export class WeaveHost extends Construct {
       options: p,
       content: userContentSpec(this, this.cluster.network.node.id, p.files, p.units),
     };
+  }
+
+  /** @internal The Terraform address of the host's machine: its VM, or its provisioner. */
+  _resourceAddress(): string | undefined {
+    const r = this.azure?.virtualMachine ?? this.provisioner;
+    return r ? `${r.terraformResourceType}.${r.friendlyUniqueId}` : undefined;
   }
 
   /** @internal Receives its plan and boot document, and fills in the resources' values. */

@@ -19,8 +19,17 @@ import { tfName } from './terraform/names';
 export interface WeaveKeyVaultCreateOptions {
   /** Vault name: 3-24 letters, digits and single hyphens, unique across Azure. */
   readonly name: string;
-  /** Azure region of the vault, e.g. `westeurope`. */
+  /**
+   * Azure region of the vault, e.g. `westeurope`; checked against the same
+   * list of public-cloud regions as a cluster's `location`.
+   */
   readonly location: string;
+  /**
+   * Accept a `location` missing from the library's list of Azure
+   * public-cloud regions, for a region Azure opened after the list was made.
+   * @default false
+   */
+  readonly locationUnchecked?: boolean;
   /**
    * Name of an existing resource group to put the vault in.
    * @default - a resource group `<name>-rg` is created beside the vault

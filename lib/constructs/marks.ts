@@ -109,6 +109,8 @@ export interface NetworkCluster extends IConstruct {
 /** The network's view of a host. */
 export interface NetworkHost extends IConstruct {
   _spec(): HostSpec;
+  /** The Terraform address of the host's machine (VM or provisioner), for messages. */
+  _resourceAddress(): string | undefined;
   _bind(binding: HostBinding): void;
 }
 

@@ -4,12 +4,12 @@
 // host its part. Also the network-wide Terraform objects: the password
 // variable, the shared env local, the consensus output, the boot
 // generations, the allocation record file and the topology pictures.
-import { Annotations, Aspects, Fn, IAspect, TerraformLocal, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, TerraformVariableValidationConfig } from 'cdktf';
+import { Annotations, Aspects, IAspect, TerraformLocal, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, TerraformVariableValidationConfig, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { frozenAllocationProblem } from '../core/allocation/changes';
 import { ALLOCATION_FROZEN_CONTEXT, ALLOCATION_FROZEN_ENV, AllocationRecord } from '../core/allocation/record';
 import { MIN_TERRAFORM_VERSION } from '../core/check/key-vault';
-import { ProblemList, WeaveConfigError } from '../core/check/problems';
+import { ProblemList, WeaveConfigError, formatProblem, raise } from '../core/check/problems';
 import { checkNetworkNames, checkProviderAliases } from '../core/check/stack';
 import { isTruthy } from '../core/common/text';
 import { isToken } from '../core/common/tokens';
@@ -31,8 +31,11 @@ import { renderTopologySvg } from '../core/diagram/diagram-svg';
 import type { NetworkPlan } from '../core/plan/plan';
 import { allocationFilePath, readAllocationFile, writeNetworkRecord } from './allocation-file';
 import { ClusterGrant, PasswordVault } from './key-vault';
+import { checkAzureNames } from './kinds/azure/name-check';
 import { nsgProblems } from './kinds/azure/nsg-check';
 import { ClusterMember, NETWORK_MARK, clusterMembers } from './marks';
+import { literalPasswordProblems, sharedEnvExpression } from './password';
+import { checkPropTypes } from './prop-types';
 import type { WeaveNetworkProps } from './props';
 import { writeBesideStack } from './terraform/artifacts';
 import { TerraformData, requireTerraform } from './terraform/data';
@@ -74,6 +77,9 @@ export class WeaveNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: WeaveNetworkProps = {}) {
     super(scope, id);
+    // From JavaScript or JSON anything may come: a wrong type is a problem, not a TypeError later.
+    props = props ?? {};
+    checkPropTypes('network', this.node.path, props);
     Object.defineProperty(this, NETWORK_MARK, { value: true });
     this.props = props;
     this.bootFormat = props.bootFormat ?? 'cloud-config';
@@ -81,7 +87,7 @@ export class WeaveNetwork extends Construct {
     if (props.password !== undefined) {
       this.password = props.password;
       // Key Vault mode reports a literal as a problem at synth.
-      if (!isToken(props.password) && !props.keyVault) {
+      if (!Token.isUnresolved(props.password) && !props.keyVault) {
         Annotations.of(this).addWarning(
           `${this.node.path}: password is a plain string, so it is written into cdk.tf.json and state as a literal. ` +
             'Fix: leave password unset to get a sensitive variable, or pass a sensitive TerraformVariable\'s stringValue.',
@@ -166,10 +172,10 @@ export class WeaveNetwork extends Construct {
     this.bound = true;
     this.result = { plan: derived.plan };
     if (this.sharedEnv) {
-      this.sharedEnv.expression = Fn.base64encode(Fn.join('', [derived.sharedEnv.before, this.password, derived.sharedEnv.after]));
+      this.sharedEnv.expression = sharedEnvExpression(derived.sharedEnv, this.password);
     }
     this.consensusOutput.value = derived.plan.consensus;
-    if (!this.passwordVariable && isToken(this.password)) guardPasswordVariable(this, this.password);
+    if (!this.passwordVariable && Token.isUnresolved(this.password)) guardPasswordVariable(this, this.password);
     const sharedEnvRef = `local.${tfName(this.node.id)}_shared_env_b64`;
     const grants = this.keyVault ? this.grantClusters(members) : [];
     let bootGeneration: string | undefined;
@@ -198,7 +204,7 @@ export class WeaveNetwork extends Construct {
       const slots = m.cluster._nsgRuleSlots?.();
       return slots ? [{ path: m.cluster.node.path, slots }] : [];
     }));
-    if (clash.length) throw new WeaveConfigError(clash);
+    if (clash.length) raise(new WeaveConfigError(clash));
     const publicAddresses = members.map((m) => m.cluster._publicAddressRef());
     derived.clusters.forEach((cb, i) => {
       const { cluster, hosts } = members[i];
@@ -247,11 +253,25 @@ export class WeaveNetwork extends Construct {
     const inMemory = this.props.allocationRecord;
     const file = inMemory ? undefined : allocationFilePath(this.props.allocationFile);
     const record = inMemory ?? (file ? readAllocationFile(file)?.networks[this.node.path] : undefined);
-    const derived = deriveNetwork(this.spec(members), { record, recordSource: file ?? 'allocationRecord' });
+    const password = literalPasswordProblems(this.node.path, this.props.password, this.props.keyVault !== undefined);
+    let derived: DerivedNetwork;
+    try {
+      const addresses = new Map(members.flatMap((m) => m.hosts.map((h) => [h.node.path, h] as const)));
+      derived = deriveNetwork(this.spec(members), {
+        record,
+        recordSource: file ?? 'allocationRecord',
+        hostAddress: (path) => addresses.get(path)?._resourceAddress(),
+      });
+    } catch (e) {
+      if (e instanceof WeaveConfigError && password.items.length) raise(new WeaveConfigError([...password.items, ...e.problems]));
+      throw e;
+    }
+    password.throwIfAny();
+    for (const w of derived.warnings) Annotations.of(this).addWarning(formatProblem(w));
     const changes = derived.plan.allocation.changes;
     if (isTruthy(this.node.tryGetContext(ALLOCATION_FROZEN_CONTEXT) ?? process.env[ALLOCATION_FROZEN_ENV])) {
       const problem = frozenAllocationProblem(this.node.path, changes, { source: file ?? 'allocationRecord' });
-      if (problem) throw new WeaveConfigError([problem]);
+      if (problem) raise(new WeaveConfigError([problem]));
     }
     // Written on a real synth only (Testing.synth runs no custom synthesis),
     // and only when the record changed.
@@ -286,6 +306,8 @@ export class WeaveNetwork extends Construct {
         rotation: p.keyVault.rotation ?? 1,
         vaultId: p.keyVault.vaultId,
         createName: p.keyVault.create?.name,
+        createLocation: p.keyVault.create?.location,
+        createLocationUnchecked: p.keyVault.create?.locationUnchecked,
         softDeleteRetentionDays: p.keyVault.create?.softDeleteRetentionDays,
         hasProvider: p.keyVault.provider !== undefined,
         passwordIsLiteral: p.password !== undefined && !isToken(p.password),
@@ -293,6 +315,17 @@ export class WeaveNetwork extends Construct {
         terraform: terraformVersion(),
       } : undefined,
     };
+  }
+
+  /** @internal The network this one is an alternative of, followed to the end: networks with one root may share Azure names. */
+  _alternativeRoot(): WeaveNetwork {
+    const seen = new Set<WeaveNetwork>();
+    let n: WeaveNetwork = this;
+    while (WeaveNetwork.isWeaveNetwork(n.props.alternativeTo) && !seen.has(n)) {
+      seen.add(n);
+      n = n.props.alternativeTo;
+    }
+    return n;
   }
 
   /** @internal called by hosts and clusters so late additions cannot go unplanned. */
@@ -351,6 +384,7 @@ function deriveAll(first: WeaveNetwork): void {
   checkProviderAliases(all.filter((c): c is TerraformProvider => TerraformProvider.isTerraformProvider(c)
     && c.terraformResourceType === 'azurerm' && withNetworks.has(stackOf(c)))
     .map((p) => ({ path: p.node.path, stack: stackOf(p), alias: p.alias })), problems);
+  checkAzureNames(networks, (a, b) => (a as WeaveNetwork)._alternativeRoot() === (b as WeaveNetwork)._alternativeRoot(), problems);
   for (const n of networks) {
     try {
       n._bind();

@@ -7,6 +7,7 @@ import type { AllocationRecord } from '../core/allocation/record';
 import type { AzureBootFormat } from '../core/declare/azure';
 import type { WeaveFile, WeaveUnit } from '../core/declare/content';
 import type { ClusterKind, ClusterSpec, HostSpec, WeaveClusterOptions, WeaveHostOptions, WeaveRelease } from '../core/declare/network';
+import type { IConstruct } from 'constructs';
 import type { WeaveKeyVaultOptions } from './key-vault';
 
 /** Which Weave Net build the hosts install; every field has a default. */
@@ -147,6 +148,16 @@ export interface WeaveNetworkProps {
    * @default - the password is filled into every host's boot data (simple, but it sits in state)
    */
   readonly keyVault?: WeaveKeyVaultOptions;
+  /**
+   * A `WeaveNetwork` in another stack that this one is an alternative of: the same
+   * Azure resources, deployed one or the other, never both (e.g. the same
+   * topology with another password mode). The app-wide check that no two
+   * networks claim the same Azure names (resource groups, VNets, public IPs,
+   * DNS labels, VMs, vaults) then lets the two share them; within one stack
+   * it still applies.
+   * @default - none: every name must be the network's own across the app
+   */
+  readonly alternativeTo?: IConstruct;
 }
 
 /** Settings of a {@link WeaveCluster}. Azure clusters need `provider` and `location`. */

@@ -7,7 +7,7 @@ import { ProblemList } from '../check/problems';
 import { NetworkSpec } from '../declare/network';
 import { AllocationChange, diffAllocation } from './changes';
 import { PoolBlocks, PoolRequest, allocatePoolBlocks, lowestFree, nextFree } from './pools';
-import { AllocationRecord, DEFAULT_ALLOCATION_FILE, HostRole, RecordedHost, RetiredHost, own, sortedNames, validateRecord } from './record';
+import { AllocationRecord, DEFAULT_ALLOCATION_FILE, HostRole, RecordedHost, RetiredHost, own, recordShapeProblems, sortedNames, validateRecord } from './record';
 
 /** One host's allocated values, in global declaration order. */
 export interface Assignment {
@@ -92,6 +92,13 @@ export function allocateNetwork(
 
   let recordedIps = new Map<string, number>();
   if (record !== undefined) {
+    // A record from the file was shape-checked when it was read; one given
+    // in memory may be anything.
+    const shape = recordShapeProblems(record, spec.path);
+    if (shape.length > 0) {
+      problems.items.push(...shape);
+      return undefined;
+    }
     const checked = validateRecord(record, spec.path, 'allocation');
     if (checked.problems.length > 0) {
       problems.items.push(...checked.problems);

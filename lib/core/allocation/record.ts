@@ -243,7 +243,8 @@ function readRecord(value: unknown, at: string, shape: Shape): AllocationRecord 
   let ok = true;
   const need = (cond: boolean, field: string, message: string) => {
     if (!cond) {
-      shape(`${at}.${field}`, value[field], message);
+      const given = field.split(/[.[]/)[0] === field ? value[field] : value;
+      shape(`${at}.${field}`, value[field], given === undefined ? `is missing (${message.replace(/^is not /, 'expected ')})` : message);
       ok = false;
     }
   };
@@ -276,6 +277,20 @@ function readRecord(value: unknown, at: string, shape: Shape): AllocationRecord 
     }
   }
   return ok ? (value as unknown as AllocationRecord) : undefined;
+}
+
+/**
+ * The shape of a record given in memory (the `allocationRecord` prop, or
+ * `deriveNetwork`'s `record` option): every key there, each of its type, as
+ * the file's records are checked when the file is read.
+ *
+ * @param path - the network's path, which problems point at
+ */
+export function recordShapeProblems(record: unknown, path: string): Problem[] {
+  const problems = new ProblemList();
+  readRecord(record, 'allocationRecord', (field, value, message) => problems.add('allocation-record-invalid', path, field, value, message,
+    'pass the record as synth wrote it: an object with bridgeRange, consensus, root, anchors, hosts and retired (e.g. parseAllocationFile(text).file.networks[networkPath]); or leave allocationRecord out to use the record file'));
+  return problems.items;
 }
 
 /**

@@ -19,8 +19,16 @@ export const SECRET_NAME_RE = /^[0-9a-zA-Z-]{1,127}$/;
 /** `/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>`, compared case-insensitively like ARM ids. */
 export const VAULT_ID_RE = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w._()]{1,90}\/providers\/Microsoft\.KeyVault\/vaults\/([a-zA-Z0-9-]{3,24})$/i;
 
-/** Adds a problem for every bad Key Vault setting of the network. */
-export function checkKeyVault(spec: NetworkSpec, problems: ProblemList): void {
+/** Judges a region name: why it is not a known region, with a fix; `undefined` when it is one. */
+export type RegionCheck = (location: string, unchecked: string) => { message: string; fix: string } | undefined;
+
+/**
+ * Adds a problem for every bad Key Vault setting of the network.
+ *
+ * @param regions - how a created vault's location is judged (the same list
+ *   and suggestions as a cluster's; kinds/azure owns them)
+ */
+export function checkKeyVault(spec: NetworkSpec, problems: ProblemList, regions?: RegionCheck): void {
   const kv = spec.keyVault;
   if (!kv) return;
   const path = spec.path;
@@ -44,6 +52,11 @@ export function checkKeyVault(spec: NetworkSpec, problems: ProblemList): void {
     problems.add('key-vault-name-invalid', path, 'keyVault.create.name', kv.createName,
       'is not a vault name (3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit)',
       suggestion.length >= 3 ? `use e.g. "${suggestion}"; vault names are global across Azure` : 'use e.g. "acme-weave-kv"; vault names are global across Azure');
+  }
+  const location = kv.createLocation;
+  if (regions && location !== undefined && !isToken(location) && !kv.createLocationUnchecked) {
+    const bad = regions(location, 'keyVault.create.locationUnchecked');
+    if (bad) problems.add('key-vault-location-invalid', path, 'keyVault.create.location', location, bad.message, bad.fix);
   }
   if (!isToken(kv.secretName) && !SECRET_NAME_RE.test(kv.secretName)) {
     problems.add('key-vault-secret-name-invalid', path, 'keyVault.secretName', kv.secretName,

@@ -1,6 +1,7 @@
 // How every check reports: a Problem with a code, the construct path, the
 // field, the value as given, what is wrong and the fix; a ProblemList that
 // collects them; a WeaveConfigError that carries them all at once.
+import { redactText, redactValue } from '../common/secrets';
 import { isTruthy } from '../common/text';
 
 /**
@@ -72,7 +73,8 @@ export class ProblemList {
   readonly items: Problem[] = [];
 
   add(code: string, path: string, field: string, value: unknown, message: string, fix: string): void {
-    this.items.push({ code, path, field, value, message, fix });
+    // Key material is never echoed, whichever check met it.
+    this.items.push({ code, path, field, value: redactValue(value), message: redactText(message), fix: redactText(fix) });
   }
 
   /**
@@ -85,6 +87,15 @@ export class ProblemList {
   }
 
   throwIfAny(): void {
-    if (this.items.length > 0) throw new WeaveConfigError(this.items);
+    if (this.items.length > 0) raise(new WeaveConfigError(this.items));
   }
+}
+
+/**
+ * Throws a configuration error. Every one is thrown from this line, because
+ * an uncaught error (a plain `app.synth()`, no `synthesizeApp`) makes Node.js
+ * print the line that threw above the message: this one says what follows.
+ */
+export function raise(error: WeaveConfigError): never {
+  throw error; // ← not a crash: the Weave configuration problems are listed below. synthesizeApp(() => app) in main.ts prints only the list.
 }

@@ -73,7 +73,8 @@ export interface AzureVmDefaults {
    */
   readonly availabilityZone?: string;
   /**
-   * Accelerated networking on the VMs' NICs (the VM size must support it).
+   * Accelerated networking on the VMs' NICs. The VM size must support it: a
+   * size the library knows cannot have it (Av2, the small Bv1 sizes) is refused.
    * @default - the host's own, else its cluster's, else false
    */
   readonly acceleratedNetworking?: boolean;
@@ -184,11 +185,19 @@ export interface AzureClusterOptions extends AzureVmDefaults {
 /** The options of one Azure VM. */
 export interface AzureHostOptions extends AzureVmDefaults {
   /**
-   * Azure VM size (it must support Gen2 images); checked to be shaped like
-   * an Azure size name.
+   * Azure VM size (it must support Gen2 images); checked against the
+   * library's list of the sizes Azure offers, with the nearest names
+   * suggested for a typo.
    * @default 'Standard_D2s_v5'
    */
   readonly vmSize?: string;
+  /**
+   * Accept a `vmSize` missing from the library's list of Azure VM sizes, for
+   * a size Azure introduced after the list was made (it must still be shaped
+   * like a size name).
+   * @default false
+   */
+  readonly vmSizeUnchecked?: boolean;
   /**
    * SSH public key for the admin user.
    * @default - the cluster's, then the network's sshPublicKey

@@ -268,6 +268,16 @@ export interface KeyVaultSpec {
    */
   readonly createName?: string;
   /**
+   * Region of the vault the library creates, as given.
+   * @default - none (an existing vault)
+   */
+  readonly createLocation?: string;
+  /**
+   * Accept a `createLocation` missing from the library's region list.
+   * @default false
+   */
+  readonly createLocationUnchecked?: boolean;
+  /**
    * Soft-delete retention of a created vault, in days.
    * @default 90
    */

@@ -145,6 +145,12 @@ export interface WeavePoolOptions {
    */
   readonly vmSize?: string;
   /**
+   * Skip the check of `vmSize` against the library's list of sizes Azure
+   * offers (for a size newer than the list); its shape is still checked.
+   * @default false
+   */
+  readonly vmSizeUnchecked?: boolean;
+  /**
    * Autoscale rules. With them, Terraform creates the instances once and
    * then leaves their count to autoscale.
    * @default - no autoscale: the pool keeps `initial` instances

@@ -12,7 +12,8 @@ import { poolBootDocument } from '../boot/pool';
 import { MergedUserContent, userContentResolver, withUserContent } from '../boot/user-content';
 import { renderUserData, sharedEnvContent, weaveBootDocument } from '../boot/weave';
 import { checkUserUnitsForFormat } from '../check/content';
-import { ProblemList } from '../check/problems';
+import { movedAnchorWarnings } from '../allocation/anchors';
+import { Problem, ProblemList } from '../check/problems';
 import { MAX_PASSWORD_LENGTH } from '../defaults';
 import { kindDriver } from '../kinds';
 import type { KindDriver } from '../kinds/kind';
@@ -102,6 +103,21 @@ export interface DerivedNetwork {
    * that change when the network grows are left out.
    */
   readonly settingsDigest: string;
+  /**
+   * What the synth goes on with but the user must act on, each with a fix:
+   * e.g. Ignition hosts that keep dialing a removed anchor until replaced.
+   */
+  readonly warnings: readonly Problem[];
+}
+
+/** Options of {@link deriveNetwork}: the planner's, and how warnings name resources. */
+export interface DeriveOptions extends PlanOptions {
+  /**
+   * The Terraform address of a host's VM, by the host's construct path, for
+   * warnings that ask for a VM to be replaced.
+   * @default - such warnings name the hosts only
+   */
+  readonly hostAddress?: (hostPath: string) => string | undefined;
 }
 
 /**
@@ -110,9 +126,9 @@ export interface DerivedNetwork {
  * Throws a {@link WeaveConfigError} listing every problem found.
  *
  * @param spec - the declared network
- * @param options - the network's allocation record, if any (see {@link PlanOptions})
+ * @param options - the network's allocation record, if any (see {@link PlanOptions}), and how warnings name VMs
  */
-export function deriveNetwork(spec: NetworkSpec, options: PlanOptions = {}): DerivedNetwork {
+export function deriveNetwork(spec: NetworkSpec, options: DeriveOptions = {}): DerivedNetwork {
   const problems = new ProblemList();
   // planNetwork runs every check on the declaration and those that need the
   // plan; what needs rendered documents is checked below.
@@ -206,5 +222,6 @@ export function deriveNetwork(spec: NetworkSpec, options: PlanOptions = {}): Der
     // Key Vault mode adds what first-boot-only hosts fetch with: the secret's name.
     .update(JSON.stringify([plan.commonLaunchArgs, plan.sharedEnv, spec.release, spec.wantedBy, ...(kv ? [kv.secretName] : [])]))
     .digest('hex');
-  return { plan, hosts, clusters, sharedEnv: shared, settingsDigest };
+  const warnings = movedAnchorWarnings(spec.clusters, plan.allocation.changes, clusters.map((c) => c.format === 'ignition'), options.hostAddress);
+  return { plan, hosts, clusters, sharedEnv: shared, settingsDigest, warnings };
 }

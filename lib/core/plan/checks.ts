@@ -13,6 +13,7 @@ import type { ProblemList } from '../check/problems';
 import { DeclaredRanges, checkRanges } from '../check/ranges';
 import { checkSettings } from '../check/settings';
 import { KINDS, kindDriver } from '../kinds';
+import { locationProblem } from '../kinds/azure/regions';
 import type { CheckContext, GivenOption } from '../kinds/kind';
 import type { NetworkSpec } from '../declare/network';
 
@@ -85,7 +86,7 @@ export function checkDeclaration(spec: NetworkSpec, problems: ProblemList, optio
       for (const h of c.hosts) drivers[i]?.checks.hostResources?.(h, c, ctx);
     });
     checkUserContent(spec, problems, (c) => kindDriver(c.kind)?.os);
-    checkKeyVault(spec, problems);
+    checkKeyVault(spec, problems, locationProblem);
   }
   return checkRanges(spec, problems);
 }

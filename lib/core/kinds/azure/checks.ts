@@ -1,7 +1,9 @@
 // The Azure kind's checks, by phase (see KindChecks): what an Azure cluster
 // and its VMs need to exist at all, the options they are given, and what
 // becomes resources. The checks shared by every kind are in check/.
+import { distance } from 'fastest-levenshtein';
 import { isAddressOrBlock } from '../../common/cidr';
+import { PRIVATE_KEY_SHOWN, holdsPrivateKey } from '../../common/secrets';
 import { isToken } from '../../common/tokens';
 import { DNS_LABEL_RE, suggestDnsLabel } from '../../check/names';
 import type { ProblemList } from '../../check/problems';
@@ -9,8 +11,9 @@ import { FLATCAR } from '../../os/flatcar';
 import type { AzureVmDefaults } from '../../declare/azure';
 import type { ClusterSpec, HostSpec } from '../../declare/network';
 import type { CheckContext, KindChecks } from '../kind';
-import { MAX_AZURE_CLUSTER_HOSTS, NSG_PRIORITIES, NSG_PRIORITY_RANGE, OUTBOUND_PORTS_PER_HOST, nsgPriorities } from './facts';
-import { VM_SIZE_RE, isAzureRegion, nearestRegion, regionName, suggestVmSize } from './regions';
+import { DEFAULT_VM_SIZE, MAX_AZURE_CLUSTER_HOSTS, NSG_PRIORITIES, NSG_PRIORITY_RANGE, OUTBOUND_PORTS_PER_HOST, nsgPriorities } from './facts';
+import { VM_SIZE_RE, locationProblem, regionName, suggestVmSize } from './regions';
+import { isKnownVmSize, nearestVmSizes, vmSizeFeatures } from './vm-sizes';
 import { sshPublicKeyProblem } from './ssh-key';
 
 /**
@@ -78,21 +81,62 @@ export function checkProviderAndLocation(c: ClusterSpec, problems: ProblemList):
   if (!c.location) {
     problems.add('azure-no-location', c.path, 'location', c.location,
       'is required for an Azure cluster', 'pass a region such as "westeurope"');
-  } else if (!isToken(c.location) && !c.locationUnchecked && !isAzureRegion(c.location)) {
-    const near = nearestRegion(c.location);
-    problems.add('azure-location-invalid', c.path, 'location', c.location,
-      'is not an Azure public-cloud region (programmatic names such as "westeurope" and display names such as "West Europe" are accepted)',
-      `${near ? `did you mean "${near}"? ` : 'use a region such as "westeurope" or "East US 2"; '}for a region opened after this library's list was made, set locationUnchecked`);
+  } else if (!isToken(c.location) && !c.locationUnchecked) {
+    const bad = locationProblem(c.location);
+    if (bad) problems.add('azure-location-invalid', c.path, 'location', c.location, bad.message, bad.fix);
   }
 }
 
-/** A VM's size must be shaped like an Azure size name. */
+/** A VM's size must be shaped like an Azure size name, and be one Azure offers (unless vmSizeUnchecked). */
 function checkHost(h: HostSpec, _c: ClusterSpec, { problems }: CheckContext): void {
-  if (h.vmSize !== undefined && !isToken(h.vmSize) && !VM_SIZE_RE.test(h.vmSize)) {
-    const suggestion = suggestVmSize(h.vmSize);
-    problems.add('vm-size-invalid', h.path, 'vmSize', h.vmSize,
+  checkVmSize(h.path, 'vmSize', h.vmSize, h.options?.vmSizeUnchecked, problems);
+}
+
+/**
+ * A size (of a VM, or a pool's instances) shaped like an Azure size name and
+ * one Azure offers, unless `unchecked`.
+ *
+ * @param field - how the option is named in a problem (`vmSize`, `pool.vmSize`)
+ */
+export function checkVmSize(path: string, field: string, size: string | undefined, unchecked: boolean | undefined, problems: ProblemList): void {
+  if (size === undefined || isToken(size)) return;
+  const unset = field.replace(/vmSize$/, 'vmSizeUnchecked');
+  if (!VM_SIZE_RE.test(size)) {
+    const suggestion = suggestVmSize(size);
+    problems.add('vm-size-invalid', path, field, size,
       'is not an Azure VM size name (Standard_<family><vCPUs><features>[_<accelerator>][_v<version>])',
       suggestion ? `write "${suggestion}"` : 'use a size such as "Standard_D2s_v5" (az vm list-sizes --location <region> lists them)');
+  } else if (!isKnownVmSize(size) && !unchecked) {
+    const near = nearestVmSizes(size, distance);
+    problems.add('vm-size-unknown', path, field, size,
+      'is shaped like an Azure VM size but is not one in the library\'s list of sizes Azure offers',
+      `${near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}? ` : ''}\`az vm list-sizes --location <region>\` lists the sizes of a region; for a size newer than the library's list, set ${unset}: true`);
+  }
+}
+
+/** What the VM's size can do: Accelerated Networking, a Generation 2 image. */
+function checkVmSizeFeatures(h: HostSpec, c: ClusterSpec, problems: ProblemList): void {
+  const own = h.options?.acceleratedNetworking;
+  checkSizeFeatures(h.path, 'vmSize', h.vmSize ?? DEFAULT_VM_SIZE, own ?? c.options?.acceleratedNetworking, own !== undefined ? 'the host' : `its cluster ${c.path}`, problems);
+}
+
+/**
+ * What a known size can do, for a VM or a pool's instances.
+ *
+ * @param from - who set acceleratedNetworking, for the message
+ */
+export function checkSizeFeatures(path: string, field: string, size: string, accelerated: boolean | undefined, from: string, problems: ProblemList): void {
+  if (isToken(size) || !isKnownVmSize(size)) return;
+  const can = vmSizeFeatures(size);
+  if (accelerated === true && !can.acceleratedNetworking) {
+    problems.add('accelerated-networking-unsupported', path, 'acceleratedNetworking', true,
+      `is set (by ${from}), but ${size} cannot have Accelerated Networking; Azure refuses the NIC`,
+      'leave acceleratedNetworking out for this host (acceleratedNetworking: false overrides its cluster\'s), or pick a size that has it, e.g. "Standard_D2s_v5"');
+  }
+  if (!can.generation2) {
+    problems.add('vm-size-generation', path, field, size,
+      'boots Generation 1 images only, and the Flatcar image is Generation 2 (flatcar-container-linux-corevm-amd64 <channel>-gen2)',
+      'pick a size with Generation 2 support, e.g. "Standard_D2s_v5" or "Standard_B2s_v2"');
   }
 }
 
@@ -131,7 +175,7 @@ function checkHostOptions(h: HostSpec, c: ClusterSpec, ctx: CheckContext): void 
     const why = sshPublicKeyProblem(key);
     if (why) {
       problems.add('ssh-key-invalid', h.path, 'sshPublicKey', shortKey(key), why,
-        'give the whole line of an id_ed25519.pub (ssh-keygen -t ed25519) or of an RSA key of 2048 bits or more, or a variable');
+        'give the whole line of an id_ed25519.pub (ssh-keygen -t ed25519; `ssh-keygen -y -f <private key>` prints the public line of a key you have) or of an RSA key of 2048 bits or more, or a variable');
     }
   }
   if (p.flatcarChannel !== undefined && !(FLATCAR.image!.channels as readonly unknown[]).includes(p.flatcarChannel)) {
@@ -180,9 +224,10 @@ export function checkClusterResources(c: ClusterSpec, { problems }: CheckContext
   }
 }
 
-/** A VM's own options over its cluster's. */
-function checkHostResources(h: HostSpec, _c: ClusterSpec, { problems }: CheckContext): void {
+/** A VM's own options over its cluster's, and what its size can do. */
+function checkHostResources(h: HostSpec, c: ClusterSpec, { problems }: CheckContext): void {
   checkVmOptions(h.path, h.options ?? {}, problems);
+  checkVmSizeFeatures(h, c, problems);
 }
 
 /** The VM options a cluster or a host gives (a pool's cluster options too). */
@@ -218,7 +263,16 @@ export function checkVmOptions(path: string, g: AzureVmDefaults & { readonly tag
   }
 }
 
-const shortKey = (key: string): string => (key.length > 40 ? `${key.slice(0, 40)}…` : key);
+/**
+ * How a bad SSH key shows in a problem line: the start of a public key line
+ * (not secret), but never a private key, nor text that is not a key line at
+ * all (it could be anything, a secret included).
+ */
+const shortKey = (key: string): string => {
+  if (holdsPrivateKey(key)) return PRIVATE_KEY_SHOWN;
+  if (!/^\s*(ssh-|ecdsa-|sk-)/.test(key)) return `(${key.length} characters, not an SSH public key line)`;
+  return key.length > 40 ? `${key.slice(0, 40)}…` : key;
+};
 
 /** Azure's limit on custom data, checked per VM once its document is rendered. */
 export function reportCustomDataSize(path: string, bytes: number, weaveBytes: number, hasExpressions: boolean, problems: ProblemList, limit: number): void {

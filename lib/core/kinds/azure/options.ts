@@ -27,7 +27,7 @@ export const AZURE_CLUSTER_OPTIONS = optionTable<AzureClusterOptions>({
 
 /** An Azure VM's options: all reported when given to another kind's host. */
 export const AZURE_HOST_OPTIONS = optionTable<AzureHostOptions>({
-  vmSize: true, sshPublicKey: true, osDiskType: true, osDiskSizeGb: true, flatcarChannel: true, imageVersion: true,
+  vmSize: true, vmSizeUnchecked: true, sshPublicKey: true, osDiskType: true, osDiskSizeGb: true, flatcarChannel: true, imageVersion: true,
   adminUsername: true, availabilityZone: true, acceleratedNetworking: true, tags: true,
 }, (given, path, problems) => {
   for (const { key, value } of given) {

@@ -59,15 +59,30 @@ export function nearestRegion(location: string): string | undefined {
 }
 
 /**
+ * Why `location` is not a known public-cloud region, with a fix that names
+ * the nearest one and the escape hatch; `undefined` when it is one.
+ *
+ * @param unchecked - the option that lets a newer region through, as the fix names it
+ */
+export function locationProblem(location: string, unchecked = 'locationUnchecked'): { message: string; fix: string } | undefined {
+  if (isAzureRegion(location)) return undefined;
+  const near = nearestRegion(location);
+  return {
+    message: 'is not an Azure public-cloud region (programmatic names such as "westeurope" and display names such as "West Europe" are accepted)',
+    fix: `${near ? `did you mean "${near}"? ` : 'use a region such as "westeurope" or "East US 2"; '}for a region opened after this library's list was made, set ${unchecked}`,
+  };
+}
+
+/**
  * Azure VM size names: `Standard_` (or the legacy `Basic_`), then family and
  * sub-family letters, the vCPU count, an optional constrained count (`-2`),
  * lowercase feature letters, and optional `_`-separated accelerator and
  * version parts, e.g. `Standard_D2s_v5`, `Standard_M8-2ms_v2`,
  * `Standard_NC4as_T4_v3`. Source: Microsoft Learn, "Azure VM sizes naming
  * conventions" (articles/virtual-machines/vm-naming-conventions.md).
- * A pattern, not a list: sizes come and go per region, and the azurerm
- * provider reports an unavailable one at plan time; what this catches is a
- * name that cannot be a size at all ("D2s_v5", "Standard D2s v5").
+ * The shape check comes first; the list of sizes that exist is
+ * vm-sizes.ts (a name that cannot be a size at all, "D2s_v5" or
+ * "Standard D2s v5", is told apart from one Azure does not offer).
  */
 export const VM_SIZE_RE = /^(Standard|Basic)_[A-Z]{1,4}[0-9]+(-[0-9]+)?[a-z]*(_[A-Za-z0-9]+)*$/;
 

@@ -4,6 +4,7 @@
 // standard base64 of an SSH wire-format public key that golang.org/x/crypto/ssh
 // parses. This repeats that check so a bad literal key fails at synth, naming
 // the construct, instead of at `terraform plan`.
+import { holdsPrivateKey } from '../../common/secrets';
 import { BASE64_RE } from '../../common/text';
 
 /** Reads the length-prefixed fields of an SSH wire-format blob (RFC 4253 §6.6). */
@@ -40,6 +41,9 @@ function bitLength(bytes: Buffer): number {
  * [comment]`), not a Terraform expression.
  */
 export function sshPublicKeyProblem(key: string): string | undefined {
+  if (holdsPrivateKey(key)) {
+    return 'is a private key, not a public one; a private key must never be in code (it would be written into cdk.tf.json and state): rotate it if it was committed';
+  }
   const fields = key.trim().split(/\s+/).filter((f) => f !== '');
   if (fields.length < 2) return 'is not a complete SSH public key (expected "<type> <base64 key> [comment]", as in an id_ed25519.pub file)';
   if (!BASE64_RE.test(fields[1])) return 'has a key field that is not base64';

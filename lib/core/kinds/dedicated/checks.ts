@@ -6,6 +6,7 @@ import { isToken } from '../../common/tokens';
 import { LINUX_USER_RE } from '../../check/names';
 import type { ClusterSpec, HostSpec } from '../../declare/network';
 import type { CheckContext, KindChecks } from '../kind';
+import { ipv4Scope } from '../../wiring/addresses';
 import { nsgAddress } from './wiring';
 
 /** A server needs an SSH address Terraform can connect to, and a valid login user. */
@@ -67,6 +68,18 @@ function checkHostOptions(h: HostSpec, c: ClusterSpec, ctx: CheckContext): void 
     problems.add('public-address-invalid', path, 'publicAddress', addr,
       'is not an IPv4 address or CIDR block, which Azure NSG rules need',
       'set publicAddress to the server\'s public IPv4 address (ssh.host may stay a name)');
+  } else if (ctx.firewalled && h.publicAddress === undefined && addr !== undefined && !isToken(addr) && isIpv4(addr) && ipv4Scope(addr) === 'private') {
+    // What the NSGs admit was taken from ssh.host or dialAddress, not said.
+    const from = h.dialAddress === addr ? 'dialAddress' : 'ssh.host';
+    problems.add('public-address-private', path, 'publicAddress', addr,
+      `is taken from ${from}, a private address, but Azure clusters' NSGs admit this server by the address its traffic arrives from, which is its public (NAT-translated) address: its Weave traffic would be dropped`,
+      'set publicAddress to the server\'s public IPv4 address (what `curl -4 ifconfig.me` prints on it); if Azure really sees this private address (a VPN or ExpressRoute), set publicAddress to it to say so');
+  }
+  const key = (h.options?.ssh as { privateKey?: unknown } | undefined)?.privateKey;
+  if (typeof key === 'string' && !isToken(key)) {
+    problems.add('ssh-private-key-literal', path, 'ssh.privateKey', '(a plain string, not shown)',
+      'is a literal, so the private key would be written into cdk.tf.json and Terraform state',
+      'leave it out to use your ssh-agent, or pass a sensitive TerraformVariable\'s value (e.g. set from `TF_VAR_ssh_key="$(cat ~/.ssh/id_ed25519)"`)');
   }
   const port = (h.options?.ssh as { port?: unknown } | undefined)?.port;
   if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) {

@@ -38,12 +38,17 @@ export function hostDialAddress(h: HostSpec, cluster: number): PeerAddress | und
 }
 
 /**
- * The address Azure NSGs admit for a dedicated host: its `publicAddress`,
- * else its `dialAddress` when that is an IPv4 address, else `ssh.host`.
+ * The address Azure NSGs admit for a dedicated host: its `publicAddress`;
+ * else the first public IPv4 address of `dialAddress` and `ssh.host` (a
+ * private dialAddress serves the server's own cluster, while Azure sees its
+ * traffic come from a public one); else an IPv4 `dialAddress`, else
+ * `ssh.host` (which the checks then judge).
  */
 export function nsgAddress(h: Pick<HostSpec, 'publicAddress' | 'dialAddress' | 'sshHost'>): string | undefined {
   if (h.publicAddress !== undefined) return h.publicAddress;
-  if (h.dialAddress !== undefined && isIpv4(h.dialAddress)) return h.dialAddress;
+  const ipv4 = (a: string | undefined): a is string => a !== undefined && !isToken(a) && isIpv4(a);
+  for (const a of [h.dialAddress, h.sshHost]) if (ipv4(a) && ipv4Scope(a) === 'public') return a;
+  if (ipv4(h.dialAddress)) return h.dialAddress;
   return h.sshHost;
 }
 

@@ -10,9 +10,8 @@ import type { ProblemList } from '../../check/problems';
 import type { ClusterSpec } from '../../declare/network';
 import type { WeavePoolOptions } from '../../declare/scale-set';
 import { FLATCAR } from '../../os/flatcar';
-import { AVAILABILITY_ZONES, checkClusterResources as checkAzurePlacement, checkProviderAndLocation } from '../azure/checks';
-import { MAX_AZURE_CLUSTER_HOSTS, OUTBOUND_PORTS_PER_HOST } from '../azure/facts';
-import { VM_SIZE_RE, suggestVmSize } from '../azure/regions';
+import { AVAILABILITY_ZONES, checkClusterResources as checkAzurePlacement, checkProviderAndLocation, checkSizeFeatures, checkVmSize } from '../azure/checks';
+import { DEFAULT_VM_SIZE, MAX_AZURE_CLUSTER_HOSTS, OUTBOUND_PORTS_PER_HOST } from '../azure/facts';
 import { sshPublicKeyProblem } from '../azure/ssh-key';
 import type { CheckContext, KindChecks } from '../kind';
 import {
@@ -159,16 +158,12 @@ function checkClusterOptions(c: ClusterSpec, ctx: CheckContext): void {
   }
   const pool = g.pool;
   if (pool) checkPoolOptions(c.path, pool, problems);
+  if (pool) checkSizeFeatures(c.path, 'pool.vmSize', pool.vmSize ?? DEFAULT_VM_SIZE, g.acceleratedNetworking, `the pool ${c.path}`, problems);
 }
 
 /** The scale set's own settings. */
 function checkPoolOptions(path: string, p: WeavePoolOptions, problems: ProblemList): void {
-  if (p.vmSize !== undefined && !isToken(p.vmSize) && !VM_SIZE_RE.test(p.vmSize)) {
-    const s = suggestVmSize(p.vmSize);
-    problems.add('vm-size-invalid', path, 'pool.vmSize', p.vmSize,
-      'is not an Azure VM size name (Standard_<family><vCPUs><features>[_<accelerator>][_v<version>])',
-      s ? `write "${s}"` : 'use a size such as "Standard_D2s_v5"');
-  }
+  checkVmSize(path, 'pool.vmSize', p.vmSize, p.vmSizeUnchecked, problems);
   if (p.flatcarChannel !== undefined && !(FLATCAR.image!.channels as readonly unknown[]).includes(p.flatcarChannel)) {
     problems.add('flatcar-channel-unknown', path, 'pool.flatcarChannel', p.flatcarChannel,
       'is not a Flatcar channel with a no-plan Azure image', `use one of ${FLATCAR.image!.channels.join(', ')}`);
