@@ -392,8 +392,8 @@ nsenter -t "$pid" -n ip link set ethwe-probe up`);
     // Uniform instances: VM name {scale set}_{instance id}, computer name prefix + six base-36 characters;
     // private addresses as Azure hands out the first two of the pool's subnet (offsets 4 and 5).
     const INSTANCES = [
-      { octet: 41, vm: 'workers_0', host: 'workers000000', privateIp: '172.16.2.4' },
-      { octet: 42, vm: 'workers_1', host: 'workers000001', privateIp: '172.16.2.5' },
+      { octet: 51, vm: 'workers_0', host: 'workers000000', privateIp: '172.16.2.4' },
+      { octet: 52, vm: 'workers_1', host: 'workers000001', privateIp: '172.16.2.5' },
     ] as const;
     const EVENT_ID = '602d9444-d2cd-49c7-8624-8643e7171297';
     const toInt = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);

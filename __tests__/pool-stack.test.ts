@@ -163,6 +163,25 @@ describe('pool options', () => {
     expect(vmss.lifecycle).toBeUndefined();
   });
 
+  it('scales on the user\'s own metric (read from the scale set unless told otherwise), with the step, cooldown and window given', () => {
+    const metric = { name: 'weave_connections', namespace: 'weave', scaleOutAbove: 40, scaleInBelow: 10, statistic: 'Max' as const, perInstance: true };
+    const { tf } = synthSeed({ pool: { min: 1, max: 8, autoscale: { metric, step: 2, cooldownMinutes: 10, windowMinutes: 15 } } });
+    const rules = one(tf, 'azurerm_monitor_autoscale_setting').profile[0].rule;
+    expect(rules).toHaveLength(2);
+    expect(rules[0]).toEqual({
+      metric_trigger: {
+        metric_name: 'weave_connections', metric_namespace: 'weave', metric_resource_id: expect.stringMatching(/azurerm_linux_virtual_machine_scale_set\.weave_workers_scale-set_\w+\.id/),
+        operator: 'GreaterThan', statistic: 'Max', threshold: 40, time_aggregation: 'Average', time_grain: 'PT1M', time_window: 'PT15M', divide_by_instance_count: true,
+      },
+      scale_action: { direction: 'Increase', type: 'ChangeCount', value: 2, cooldown: 'PT10M' },
+    });
+    expect([rules[1].metric_trigger.operator, rules[1].metric_trigger.threshold, rules[1].scale_action.direction]).toEqual(['LessThan', 10, 'Decrease']);
+    // Control: another resource id is read as given; no CPU rule unless asked for.
+    const other = synthSeed({ pool: { min: 1, max: 8, autoscale: { metric: { ...metric, resourceId: '/subscriptions/s/x' } } } }).tf;
+    const r2 = one(other, 'azurerm_monitor_autoscale_setting').profile[0].rule;
+    expect(r2.map((r: any) => [r.metric_trigger.metric_name, r.metric_trigger.metric_resource_id])).toEqual([['weave_connections', '/subscriptions/s/x'], ['weave_connections', '/subscriptions/s/x']]);
+  });
+
   it('Key Vault mode grants the pool\'s identity, and its document fetches the password instead of carrying it', () => {
     const { tf } = synthSeed({ pool: POOL, keyVault: { rotation: 1 } });
     const vmss = one(tf, VMSS);
