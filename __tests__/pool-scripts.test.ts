@@ -9,8 +9,7 @@
 // must take back only its own host name's dead predecessors. Then the
 // pool's units and Ignition document go through the real validators.
 import { spawn } from 'node:child_process';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import { planNetwork } from '../lib/core/plan/plan';
 import { fillSecrets, renderIgnition } from '../lib/core/render';
 import { seedSpec } from './fixtures/seed-spec';
 import { describeWhen, tool } from './support/skip';
+import { LoopbackServer } from './support/loopback-server';
 import { ignitionValidate, stageUnits, systemdVerify } from './support/validators';
 
 const VM_NAME = 'workers_7';
@@ -31,30 +31,18 @@ const OPTIONS = { addressFile: '/run/weave-pool.env', weave: '/opt/bin/weave', l
 interface Request { method: string; url: string; metadata?: string; body: string }
 
 /** Instance metadata and Scheduled Events, as one VM of a scale set sees them. */
-class FakeAzure {
+class FakeAzure extends LoopbackServer {
   readonly seen: Request[] = [];
   ip = '172.16.2.4';
   subnet = '172.16.2.0';
   prefix = '24';
   events: unknown = { DocumentIncarnation: 0, Events: [] };
-  private server?: Server;
-  port = 0;
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server!.close(() => resolve()));
-  }
 
   posts(): Request[] {
     return this.seen.filter((r) => r.method === 'POST');
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
