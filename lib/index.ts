@@ -61,4 +61,5 @@ export type { ExpressionSlot, RenderedBoot, SecretSlot } from './core/render/ren
 export type { SecretContent } from './core/boot/document';
 export { renderMermaid, topologyView } from './core/diagram/diagram';
 export type { TopologyCluster, TopologyExtras, TopologyHost, TopologyRole, TopologyView } from './core/diagram/diagram';
+export type { TopologyPool } from './core/diagram/pool-box';
 export { renderTopologySvg } from './core/diagram/diagram-svg';

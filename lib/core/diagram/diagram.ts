@@ -7,7 +7,7 @@ import { isToken } from '../common/tokens';
 import { regionName } from '../kinds/azure/regions';
 import { SSH_NAT_BASE_PORT } from '../kinds/azure/facts';
 import { kindDriver } from '../kinds';
-import type { PoolSize } from '../kinds/kind';
+import { TopologyPool, poolBox, poolLines } from './pool-box';
 import type { RetiredHost } from '../allocation/record';
 export type { RetiredHost } from '../allocation/record';
 
@@ -54,14 +54,10 @@ export interface TopologyHost {
    */
   readonly peers: readonly string[];
   /**
-   * Set for the box that stands for a pool's instances: their counts and
-   * subnet (`bridgeAddress` is then the pool's bridge block).
+   * Set for the box that stands for a pool's instances (`bridgeAddress` is then the pool's bridge block).
    * @default - none: a declared host
    */
-  readonly pool?: PoolSize & {
-    /** The subnet the instances' private addresses come from. */
-    readonly subnet: string;
-  };
+  readonly pool?: TopologyPool;
 }
 
 /** One cluster as the topology picture shows it. */
@@ -216,13 +212,7 @@ export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): To
           };
         }),
         // A pool's instances are not declared: one box stands for all of them.
-        ...(c.pool ? [{
-          name: `${c.pool.hostNamePrefix}*`,
-          bridgeAddress: c.pool.bridgeBlock,
-          role: 'observer' as const,
-          peers: c.pool.peers.map(text),
-          pool: { min: c.pool.min, max: c.pool.max, initial: c.pool.initial, subnet: c.pool.subnet },
-        }] : []),
+        ...(c.pool ? [poolBox(c.pool, text)] : []),
         ...retiredHosts(c.name),
       ],
     };
@@ -266,15 +256,7 @@ export function sshLine(ssh: NonNullable<TopologyHost['ssh']>): string {
  * label on the arrows.
  */
 export function hostLines(h: TopologyHost, also: readonly string[] = []): string[] {
-  if (h.pool) {
-    const { min, max, initial, subnet } = h.pool;
-    return [
-      h.name,
-      `scale set · ${min === max ? `${max}` : `${min}–${max}`} instances${initial !== min ? ` (${initial} at first)` : ''}`,
-      `bridge block ${h.bridgeAddress} · ${h.role}`,
-      `subnet ${subnet}`,
-    ];
-  }
+  if (h.pool) return poolLines({ ...h, pool: h.pool });
   const sshShowsAddress = h.ssh?.host !== undefined && h.ssh.host === h.address;
   return [
     h.name,
