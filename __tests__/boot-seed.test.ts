@@ -458,10 +458,13 @@ nsenter -t "$pid" -n ip link set ethwe-probe up`);
           NotBefore: new Date(Date.now() + 5 * 60_000).toUTCString(), Description: 'Virtual machine is being deleted.', EventSource: 'User', DurationInSeconds: -1,
         }],
       }));
+      const invocation = () => lab.ssh(leaves, 'systemctl show -p InvocationID --value weave-pool-events.service').stdout.trim();
+      const watcher = invocation();
       const started = Date.now();
       const approvals = () => lab.requests().filter((r) => r.server === 'imds' && r.method === 'POST' && r.url.startsWith('/metadata/scheduledevents'));
       while (approvals().length === 0 && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 1000));
-      await new Promise((r) => setTimeout(r, 5000));
+      // Past weave.service's RestartSec (10 s), whose restart once restarted the watcher with the target.
+      await new Promise((r) => setTimeout(r, 15_000));
       writeFileSync(eventsFile(), JSON.stringify({ DocumentIncarnation: 2, Events: [] }));
       expect(approvals().map((r) => [r.from, r.status, JSON.parse(r.body as string)])).toEqual([[leaves.ip, 200, { StartRequests: [{ EventId: EVENT_ID }] }]]);
       process.stderr.write(`boot tier pool: the Terminate notice was approved ${((approvals()[0].t as number - started) / 1000).toFixed(1)} s after it appeared\n`);
@@ -480,6 +483,9 @@ nsenter -t "$pid" -n ip link set ethwe-probe up`);
       expect(journal).toContain(`Terminate event ${EVENT_ID} for ${INSTANCES[1].vm}: leaving the mesh`);
       expect(journal).toContain('weave reset done');
       expect(journal).toContain(`approved event ${EVENT_ID}`);
+      // The watcher that left is the one that was watching: never stopped or restarted along the way.
+      expect(journal).not.toMatch(/Stopping weave-pool-events/);
+      expect([watcher.length, invocation()]).toEqual([32, watcher]);
       // The control: the other instance saw the same document and stays in the mesh.
       const kept = readState(lab, stays, IPALLOC);
       expect(kept.calls.filter((c) => c.argv[0] === 'reset')).toEqual([]);

@@ -97,6 +97,10 @@ describe('the seed with a pool of 2 to 20 instances', () => {
     for (const unit of ['weave-pool-address.service', 'weave-pool-events.service', 'weave-pool-reclaim.service']) expect(doc).toContain(`name: ${unit}`);
     expect(doc).toContain('EnvironmentFile=/run/weave-pool.env');
     expect(doc).toContain('ConditionPathExists=!/run/weave-pool-leaving');
+    // The watcher is not PartOf the target, whose restart (after weave reset removed the router) would kill it mid-leave; the address unit is.
+    const unitText = (name: string) => doc.split(`- name: ${name}`)[1].split('\n    - name: ')[0];
+    expect(unitText('weave-pool-events.service')).not.toContain('PartOf=');
+    expect(unitText('weave-pool-address.service')).toContain('PartOf=weave-network.target');
     expect(doc).not.toMatch(/WEAVE_BRIDGE_ADDRESS=\d/);
   });
 

@@ -56,6 +56,10 @@ export function poolBootDocument(network: NetworkPlan, pool: PoolPlan, os: OsPro
       section('Install', [`WantedBy=${UNIT.target}`]),
     ].join('\n'),
   };
+  // Not PartOf the mesh's target: once `weave reset` has removed the
+  // router's container, weave.service's own restart (RestartSec later)
+  // restarts the target and everything PartOf it, which would kill a
+  // watcher still leaving (found by the boot tier's pool stage).
   const events: BootUnit = {
     name: POOL_UNIT.events,
     enable: true,
@@ -66,7 +70,6 @@ export function poolBootDocument(network: NetworkPlan, pool: PoolPlan, os: OsPro
         `Documentation=${WEAVE_DOCS_URL}`,
         'Wants=network-online.target',
         `After=network-online.target ${UNIT.router}`,
-        `PartOf=${UNIT.target}`,
       ]),
       section('Service', [env, `ExecStart=${bin('weave-pool-events')}`, 'Restart=always', 'RestartSec=5']),
       section('Install', [`WantedBy=${UNIT.target}`]),
