@@ -19,7 +19,7 @@ import {
   prepareForGrowth,
   withoutBootstrapPins,
 } from './support/growth-ops';
-import { checkHostEnv, checkHostNames } from './support/network-checks';
+import { checkHostEnv, checkHostNames, checkKeptSshPorts } from './support/network-checks';
 import { capHosts, rawNetwork, toGenerated } from './support/random-network';
 
 const CLUSTER01 = 'cluster-01.westeurope.cloudapp.azure.com';
@@ -485,7 +485,7 @@ describe('the record file', () => {
   const corrupt: { name: string; text: string; code: string; field: string; message: RegExp }[] = [
     { name: 'not JSON (a merge conflict)', text: text.replace('"retired": {}', '<<<<<<< HEAD\n"retired": {}'), code: 'allocation-file-invalid', field: '(file)', message: /is not valid JSON/ },
     { name: 'an array', text: '[]', code: 'allocation-file-invalid', field: '(file)', message: /is not a JSON object/ },
-    // Version 2 (pools' blocks) is read too; 3 is newer than this library.
+    // Version 2 (SSH ports, pools' blocks) is read too; 3 is newer than this library.
     { name: 'a newer version', text: text.replace('"version": 1', '"version": 3'), code: 'allocation-file-version', field: 'version', message: /reads versions 1 and 2/ },
     { name: 'no version', text: '{ "networks": {} }', code: 'allocation-file-version', field: 'version', message: /reads versions 1 and 2/ },
     { name: 'no networks', text: '{ "version": 1 }', code: 'allocation-file-invalid', field: 'networks', message: /not an object/ },
@@ -579,7 +579,10 @@ const GROWTH_MAX_HOSTS = 50;
 
 describe('growth property: random networks, random operations', () => {
   it(`keeps every existing host's values through >= 5 random operations (${GROWTH_RUNS} networks)`, () => {
-    const seen = { ops: { 'add-host': 0, 'add-cluster': 0, 'remove-host': 0, 'remove-cluster': 0, 'reorder-clusters': 0 }, skipped: 0, peersMoved: 0, bootstrapRetired: 0, rootMoved: 0, pinnedSeeds: 0 };
+    const seen = {
+      ops: { 'add-host': 0, 'add-cluster': 0, 'remove-host': 0, 'remove-cluster': 0, 'reorder-clusters': 0, 'reorder-hosts': 0 },
+      skipped: 0, peersMoved: 0, bootstrapRetired: 0, rootMoved: 0, pinnedSeeds: 0, portsKept: 0, directRoot: 0,
+    };
     const growable = rawNetwork.map((raw) => prepareForGrowth(toGenerated(capHosts(raw, GROWTH_MAX_HOSTS))));
     fc.assert(
       fc.property(growable, growthOps, (gen0, ops) => {
@@ -609,6 +612,7 @@ describe('growth property: random networks, random operations', () => {
             ...checkAnchoredPeers(next),
             ...checkHostNames(next),
             ...checkHostEnv(next),
+            ...checkKeptSshPorts(plan, next),
           ];
           if (violations.length > 0) throw new Error(`after ${log.join(' | ')}:\n  - ${violations.slice(0, 10).join('\n  - ')}`);
           // The record survives its own file format.
@@ -616,6 +620,9 @@ describe('growth property: random networks, random operations', () => {
           expect(parseAllocationFile(serializeAllocationFile(file)).file).toEqual(file);
           if (step.removed.some((r) => record.hosts[r].role === 'bootstrap')) seen.bootstrapRetired++;
           if (next.rootCluster !== plan.rootCluster) seen.rootMoved++;
+          // Hosts that kept an SSH port through an insert, removal or reorder in their cluster.
+          if (op.kind !== 'add-cluster' && next.hosts.some((h) => h.sshPort !== undefined && plan.hosts.some((b) => b.name === h.name && b.sshPort === h.sshPort))) seen.portsKept++;
+          if (next.spec.clusters.find((c) => c.name === next.rootCluster)?.options?.peering === 'direct') seen.directRoot++;
           if (next.hosts.some((h) => { const b = plan.hosts.find((x) => x.name === h.name); return b && b.peers.join() !== h.peers.join(); })) seen.peersMoved++;
           gen = step.gen;
           plan = next;
@@ -629,6 +636,8 @@ describe('growth property: random networks, random operations', () => {
     expect(seen.peersMoved).toBeGreaterThan(GROWTH_RUNS / 20);
     expect(seen.rootMoved).toBeGreaterThan(0);
     expect(seen.pinnedSeeds).toBeGreaterThan(GROWTH_RUNS / 4);
+    expect(seen.portsKept).toBeGreaterThan(GROWTH_RUNS / 4);
+    expect(seen.directRoot).toBeGreaterThan(GROWTH_RUNS / 20);
   }, 60_000);
 
   it('the growth checks catch a moved address, a reused retired address, a promoted newcomer and a stray peer change', () => {

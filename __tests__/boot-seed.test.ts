@@ -14,13 +14,16 @@
 //   the `drop-ins` output of the renderer before the fix (refused by the
 //   strict applier; applied as Flatcar applies it, the guest comes up without
 //   Docker's drop-in), in a guest whose release sha256 is wrong (the install
-//   fails closed).
+//   fails closed);
+// - direct peering (issue 20): site-a-vm-1 and site-b-vm-1 of the sites
+//   stack, with Weave's router flags (trustVnet, connLimit, mtu, an extra
+//   flag) on the launch line and in its environment; no reboot pass;
 // - a pool (kind scale-set, README's 2-20 workers beside the seed): two
 //   instances boot the scale set's one custom data document; the fake
 //   metadata service gives each a private address in the pool's subnet, and
 //   serves Scheduled Events (one Terminate notice, to both, as Azure serves a
 //   placement group's events).
-// Two guests at a time (2 cores): four stages of two.
+// Two guests at a time (2 cores): five stages of two.
 // The only stand-in is Weave itself (support/weave-standin.ts), served over
 // HTTPS through the library's own release.scriptUrl and sha256 options.
 // Run with `npm run test:boot` (as root: namespaces, taps, mmdebstrap).
@@ -33,7 +36,8 @@ import { Testing } from 'cdktf';
 import { parse, stringify } from 'yaml';
 import type { HostPlan, NetworkPlan } from '../lib/core/plan/plan';
 import type { PoolPlan } from '../lib/core/plan/pool';
-import { SeedStack, SeedStackProps } from '../stacks/seed';
+import { SEED_NODE_TARGET, SEED_NODE_UNIT, SeedStack, SeedStackProps } from '../stacks/seed';
+import { SitesStack, SitesStackProps } from '../stacks/sites';
 import { Requirement, describeWhen, findTool } from './support/skip';
 import { CloudConfigError } from './support/flatcar-cloud-config';
 import { cloudConfigApplyScript, ignitionApplyScript } from './boot/support/applier';
@@ -48,6 +52,8 @@ import { weaveStandInScript } from './boot/support/weave-standin';
 // literal (encoded at synth), the others through the password variable.
 const PASSWORD = 'Boot-Pa5$w0rd!#%{x}${y}';
 const IPALLOC = '10.2.0.0/16';
+/** The public DNS name of the sites stack's first VM, which the other site dials (direct peering). */
+const SITE_A_VM_1 = 'site-a-site-a-vm-1.westeurope.cloudapp.azure.com';
 const BOOT_TIMEOUT = 300_000;
 const MESH_TIMEOUT = 420_000;
 
@@ -75,6 +81,13 @@ interface Scenario {
 
 function scenario(dir: string, props: SeedStackProps): Scenario {
   const stack = new SeedStack(Testing.app(), 'weave-seed', props);
+  const tf = JSON.parse(Testing.synth(stack));
+  return { tf, plan: stack.network.plan(), boot: evaluateVmBootData(tf, dir, { weave_password: PASSWORD }) };
+}
+
+/** Two direct-peering sites (issue 20) with Weave's router flags set. */
+function sitesScenario(dir: string, props: SitesStackProps): Scenario {
+  const stack = new SitesStack(Testing.app(), 'weave-sites', props);
   const tf = JSON.parse(Testing.synth(stack));
   return { tf, plan: stack.network.plan(), boot: evaluateVmBootData(tf, dir, { weave_password: PASSWORD }) };
 }
@@ -148,7 +161,7 @@ const stable = (st: GuestState) => ({
 describeWhen('boot tier: the seed boots in QEMU guests', toolCheck(), () => {
   let image: GuestImage;
   let lab: Lab;
-  let scenarios: Record<'plain' | 'ignition' | 'keyVault' | 'wrongSha', Scenario>;
+  let scenarios: Record<'plain' | 'ignition' | 'keyVault' | 'wrongSha' | 'sites', Scenario>;
   let standIn: string;
   const release = (sha: string) => ({ release: { version: '2.9.0', scriptUrl: `https://${RELEASE_HOST}/weave`, sha256: sha } });
   const tfDir = (n: string) => join(lab.dir, `tf-${n}`);
@@ -170,12 +183,20 @@ describeWhen('boot tier: the seed boots in QEMU guests', toolCheck(), () => {
       ignition: scenario(tfDir('ignition'), { network: { ...release(sha256(standIn)), bootFormat: 'ignition' } }),
       keyVault: scenario(tfDir('kv'), { keyVault: {}, network: release(sha256(standIn)) }),
       wrongSha: scenario(tfDir('wrong'), { network: release('0'.repeat(64)) }),
+      // Direct peering, --trusted-subnets for each site's VNet, --conn-limit, WEAVE_MTU and an extra flag.
+      sites: sitesScenario(tfDir('sites'), {
+        siteA: { trustVnet: true },
+        siteB: { trustVnet: true },
+        network: { ...release(sha256(standIn)), units: [SEED_NODE_TARGET, SEED_NODE_UNIT], connLimit: 300, mtu: 1412, extraLaunchArgs: ['--log-level=debug'] },
+      }),
     };
     const userData: Record<string, string> = {};
     const ud = (s: Scenario, host: string, octet: number) => { userData[`192.168.252.${octet}`] = Buffer.from(s.boot.get(host)!.userData!).toString('base64'); };
     ud(scenarios.keyVault, 'azure-prd-01', 11);
     ud(scenarios.plain, 'azure-prd-02', 12);
     ud(scenarios.wrongSha, 'azure-prd-02', 31);
+    ud(scenarios.sites, 'site-a-vm-1', 41);
+    ud(scenarios.sites, 'site-b-vm-1', 42);
     const secretName = /WEAVE_KEYVAULT_SECRET=([0-9A-Za-z-]+)/.exec(scenarios.keyVault.boot.get('azure-prd-01')!.customData)![1];
     await lab.startServers({
       tls: { cert: join(lab.dir, 'server.pem'), key: join(lab.dir, 'server.key') },
@@ -213,11 +234,12 @@ nsenter -t "$pid" -n ip link set ethwe-probe up`);
 
   interface Member {
     readonly name: string;
-    readonly key: 'plain' | 'ignition' | 'keyVault';
+    readonly key: 'plain' | 'ignition' | 'keyVault' | 'sites';
     readonly octet: number;
   }
 
-  function pairSuite(label: string, members: [Member, Member]) {
+  /** Two guests booted together; `reboot: false` leaves out the reboot pass (a stage that adds nothing to it). */
+  function pairSuite(label: string, members: [Member, Member], opts: { reboot?: boolean; hosts?: string } = {}) {
     describe(label, () => {
       let guests: Guest[];
       let before: Record<string, GuestState>;
@@ -230,7 +252,7 @@ nsenter -t "$pid" -n ip link set ethwe-probe up`);
           const data = s(m).boot.get(m.name)!.customData;
           const format = m.key === 'ignition' ? 'ignition' : 'cloud-config';
           const applyScript = format === 'cloud-config' ? cloudConfigApplyScript(data) : ignitionApplyScript(data);
-          return lab.addGuest({ name: m.name, octet: m.octet, format, applyScript, hosts: hostsFile });
+          return lab.addGuest({ name: m.name, octet: m.octet, format, applyScript, hosts: hostsFile + (opts.hosts ?? '') });
         });
         settled = await bootAll(guests);
         before = Object.fromEntries(guests.map((g) => [g.name, readState(lab, g, IPALLOC)]));
@@ -254,6 +276,19 @@ nsenter -t "$pid" -n ip link set ethwe-probe up`);
         });
       }
 
+      if (members.some((m) => m.key === 'sites')) {
+        it('the router flags reach weave launch: --trusted-subnets for each guest\'s own VNet, --conn-limit, the extra flag on the line, WEAVE_MTU in its environment; site-b dials site-a-vm-1\'s own DNS name', () => {
+          const launch = (name: string) => before[name].calls.filter((c) => c.argv[0] === 'launch').at(-1)!;
+          for (const [name, vnet] of [['site-a-vm-1', '172.16.1.0/24'], ['site-b-vm-1', '172.16.2.0/24']]) {
+            expect([name, launch(name).argv]).toEqual([name, expect.arrayContaining([`--trusted-subnets=${vnet}`, '--conn-limit=300', '--log-level=debug'])]);
+            expect([name, launch(name).env.WEAVE_MTU]).toEqual([name, '1412']);
+          }
+          // The anchor dials nobody; the other site's first VM dials the anchor's public DNS name (no load balancer).
+          expect(launch('site-a-vm-1').argv.slice(-2)).toEqual(['--ipalloc-init', 'consensus=5']);
+          expect(launch('site-b-vm-1').argv.slice(-1)).toEqual([SITE_A_VM_1]);
+        });
+      }
+
       it('a host reaches a container on the other host over Weave, from its container-range address; its bridge address alone gets no reply', () => {
         const [a, b] = guests;
         probeContainer(b, '10.2.77.2');
@@ -264,7 +299,7 @@ nsenter -t "$pid" -n ip link set ethwe-probe up`);
         expect(control.status).not.toBe(0);
       });
 
-      it('after a reboot the state is the same and nothing is duplicated; nothing is downloaded again', async () => {
+      (opts.reboot === false ? it.skip : it)('after a reboot the state is the same and nothing is duplicated; nothing is downloaded again', async () => {
         await Promise.all(guests.map((g) => lab.reboot(g, BOOT_TIMEOUT)));
         const again = await Promise.all(guests.map((g) => lab.waitForUnit(g, 'weave-network.target', MESH_TIMEOUT)));
         expect(again).toEqual(['active', 'active']);
@@ -292,6 +327,16 @@ nsenter -t "$pid" -n ip link set ethwe-probe up`);
     { name: 'azure-prd-03', key: 'ignition', octet: 13 },
     { name: 'azure-prd-04', key: 'ignition', octet: 14 },
   ]);
+
+  // Issue 20: what a direct-peering site's VMs run. The stand-in records the
+  // launch line, so check() compares it, flags included, with the plan, and
+  // WEAVE_MTU in the launch's environment with the shared env file's.
+  // site-a-vm-1's public DNS name leads to its guest (Azure DNS would give
+  // its public IP); no reboot pass: the seed's stages cover it.
+  pairSuite('direct peering with router flags: site-a-vm-1 (the mesh anchor) and site-b-vm-1 (the other site\'s first VM, dialing it by its own DNS name), --trusted-subnets, --conn-limit, WEAVE_MTU, an extra flag', [
+    { name: 'site-a-vm-1', key: 'sites', octet: 41 },
+    { name: 'site-b-vm-1', key: 'sites', octet: 42 },
+  ], { reboot: false, hosts: `192.168.252.41 ${SITE_A_VM_1}\n` });
 
   describe('dedicated server ded-prd-01 by terraform apply over SSH; beside it the negative controls (the old `drop-ins` output, a wrong sha256)', () => {
     let ded: Guest;

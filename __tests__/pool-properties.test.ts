@@ -39,7 +39,8 @@ function network(bridgePrefix: number, pools: ClusterSpec[], extraHosts: HostSpe
     ...c,
     hosts: [...c.hosts, ...(i === 0 ? extraHosts : [])].filter((h) => !drop.has(h.name)),
   }));
-  return { ...seed, clusters: [...clusters.filter((c) => c.hosts.length > 0), ...pools] };
+  // A connection limit that carries the largest mesh drawn: this property is about addresses.
+  return { ...seed, connLimit: 5000, clusters: [...clusters.filter((c) => c.hosts.length > 0), ...pools] };
 }
 
 /** What the plan says every instance of every pool may ever take, as address intervals. */

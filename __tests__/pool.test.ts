@@ -193,6 +193,9 @@ function withOptions(index: number, options: ClusterSpec['options']): NetworkSpe
   return { ...s, clusters: s.clusters.map((c, i) => (i === index ? { ...c, options } : c)) };
 }
 
+/** Four pools of 62: 248 peers at most, beside the seed's five hosts. */
+const fourPools = () => [0, 1, 2, 3].map((i) => pool(`workers-${i}`, { max: 62 }, { vnetCidr: `172.16.${10 + i}.0/24` }));
+
 const cases: Case[] = [
   { name: 'a network of pools alone', spec: onlyPool(pool()), code: 'pool-only-network', path: 'seed/weave', fix: /kind "azure" or "dedicated"/, control: seedWith([pool()]) },
   { name: 'a host declared in a pool', spec: seedWith([pool('workers', {}, { hosts: [{ path: 'seed/weave/workers/w1', name: 'w1' }] })]), code: 'pool-host-declared', path: 'seed/weave/workers/w1', fix: /pool\.min and pool\.max/, control: seedWith([pool()]) },
@@ -229,6 +232,10 @@ const cases: Case[] = [
   { name: 'a pool without a provider', spec: seedWith([pool('workers', {}, { hasProvider: false })]), code: 'azure-no-provider', path: 'seed/weave/workers', fix: /AzurermProvider/, control: seedWith([pool()]) },
   { name: 'a pool without an SSH key', spec: seedWith([pool('workers', {}, { sshPublicKey: undefined })]), code: 'azure-no-ssh-key', path: 'seed/weave/workers', fix: /sshPublicKey on the pool or the network/, control: seedWith([pool()]) },
   { name: 'a pool VM size that is no size', spec: seedWith([pool('workers', { vmSize: 'D2s_v5' })]), code: 'vm-size-invalid', path: 'seed/weave/workers', fix: /Standard_D2s_v5/, control: seedWith([pool('workers', { vmSize: 'Standard_D2s_v5' })]) },
+  { name: 'pools whose max puts the mesh past the connection limit (a pool counts at its max)', spec: seedWith(fourPools()), code: 'mesh-conn-limit', path: 'seed/weave', fix: /connLimit to at least 252/, control: seedWith(fourPools(), 'end', { connLimit: 300 }) },
+  { name: 'direct peering on a pool', spec: seedWith([pool('workers', {}, { options: { peering: 'direct' } })]), code: 'pool-option-unsupported', path: 'seed/weave/workers', fix: /remove peering/, control: seedWith([pool()]) },
+  { name: 'a NAT gateway on a pool', spec: seedWith([pool('workers', {}, { options: { natGateway: {} } })]), code: 'pool-option-unsupported', path: 'seed/weave/workers', fix: /remove natGateway/, control: seedWith([pool()]) },
+  { name: 'trustVnet on a pool', spec: seedWith([pool('workers', {}, { options: { trustVnet: true } })]), code: 'pool-option-unsupported', path: 'seed/weave/workers', fix: /remove trustVnet/, control: seedWith([pool()]) },
   { name: 'a pool VM size Azure does not offer', spec: seedWith([pool('workers', { vmSize: 'Standard_D2s_v9' })]), code: 'vm-size-unknown', path: 'seed/weave/workers', fix: /set pool\.vmSizeUnchecked: true/, control: seedWith([pool('workers', { vmSize: 'Standard_D2s_v9', vmSizeUnchecked: true })]) },
   { name: 'a pool VM size that boots Generation 1 images only', spec: seedWith([pool('workers', { vmSize: 'Standard_A2_v2' })]), code: 'vm-size-generation', path: 'seed/weave/workers', fix: /Generation 2/, control: seedWith([pool('workers', { vmSize: 'Standard_B2s_v2' })]) },
 ];

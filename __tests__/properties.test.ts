@@ -24,7 +24,9 @@ import {
   checkPeerGraph,
   checkPlanPeers,
   checkDialingRule,
+  checkFirstSshPorts,
   checkReachability,
+  checkRouterFlags,
   checkSampledDocuments,
   documentTexts,
   embeddedDocument,
@@ -63,6 +65,8 @@ function planViolations(gen: GeneratedNetwork, plan: NetworkPlan): string[] {
     ...checkHostEnv(plan),
     ...checkHostDataPlain(plan),
     ...checkSampledDocuments(plan, gen.sample, gen.azureBootFormat),
+    ...checkFirstSshPorts(plan),
+    ...checkRouterFlags(plan),
   ];
 }
 
@@ -75,6 +79,9 @@ describe('planner properties over random networks', () => {
       // Dedicated clusters of several servers, one placed first without a
       // dnsName, one placed later, and later servers dialing by each kind of address.
       dedicatedSeveral: 0, dedicatedFirstNoName: 0, dedicatedLater: 0, dialsIpv4: 0, dialsDialName: 0, dialsEntry: 0,
+      // Direct peering: a direct cluster first (others dial its first VM's
+      // own name), later ones, and mixed with load-balanced ones; SSH ports; router flags.
+      directFirst: 0, directLater: 0, directMixed: 0, sshPorts: 0, connLimit: 0, trustVnet: 0,
     };
     fc.assert(
       fc.property(generatedNetwork, (gen) => {
@@ -95,11 +102,19 @@ describe('planner properties over random networks', () => {
         if (laterServers.some((h) => h.dials[0].via === 'ipv4')) seen.dialsIpv4++;
         if (laterServers.some((h) => h.dials[0].via === 'public-dns' && h.dials[0].cluster === h.clusterIndex)) seen.dialsDialName++;
         if (laterServers.some((h) => h.dials[0].cluster !== h.clusterIndex)) seen.dialsEntry++;
+        const direct = gen.spec.clusters.map((c) => c.options?.peering === 'direct');
+        if (direct[0] && gen.spec.clusters.length > 1) seen.directFirst++;
+        if (direct.slice(1).some(Boolean)) seen.directLater++;
+        if (direct.some(Boolean) && gen.spec.clusters.some((c, i) => c.kind === 'azure' && !direct[i])) seen.directMixed++;
+        if (plan.hosts.some((h) => h.sshPort !== undefined)) seen.sshPorts++;
+        if (gen.spec.connLimit !== undefined) seen.connLimit++;
+        if (plan.clusters.some((c) => c.launchArgs.length > 0)) seen.trustVnet++;
       }),
       { numRuns: NETWORK_RUNS },
     );
     expect(seen.maxHosts).toBeGreaterThan(800);
-    for (const k of ['mixed', 'dedicatedFirst', 'pinned', 'observers', 'clusterBootstrap', 'withoutDns', 'dedicatedSeveral', 'dedicatedFirstNoName', 'dedicatedLater', 'dialsIpv4', 'dialsDialName', 'dialsEntry'] as const) {
+    for (const k of ['mixed', 'dedicatedFirst', 'pinned', 'observers', 'clusterBootstrap', 'withoutDns', 'dedicatedSeveral', 'dedicatedFirstNoName', 'dedicatedLater', 'dialsIpv4', 'dialsDialName', 'dialsEntry',
+      'directFirst', 'directLater', 'directMixed', 'sshPorts', 'connLimit', 'trustVnet'] as const) {
       expect(seen[k]).toBeGreaterThan(NETWORK_RUNS / 20);
     }
   }, JEST_TIMEOUT_MS);

@@ -140,7 +140,7 @@ describeWhen('terraform validate with the real azurerm provider', terraform.chec
     const files = new Set(deterministic.map((c) => c.origin.file));
     const expected = process.env.WEAVE_TFVALIDATE_SUITES
       ? [...process.env.WEAVE_TFVALIDATE_SUITES.split(',').map((f) => `${f.trim()}.test.ts`), 'main.ts']
-      : ['seed-stack.test.ts', 'key-vault-stack.test.ts', 'beside-weave.test.ts', 'azure-placement.test.ts', 'user-content-stack.test.ts', 'reach.test.ts', 'validation.test.ts', 'schema-check.test.ts', 'main.ts'];
+      : ['seed-stack.test.ts', 'key-vault-stack.test.ts', 'beside-weave.test.ts', 'azure-placement.test.ts', 'user-content-stack.test.ts', 'reach.test.ts', 'validation.test.ts', 'schema-check.test.ts', 'peering.test.ts', 'main.ts'];
     for (const f of expected) {
       expect([f, files.has(f)]).toEqual([f, true]);
     }

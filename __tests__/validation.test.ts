@@ -9,7 +9,7 @@ import { planNetwork } from '../lib/core/plan/plan';
 import { ClusterSpec, HostSpec, NetworkSpec } from '../lib/core/declare/network';
 import { seedSpec } from './fixtures/seed-spec';
 import { FAKE_PRIVATE_KEY } from './fixtures/ssh-keys';
-import { DED, Decl, build } from './support/declared-network';
+import { DED, Decl, build, synthProblems } from './support/declared-network';
 
 function problemsOf(decl: Decl) {
   const { stack } = build(decl);
@@ -463,15 +463,7 @@ describe('checks across the construct tree', () => {
     }
     return stack;
   }
-  const problems = (stack: TerraformStack) => {
-    try {
-      Testing.synth(stack);
-    } catch (e) {
-      if (e instanceof WeaveConfigError) return e.problems;
-      throw e;
-    }
-    return [];
-  };
+  const problems = synthProblems;
 
   it('refuses two networks of a stack whose ids give the same Terraform names, naming both', () => {
     const p = problems(twoNetworks('weave', 'weave'));

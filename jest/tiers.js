@@ -26,6 +26,7 @@ module.exports = {
     'flatcar-tools',
     'harness',
     'key-vault-stack',
+    'peering',
     'plan',
     'pool',
     'pool-properties',

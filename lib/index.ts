@@ -13,9 +13,10 @@ export { WeaveHost } from './constructs/host';
 export type { WeaveClusterProps, WeaveHostProps, WeaveNetworkProps, WeaveReleaseOptions } from './constructs/props';
 export type { ClusterKind, WeaveClusterOptions, WeaveHostOptions } from './core/declare/network';
 export type {
-  AzureBootFormat, AzureClusterOptions, AzureHostOptions, AzureVmDefaults, ExistingResourceGroup, ExistingSecurityGroup,
-  ExistingSubnet, FlatcarChannel, WeaveNsgPriorities,
+  AzureBootFormat, AzureClusterOptions, AzureHostOptions, AzureNatGateway, AzurePeering, AzureVmDefaults, ExistingResourceGroup,
+  ExistingSecurityGroup, ExistingSubnet, FlatcarChannel, WeaveNsgPriorities,
 } from './core/declare/azure';
+export type { WeaveRouterOptions } from './core/declare/weave';
 export type { DedicatedClusterOptions, DedicatedHostOptions, DedicatedSshOptions } from './core/declare/dedicated';
 export type {
   ScaleSetClusterOptions, WeavePoolAutoscale, WeavePoolMetricRule, WeavePoolOptions, WeavePoolSpot, WeavePoolUpgrade,

@@ -2,7 +2,8 @@
 // case says otherwise, in one stack with one azurerm provider.
 import { App, TerraformStack, Testing } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { WeaveCluster, WeaveClusterProps, WeaveHost, WeaveHostProps, WeaveNetwork, WeaveNetworkProps } from '../../lib';
+import { WeaveCluster, WeaveClusterProps, WeaveConfigError, WeaveHost, WeaveHostProps, WeaveNetwork, WeaveNetworkProps } from '../../lib';
+import type { Problem } from '../../lib';
 import { ED25519 } from '../fixtures/ssh-keys';
 
 export interface Decl {
@@ -31,4 +32,15 @@ export function build(decl: Decl, app: App = Testing.app()) {
     }
   }
   return { app, stack, net };
+}
+
+/** The problems a stack's synth reports, none when it synthesizes. */
+export function synthProblems(stack: TerraformStack): readonly Problem[] {
+  try {
+    Testing.synth(stack);
+  } catch (e) {
+    if (e instanceof WeaveConfigError) return e.problems;
+    throw e;
+  }
+  return [];
 }

@@ -22,7 +22,9 @@ export type GrowthOp =
   | { readonly kind: 'remove-host'; readonly hostPick: number }
   /** Removes every host of one cluster (and so the cluster): the way the root cluster goes. */
   | { readonly kind: 'remove-cluster'; readonly clusterPick: number }
-  | { readonly kind: 'reorder-clusters'; readonly picks: readonly number[] };
+  | { readonly kind: 'reorder-clusters'; readonly picks: readonly number[] }
+  /** Shuffles the hosts of one cluster. */
+  | { readonly kind: 'reorder-hosts'; readonly clusterPick: number; readonly picks: readonly number[] };
 
 const pick = fc.nat({ max: 0x7fffffff });
 
@@ -32,6 +34,7 @@ export const growthOp: fc.Arbitrary<GrowthOp> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('remove-host' as const), hostPick: pick }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove-cluster' as const), clusterPick: pick }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reorder-clusters' as const), picks: fc.array(pick, { minLength: 1, maxLength: 8 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('reorder-hosts' as const), clusterPick: pick, picks: fc.array(pick, { minLength: 1, maxLength: 8 }) }) },
 );
 
 /** Sequences of at least five operations. */
@@ -95,7 +98,8 @@ export function prepareForGrowth(gen: GeneratedNetwork): GeneratedNetwork {
       const usable = nsg !== undefined && isAddressOrBlock(nsg) && !(isIpv4(nsg) && ipv4Scope(nsg) === 'private');
       return usable ? h : { ...h, publicAddress: `203.0.113.${1 + (n++ % 250)}` };
     });
-    if (c.dnsName) return { ...c, hosts };
+    // A direct-peering Azure cluster is dialed at its VMs' own names.
+    if (c.dnsName || c.options?.peering === 'direct') return { ...c, hosts };
     let dnsName = `${c.name}.dedicated.example.net`;
     for (let k = 1; taken.has(dnsName); k++) dnsName = `${c.name}-${k}.dedicated.example.net`;
     taken.add(dnsName);
@@ -188,6 +192,16 @@ export function applyGrowthOp(gen: GeneratedNetwork, op: GrowthOp, names: Growth
         [order[k], order[j]] = [order[j], order[k]];
       }
       return done(`reorder-clusters to ${order.map((k) => clusters[k].name).join(', ')}`, order.map((k) => clusters[k]), [], []);
+    }
+    case 'reorder-hosts': {
+      const ci = op.clusterPick % clusters.length;
+      const hosts = clusters[ci].hosts;
+      if (hosts.length < 2) return skip(`${clusters[ci].name} has one host`);
+      for (let k = hosts.length - 1; k > 0; k--) {
+        const j = op.picks[k % op.picks.length] % (k + 1);
+        [hosts[k], hosts[j]] = [hosts[j], hosts[k]];
+      }
+      return done(`reorder-hosts of ${clusters[ci].name} to ${hosts.map((h) => h.name).join(', ')}`, clusters, [], []);
     }
   }
 }
@@ -327,7 +341,7 @@ export function checkGrowthStep(before: NetworkPlan, after: NetworkPlan, step: G
     if (addressValue(h.bridgeAddress) !== expected) out.push(`new host ${h.name} got ${h.bridgeAddress}, the lowest free address is the ${expected - network}th`);
     expected++;
   }
-  if (step.op.kind === 'reorder-clusters' && after.allocation.changes.length > 0) {
+  if ((step.op.kind === 'reorder-clusters' || step.op.kind === 'reorder-hosts') && after.allocation.changes.length > 0) {
     out.push(`reordering changed the record: ${JSON.stringify(after.allocation.changes)}`);
   }
   return out;

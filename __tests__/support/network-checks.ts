@@ -119,6 +119,17 @@ export function isPublicName(name: string): boolean {
     && !/\.home\.arpa$/i.test(name.replace(/\.$/, ''));
 }
 
+/**
+ * A direct-peering Azure VM's public name, by the documented rule
+ * (docs/peering.md): its own dnsLabel, else `<cluster dnsLabel>-<host name>`
+ * with the name's dots as hyphens, under `<region>.cloudapp.azure.com`.
+ */
+export function directVmName(c: ClusterSpec, h: HostSpec): string | undefined {
+  if (c.kind !== 'azure' || c.options?.peering !== 'direct' || !c.location) return undefined;
+  const label = h.options?.dnsLabel ?? (c.dnsLabel ? `${c.dnsLabel}-${h.name.split('.').join('-')}` : undefined);
+  return label && `${label}.${c.location.toLowerCase().replace(/\s+/g, '')}.cloudapp.azure.com`;
+}
+
 /** The address a dedicated host is dialed at, by the documented rule: dialAddress, else a public IPv4 publicAddress (or /32), else a public IPv4 ssh.host. */
 export function documentedDialAddress(h: HostSpec): string | undefined {
   if (h.dialAddress !== undefined) return h.dialAddress;
@@ -173,6 +184,9 @@ export function landings(spec: NetworkSpec): (from: number, peer: string) => Lan
       const i = first + k;
       if (c.kind === 'azure') {
         add(h.name, (cluster, kind) => ({ hosts: [i], why: kind === 'azure' && cluster === ci ? undefined : 'an Azure VM name outside the dialer\'s own VNet' }));
+        // Direct peering: the VM's own public IP, by its public DNS name, from anywhere.
+        const publicName = directVmName(c, h);
+        if (publicName) add(publicName, () => ({ hosts: [i] }));
         return;
       }
       const declared = new Set([h.dialAddress, h.publicAddress?.replace(/\/32$/, ''), h.sshHost].filter((a): a is string => a !== undefined));
@@ -246,6 +260,8 @@ export function checkPlanPeers(plan: NetworkPlan): string[] {
     const first = index;
     if (c.dnsName) dns.set(c.dnsName, first);
     for (const h of c.hosts) {
+      const publicName = directVmName(c, h);
+      if (publicName) dns.set(publicName, index);
       if (c.kind === 'dedicated') {
         for (const a of [h.dialAddress, h.publicAddress?.replace(/\/32$/, ''), h.sshHost]) if (a !== undefined) dns.set(a, index);
       }
@@ -259,7 +275,8 @@ export function checkPlanPeers(plan: NetworkPlan): string[] {
  * The exact dialing rule of docs/reachability.md, not just "some tree": the
  * first host of the first cluster dials nobody; the first host of every later
  * cluster dials the first cluster's entry (its dnsName, else its first
- * server's dial address); a later host of an Azure cluster dials its first
+ * server's dial address, or with direct peering its first VM's public
+ * name); a later host of an Azure cluster dials its first
  * host by name; a later server of a dedicated cluster dials its first
  * server's dial address, else the cluster's dnsName, else the entry.
  */
@@ -267,7 +284,8 @@ export function checkDialingRule(plan: NetworkPlan): string[] {
   const problems: string[] = [];
   const clusters = plan.spec.clusters;
   const first = clusters[0];
-  const entry = first && (first.dnsName ?? (first.kind === 'dedicated' && first.hosts[0] ? documentedDialAddress(first.hosts[0]) : undefined));
+  const entry = first && (first.dnsName ?? (first.kind === 'dedicated' && first.hosts[0] ? documentedDialAddress(first.hosts[0])
+    : first.hosts[0] ? directVmName(first, first.hosts[0]) : undefined));
   for (const h of plan.hosts) {
     const c = clusters[h.clusterIndex];
     let expected: (string | undefined)[];
@@ -510,4 +528,88 @@ export function embeddedDocument(value: unknown): string | undefined {
  */
 export function vmToVmReferences(json: SynthJson): string[] {
   return vmToVmDependencies(json as Parameters<typeof vmToVmDependencies>[0]).map((d) => `${d.split(' → ')[0]} references ${d.split(' → ')[1]}`);
+}
+
+// --- SSH ports and router flags ---------------------------------------------
+
+/** Whether an Azure cluster has SSH NAT rules: SSH admitted, and a load balancer to hold them. */
+export function hasSshNat(c: ClusterSpec): boolean {
+  return c.kind === 'azure' && c.options?.sshSourceCidr !== undefined && c.options?.peering !== 'direct';
+}
+
+/**
+ * SSH ports of a first plan (no record): a host of a cluster with SSH NAT
+ * rules has 50001 + its position in the cluster (what the library gave
+ * before ports were recorded, so upgrading moves none); no other host has one.
+ */
+export function checkFirstSshPorts(plan: NetworkPlan): string[] {
+  const out: string[] = [];
+  for (const h of plan.hosts) {
+    const c = plan.spec.clusters[h.clusterIndex];
+    const want = hasSshNat(c) ? 50001 + h.indexInCluster : undefined;
+    if (h.sshPort !== want) out.push(`${h.name}: SSH port ${h.sshPort}, expected ${want}`);
+    if (plan.allocation.record.hosts[h.name]?.sshPort !== want) out.push(`${h.name}: recorded SSH port ${plan.allocation.record.hosts[h.name]?.sshPort}, expected ${want}`);
+  }
+  return out;
+}
+
+/**
+ * SSH ports after a plan against a record: a host still in the cluster it
+ * was recorded in keeps its recorded port; ports are unique within a
+ * cluster, retired hosts' included, and in 50001-65534; a host of a cluster
+ * with SSH NAT rules has one, and the plan shows only those.
+ */
+export function checkKeptSshPorts(before: NetworkPlan, after: NetworkPlan): string[] {
+  const out: string[] = [];
+  const prev = before.allocation.record;
+  const next = after.allocation.record;
+  for (const [name, e] of Object.entries(next.hosts)) {
+    const was = prev.hosts[name] ?? prev.retired[name];
+    if (was?.sshPort !== undefined && was.cluster === e.cluster && e.sshPort !== was.sshPort) out.push(`${name}: SSH port moved from ${was.sshPort} to ${e.sshPort}`);
+  }
+  const owners = new Map<string, string>();
+  for (const [name, e] of [...Object.entries(next.hosts), ...Object.entries(next.retired)]) {
+    if (e.sshPort === undefined) continue;
+    if (e.sshPort < 50001 || e.sshPort > 65534) out.push(`${name}: SSH port ${e.sshPort} is outside 50001-65534`);
+    const key = `${e.cluster}:${e.sshPort}`;
+    if (owners.has(key)) out.push(`${name} and ${owners.get(key)} share SSH port ${e.sshPort} in ${e.cluster}`);
+    owners.set(key, name);
+  }
+  for (const h of after.hosts) {
+    const nat = hasSshNat(after.spec.clusters[h.clusterIndex]);
+    if (nat && h.sshPort === undefined) out.push(`${h.name}: no SSH port, though its cluster has SSH NAT rules`);
+    if (!nat && h.sshPort !== undefined) out.push(`${h.name}: SSH port ${h.sshPort} shown, though its cluster has no SSH NAT rules`);
+    if (h.sshPort !== undefined && h.sshPort !== next.hosts[h.name]?.sshPort) out.push(`${h.name}: the plan's SSH port ${h.sshPort} is not the recorded ${next.hosts[h.name]?.sshPort}`);
+  }
+  return out;
+}
+
+/**
+ * Router flags, written from declare/weave.ts and docs/scale.md: the
+ * connection limit on every host's launch line iff set, and covering the
+ * mesh; `--trusted-subnets=<vnet>` iff the host's Azure cluster trusts its
+ * VNet; extra flags as given; `WEAVE_MTU` in the shared env iff set.
+ */
+export function checkRouterFlags(plan: NetworkPlan): string[] {
+  const out: string[] = [];
+  const spec = plan.spec;
+  if (spec.connLimit === undefined ? plan.hosts.length - 1 > 200 : plan.hosts.length - 1 > spec.connLimit) {
+    out.push(`the mesh of ${plan.hosts.length} hosts exceeds the connection limit ${spec.connLimit ?? 200}, yet it was planned`);
+  }
+  const mtu = plan.sharedEnv.find(([k]) => k === 'WEAVE_MTU')?.[1];
+  if (mtu !== (spec.mtu === undefined ? undefined : String(spec.mtu))) out.push(`WEAVE_MTU is ${mtu}, mtu is ${spec.mtu}`);
+  for (const h of plan.hosts) {
+    const c = spec.clusters[h.clusterIndex];
+    const limits = h.launchArgs.filter((a) => a.startsWith('--conn-limit'));
+    const wantLimit = spec.connLimit === undefined ? [] : [`--conn-limit=${spec.connLimit}`];
+    if (JSON.stringify(limits) !== JSON.stringify(wantLimit)) out.push(`${h.name} launches with ${JSON.stringify(limits)}, expected ${JSON.stringify(wantLimit)}`);
+    const trusted = h.launchArgs.filter((a) => a.startsWith('--trusted-subnets'));
+    const wantTrusted = c.kind === 'azure' && c.options?.trustVnet ? [`--trusted-subnets=${c.options.vnetCidr ?? c.vnetCidr}`] : [];
+    if (JSON.stringify(trusted) !== JSON.stringify(wantTrusted)) out.push(`${h.name} launches with ${JSON.stringify(trusted)}, expected ${JSON.stringify(wantTrusted)}`);
+    for (const a of spec.extraLaunchArgs ?? []) if (!h.launchArgs.includes(a)) out.push(`${h.name} does not launch with ${a}`);
+    // Everything before the IPAM mode is flags; the peers come last, untouched.
+    const at = h.launchArgs.indexOf('--ipalloc-init');
+    if (JSON.stringify(h.launchArgs.slice(at + 2)) !== JSON.stringify(h.peers)) out.push(`${h.name}'s launch line does not end with its peers`);
+  }
+  return out;
 }

@@ -48,6 +48,12 @@ export interface RawCluster {
   readonly vnetPick: number;
   /** Per-cluster bootstrap pin, used when the network is in `clusters` bootstrap mode. */
   readonly bootstrapPick?: number;
+  /** Azure: how other sites reach it, and its egress (a NAT gateway only behind the load balancer). */
+  readonly peering: 'load-balancer' | 'direct';
+  readonly natGateway: boolean;
+  /** Azure: SSH NAT rules (sshSourceCidr), and --trusted-subnets for its VNet. */
+  readonly sshNat: boolean;
+  readonly trustVnet: boolean;
   readonly hosts: readonly RawHost[];
 }
 
@@ -72,6 +78,10 @@ export interface RawNetwork {
   readonly wantedBy: readonly string[];
   readonly azureBootFormat: AzureBootFormat;
   readonly samplePicks: readonly number[];
+  /** Router settings: a connection limit (always set past Weave's default of 200), an MTU, an extra flag. */
+  readonly connLimit: boolean;
+  readonly mtu: 'none' | 1376 | 1412;
+  readonly extraArgs: boolean;
 }
 
 /** A planner input plus what the checks need to know about how it was made. */
@@ -147,6 +157,10 @@ function rawClusterWith(minHosts: number, dedicatedWeight: number): fc.Arbitrary
     vnetPick: pick,
     // Unset (every host of the cluster) one time in three.
     bootstrapPick: fc.option(pick, { freq: 3, nil: undefined }),
+    peering: fc.constantFrom<'load-balancer' | 'direct'>('load-balancer', 'load-balancer', 'load-balancer', 'direct'),
+    natGateway: fc.constantFrom(false, false, false, false, true),
+    sshNat: fc.constantFrom(false, false, true),
+    trustVnet: fc.constantFrom(false, false, false, true),
     hosts: fc.array(rawHost, { minLength: minHosts, maxLength: MAX_HOSTS_PER_CLUSTER, size: 'max' }),
   }).map((c) => (c.kind === 'dedicated' ? { ...c, hosts: c.hosts.slice(0, MAX_DEDICATED_SERVERS) } : c));
 }
@@ -171,6 +185,9 @@ function rawNetworkWith(minClusters: number, minHostsPerCluster: number, dedicat
     wantedBy: fc.subarray([...WANTED_BY], { minLength: 1 }),
     azureBootFormat: fc.constantFrom<AzureBootFormat>('cloud-config', 'ignition'),
     samplePicks: fc.array(pick, { minLength: 1, maxLength: 3 }),
+    connLimit: fc.constantFrom(false, false, false, true),
+    mtu: fc.constantFrom<RawNetwork['mtu']>('none', 'none', 'none', 1376, 1412),
+    extraArgs: fc.constantFrom(false, false, false, true),
   });
 }
 
@@ -236,6 +253,19 @@ function dedicatedForms(h: RawHost, constructsOnly: boolean, publicFirst: boolea
   return forms;
 }
 
+/** The Azure options a raw cluster asks for, as a user gives them. */
+function azureOptions(c: RawCluster, vnet: string): NonNullable<ClusterSpec['options']> {
+  const direct = c.peering === 'direct';
+  return {
+    location: c.location,
+    vnetCidr: vnet,
+    ...(direct ? { peering: 'direct' as const } : {}),
+    ...(!direct && c.natGateway ? { natGateway: { publicIpCount: 1 } } : {}),
+    ...(c.sshNat ? { sshSourceCidr: '198.51.100.0/24' } : {}),
+    ...(c.trustVnet ? { trustVnet: true } : {}),
+  };
+}
+
 export interface GenerateOptions {
   /**
    * Dedicated hosts only use what the constructs pass to the planner today
@@ -273,7 +303,7 @@ export function toGenerated(raw: RawNetwork, options: GenerateOptions = {}): Gen
     return label;
   });
   const dnsNames = raw.clusters.map((c, i) => {
-    if (c.kind === 'azure') return `${clusterNames[i]}.${c.location}.cloudapp.azure.com`;
+    if (c.kind === 'azure') return c.peering === 'direct' ? undefined : `${clusterNames[i]}.${c.location}.cloudapp.azure.com`;
     return c.dedicatedHasDns ? `${clusterNames[i]}.${c.dedicatedDns}` : undefined;
   });
 
@@ -305,6 +335,8 @@ export function toGenerated(raw: RawNetwork, options: GenerateOptions = {}): Gen
   const pinned = new Map<string, string>();
   const sshHosts = new Map<string, string>();
   const constructsOnly = options.constructsOnly ?? false;
+  // DNS labels per region: the load-balanced clusters' own, then the direct-peering VMs'.
+  const claimed = new Set<string>(raw.clusters.flatMap((c, ci) => (c.kind === 'azure' && c.peering !== 'direct' ? [`${clusterNames[ci]}.${c.location}`] : [])));
   let index = 0;
   const clusters: ClusterSpec[] = raw.clusters.map((c, ci) => {
     const clusterPath = `${NETWORK_PATH}/${clusterNames[ci]}`;
@@ -328,6 +360,14 @@ export function toGenerated(raw: RawNetwork, options: GenerateOptions = {}): Gen
         pinned.set(name, bridgeAddress);
       }
       const spec: HostSpec = { path: `${clusterPath}/${name}`, name, bridgeAddress };
+      if (c.kind === 'azure' && c.peering === 'direct') {
+        // Its own public IP's label: derived unless too long or already claimed in the region.
+        const derived = `${clusterNames[ci]}-${name.replace(/\./g, '-')}`;
+        let label = derived;
+        for (let k = 0; label.length > 63 || claimed.has(`${label}.${c.location}`); k++) label = `${clusterNames[ci]}-h${i}${k ? `x${k}` : ''}`;
+        claimed.add(`${label}.${c.location}`);
+        return label === derived ? spec : { ...spec, options: { dnsLabel: label } };
+      }
       if (c.kind !== 'dedicated') return spec;
       let forms = dedicatedForms(h, constructsOnly, needsPublicFirst && hi === 0);
       // Addresses unique per host and form: the host index fills the middle octets.
@@ -371,6 +411,7 @@ export function toGenerated(raw: RawNetwork, options: GenerateOptions = {}): Gen
       location: azure ? c.location : undefined,
       hasProvider: azure,
       ...(bootstrapHosts !== undefined ? { bootstrapHosts } : {}),
+      ...(azure ? { options: azureOptions(c, vnet) } : {}),
       hosts,
     };
   });
@@ -385,6 +426,10 @@ export function toGenerated(raw: RawNetwork, options: GenerateOptions = {}): Gen
     wantedBy: raw.wantedBy,
     proxy: raw.proxy,
     plugin: raw.plugin,
+    // Past Weave's default of 200 the planner insists on a limit; leave room for growth.
+    ...(raw.connLimit || hostCount > 201 ? { connLimit: hostCount + 49 } : {}),
+    ...(raw.mtu !== 'none' ? { mtu: raw.mtu } : {}),
+    ...(raw.extraArgs ? { extraLaunchArgs: ['--log-level=debug'] } : {}),
     clusters,
   };
 

@@ -41,6 +41,9 @@ export function buildRandomStack(gen: GeneratedNetwork, subscriptions: number, o
     plugin: spec.plugin,
     ...(spec.dnsDomain === false ? { dns: false } : { dnsDomain: spec.dnsDomain }),
     bootFormat: gen.azureBootFormat,
+    connLimit: spec.connLimit,
+    mtu: spec.mtu,
+    extraLaunchArgs: spec.extraLaunchArgs,
     sshPublicKey: variable('ssh_public_key').stringValue,
     // Always in memory: tests never read or write the repository's record file.
     allocationRecord: allocationRecord ?? planNetwork(spec).allocation.record,
@@ -56,6 +59,10 @@ export function buildRandomStack(gen: GeneratedNetwork, subscriptions: number, o
             dnsLabel: c.dnsLabel,
             vnetCidr: c.vnetCidr,
             bootstrapHosts: c.bootstrapHosts,
+            peering: c.options?.peering,
+            natGateway: c.options?.natGateway,
+            sshSourceCidr: c.options?.sshSourceCidr,
+            trustVnet: c.options?.trustVnet,
           })
         : new WeaveCluster(network, c.name, { kind: 'dedicated', dnsName: c.dnsName, bootstrapHosts: c.bootstrapHosts });
     for (const h of c.hosts) {
@@ -65,6 +72,7 @@ export function buildRandomStack(gen: GeneratedNetwork, subscriptions: number, o
       new WeaveHost(cluster, id, {
         hostName: h.name,
         bridgeAddress: h.bridgeAddress,
+        ...(h.options?.dnsLabel !== undefined ? { dnsLabel: h.options.dnsLabel } : {}),
         ...(c.kind === 'dedicated'
           ? { ssh: { host: gen.sshHosts.get(h.name)!, user: 'core' }, publicAddress: h.publicAddress, dialAddress: h.dialAddress }
           : {}),

@@ -128,6 +128,13 @@ export class WeaveCluster extends Construct {
     return this._part.publicAddressRef();
   }
 
+  /** @internal Every egress address other clusters' NSGs admit. */
+  _egressAddressRefs(): readonly string[] {
+    if (this._part.egressAddressRefs) return this._part.egressAddressRefs();
+    const one = this._part.publicAddressRef();
+    return one === undefined ? [] : [one];
+  }
+
   /** @internal Receives what the network decided for this cluster. */
   _bind(binding: ClusterBinding): void {
     this._part.bind(binding);

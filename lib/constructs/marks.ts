@@ -101,6 +101,8 @@ export interface NetworkCluster extends IConstruct {
   _keyVault(vault: PasswordVault, grant: ClusterGrant | undefined, shared: SecretContent, password: string): HostKeyVault;
   _spec(hosts: HostSpec[]): ClusterSpec;
   _publicAddressRef(): string | undefined;
+  /** Every address the cluster's traffic leaves from (a NAT gateway's IPs, each VM's own with direct peering). */
+  _egressAddressRefs(): readonly string[];
   _bind(binding: ClusterBinding): void;
   /** The NSG rules the library created for the cluster, if its kind makes any. */
   _nsgRuleSlots(): NsgRuleSlots | undefined;

@@ -205,7 +205,7 @@ export class WeaveNetwork extends Construct {
       return slots ? [{ path: m.cluster.node.path, slots }] : [];
     }));
     if (clash.length) raise(new WeaveConfigError(clash));
-    const publicAddresses = members.map((m) => m.cluster._publicAddressRef());
+    const egress = members.map((m) => m.cluster._egressAddressRefs());
     derived.clusters.forEach((cb, i) => {
       const { cluster, hosts } = members[i];
       // Key Vault mode: a cluster's Ignition VMs fetch with its identity's
@@ -218,7 +218,7 @@ export class WeaveNetwork extends Construct {
         clusterGeneration = `terraform_data.${name}`;
       }
       cluster._bind({
-        peerSources: [...cb.peerClusters.map((j) => publicAddresses[j]!), ...cb.peerAddresses],
+        peerSources: [...cb.peerClusters.flatMap((j) => egress[j]), ...cb.peerAddresses],
         // A pool's one document for all its instances; a change rolls out by its upgrade policy.
         ...(cb.pool ? {
           pool: {
@@ -297,6 +297,9 @@ export class WeaveNetwork extends Construct {
       bootstrapSize: p.bootstrapSize,
       wantedBy: p.wantedBy ?? [...DEFAULT_WANTED_BY],
       proxy: p.proxy ?? true,
+      connLimit: p.connLimit,
+      mtu: p.mtu,
+      extraLaunchArgs: p.extraLaunchArgs,
       plugin: p.plugin ?? true,
       bootFormat: p.bootFormat,
       content: userContentSpec(this, this.node.id, p.files, p.units),

@@ -6,6 +6,7 @@ import type { IConstruct } from 'constructs';
 import { ProblemList, WeaveConfigError, raise } from '../core/check/problems';
 import { TypeTable, checkTypes } from '../core/check/types';
 import type { WeaveDropIn, WeaveFile, WeaveUnit } from '../core/declare/content';
+import type { AzureNatGateway } from '../core/declare/azure';
 import type { DedicatedSshOptions } from '../core/declare/dedicated';
 import type { WeavePoolAutoscale, WeavePoolMetricRule, WeavePoolOptions, WeavePoolSpot, WeavePoolUpgrade } from '../core/declare/scale-set';
 import type { WeaveKeyVaultCreateOptions, WeaveKeyVaultOptions } from './key-vault';
@@ -24,6 +25,7 @@ const KEY_VAULT: TypeTable<WeaveKeyVaultOptions> = {
   provider: 'object', vaultId: 'string', vaultUri: 'string', create: { fields: CREATE }, secretName: 'string', rotation: 'string|number',
   grantScope: 'string', tags: 'object',
 };
+const NAT_GATEWAY: TypeTable<AzureNatGateway> = { publicIpCount: 'number', idleTimeoutMinutes: 'number' };
 const SSH: TypeTable<DedicatedSshOptions> = { host: 'string', user: 'string', port: 'number', privateKey: 'string' };
 
 const POOL_METRIC: TypeTable<WeavePoolMetricRule> = {
@@ -46,19 +48,21 @@ const NETWORK: TypeTable<WeaveNetworkProps> = {
   ipallocRange: 'string', bridgeRange: 'string', password: 'string', dnsDomain: 'string', dns: 'boolean', proxy: 'boolean', plugin: 'boolean',
   release: { fields: RELEASE }, bootstrapSize: 'number', wantedBy: 'strings', bootFormat: 'string', sshPublicKey: 'string',
   allocationRecord: 'object', allocationFile: 'string', files: 'objects', units: 'objects', keyVault: { fields: KEY_VAULT }, alternativeTo: 'object',
+  connLimit: 'number', mtu: 'number', extraLaunchArgs: 'strings',
 };
 const CLUSTER: TypeTable<WeaveClusterProps> = {
   kind: 'string', provider: 'object', location: 'string', locationUnchecked: 'boolean', dnsLabel: 'string', vnetCidr: 'string',
   sshSourceCidr: 'string', resourceGroupName: 'string', bootFormat: 'string', existingResourceGroup: 'string|object',
   existingSubnet: 'string|object', existingSecurityGroup: 'object', nsgPriorities: 'object', tags: 'object', sshPublicKey: 'string',
   adminUsername: 'string', availabilityZone: 'string', acceleratedNetworking: 'boolean', osDiskType: 'string', dnsName: 'string',
-  bootstrapHosts: 'number', files: 'objects', units: 'objects', pool: { fields: POOL },
+  bootstrapHosts: 'number', files: 'objects', units: 'objects', peering: 'string', natGateway: { fields: NAT_GATEWAY }, trustVnet: 'boolean',
+  pool: { fields: POOL },
 };
 const HOST: TypeTable<WeaveHostProps> = {
   hostName: 'string', bridgeAddress: 'string', vmSize: 'string', vmSizeUnchecked: 'boolean', sshPublicKey: 'string', osDiskSizeGb: 'number',
   flatcarChannel: 'string', imageVersion: 'string', tags: 'object', adminUsername: 'string', availabilityZone: 'string',
   acceleratedNetworking: 'boolean', osDiskType: 'string', ssh: { fields: SSH }, publicAddress: 'string', dialAddress: 'string',
-  files: 'objects', units: 'objects',
+  files: 'objects', units: 'objects', dnsLabel: 'string',
 };
 
 /** The tables by construct. */

@@ -6,6 +6,7 @@ import type { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import type { AllocationRecord } from '../core/allocation/record';
 import type { AzureBootFormat } from '../core/declare/azure';
 import type { WeaveFile, WeaveUnit } from '../core/declare/content';
+import type { WeaveRouterOptions } from '../core/declare/weave';
 import type { ClusterKind, ClusterSpec, HostSpec, WeaveClusterOptions, WeaveHostOptions, WeaveRelease } from '../core/declare/network';
 import type { IConstruct } from 'constructs';
 import type { WeaveKeyVaultOptions } from './key-vault';
@@ -35,7 +36,7 @@ export interface WeaveReleaseOptions {
 }
 
 /** Settings of a {@link WeaveNetwork}; every one has a working default. */
-export interface WeaveNetworkProps {
+export interface WeaveNetworkProps extends WeaveRouterOptions {
   /**
    * {@inheritDoc NetworkSpec.ipallocRange}
    * @default '10.2.0.0/16'

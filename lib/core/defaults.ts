@@ -33,6 +33,21 @@ export const WEAVE_CONTROL_PORT = 6783;
 /** Weave's fast datapath port (UDP). */
 export const WEAVE_FASTDP_PORT = 6784;
 
+/**
+ * The router's connection limit when `--conn-limit` is not passed: 200 in
+ * the rajch/weave lineage (`prog/weaver/main.go`; upstream Weave had 30,
+ * then 100). Weave's Kubernetes addon's `CONN_LIMIT` of 100 is another default.
+ */
+export const WEAVE_DEFAULT_CONN_LIMIT = 200;
+/**
+ * Bytes the encrypted fast datapath adds to a packet at most: VXLAN in UDP
+ * in IPv4 (50, with the inner Ethernet header) plus ESP (34-37). Weave's
+ * docs (`site/tasks/manage/fastdp.md`): "overheads of around 84-87 bytes".
+ */
+export const WEAVE_FASTDP_OVERHEAD = 87;
+/** Weave's MTU must be a multiple of this (fastdp.md: "the final MTU should be divisible by four"). */
+export const WEAVE_MTU_MULTIPLE = 4;
+
 /** Longest password the generated variable allows, and the size check assumes. */
 export const MAX_PASSWORD_LENGTH = 256;
 /** Shortest password the generated variable allows. */

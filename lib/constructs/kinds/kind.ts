@@ -29,6 +29,8 @@ export interface ClusterScope extends Construct {
   readonly sshPublicKey?: string;
   /** Range allowed to SSH in. @default - none */
   readonly sshSourceCidr?: string;
+  /** DNS label of the cluster (an Azure cluster's; with direct peering its VMs' labels start with it). @default - none */
+  readonly dnsLabel?: string;
   /** Boot format of the cluster's VMs: its own, else the network's. */
   readonly bootFormat: AzureBootFormat;
 }
@@ -69,6 +71,13 @@ export interface ClusterPart {
   keyVault(vault: PasswordVault, grant: ClusterGrant | undefined, shared: SecretContent, password: string): HostKeyVault;
   /** The address the cluster's traffic leaves from, which other clusters' firewalls admit. */
   publicAddressRef(): string | undefined;
+  /**
+   * Every address the cluster's traffic leaves from, when there may be more
+   * than one (a NAT gateway's IPs, or each VM's own with direct peering);
+   * read at bind time, after every host is declared.
+   * @default - publicAddressRef's one address
+   */
+  egressAddressRefs?(): readonly string[];
   /** The NSG rules the library creates, for the check against users' rules. */
   nsgRuleSlots(): NsgRuleSlots | undefined;
   /** Receives what the network decided for the cluster. */

@@ -8,6 +8,7 @@ import { NetworkSpec } from '../declare/network';
 import { AllocationChange, diffAllocation } from './changes';
 import { parsePins } from './pins';
 import { PoolBlocks, PoolRequest, allocatePoolBlocks, lowestFree, nextFree } from './pools';
+import { PortRange, allocateSshPorts } from './ports';
 import { AllocationRecord, DEFAULT_ALLOCATION_FILE, HostRole, RecordedHost, RetiredHost, own, recordShapeProblems, sortedNames, validateRecord } from './record';
 
 /** One host's allocated values, in global declaration order. */
@@ -18,6 +19,11 @@ export interface Assignment {
   readonly ipallocInit: string;
   /** Bridge address with the bridge range's prefix. */
   readonly bridgeAddress: string;
+  /**
+   * The host's SSH frontend port on its cluster's load balancer.
+   * @default - none: its cluster has no SSH NAT rules and it never had a port
+   */
+  readonly sshPort?: number;
 }
 
 /** What the allocation step decides: indexes into the spec, for the planner. */
@@ -64,7 +70,8 @@ interface Declared {
  *   free block of its subnet's size. No host gets an address in a block.
  *
  * @param options - `source`: how messages name the record (a file name,
- *   usually); `pools`: the pools to reserve bridge blocks for
+ *   usually); `pools`: the pools to reserve bridge blocks for; `sshPorts`: the
+ *   SSH frontend ports of each cluster with SSH NAT rules (none by default)
  * @returns undefined when the declaration or the record is unusable
  */
 export function allocateNetwork(
@@ -72,7 +79,11 @@ export function allocateNetwork(
   bridge: Cidr,
   record: AllocationRecord | undefined,
   problems: ProblemList,
-  options: { readonly source?: string; readonly pools?: readonly PoolRequest[] } = {},
+  options: {
+    readonly source?: string;
+    readonly pools?: readonly PoolRequest[];
+    readonly sshPorts?: (cluster: number) => PortRange | undefined;
+  } = {},
 ): Allocation | undefined {
   const source = options.source ?? DEFAULT_ALLOCATION_FILE;
   const start = problems.items.length;
@@ -129,6 +140,8 @@ export function allocateNetwork(
   if (!result || problems.items.length > start) return undefined;
 
   const { roles, addresses, consensus } = result;
+  const ports = allocateSshPorts(spec, record, options.sshPorts ?? (() => undefined), problems);
+  if (problems.items.length > start) return undefined;
   // A pool has no hosts, so it is never the root: the first cluster with hosts is.
   const firstWithHosts = Math.max(0, spec.clusters.findIndex((c) => c.hosts.length > 0));
   const recordedRoot = record === undefined ? -1 : spec.clusters.findIndex((c) => c.name === record.root && c.hosts.length > 0);
@@ -142,6 +155,7 @@ export function allocateNetwork(
     bootstrap: roles[i] === 'bootstrap',
     ipallocInit: roles[i] === 'bootstrap' ? `consensus=${consensus}` : 'observer',
     bridgeAddress: `${intToIp(addresses[i])}/${bridge.prefix}`,
+    ...(ports[i] !== undefined ? { sshPort: ports[i] } : {}),
   }));
 
   const declared = new Set(hosts.map((h) => h.name));
@@ -156,7 +170,7 @@ export function allocateNetwork(
     root: spec.clusters[rootCluster]?.name ?? '',
     anchors: Object.fromEntries(spec.clusters.filter((c) => c.hosts.length > 0).map((c) => [c.name, c.hosts[anchors[spec.clusters.indexOf(c)]].name])),
     ...(Object.keys(blocks.recorded).length > 0 ? { pools: blocks.recorded } : {}),
-    hosts: Object.fromEntries(assignments.map((a, i) => [hosts[i].name, { bridgeAddress: a.bridgeAddress, role: a.bootstrap ? 'bootstrap' : 'observer', cluster: hosts[i].cluster }])),
+    hosts: Object.fromEntries(assignments.map((a, i) => [hosts[i].name, { bridgeAddress: a.bridgeAddress, role: a.bootstrap ? 'bootstrap' : 'observer', cluster: hosts[i].cluster, ...(a.sshPort !== undefined ? { sshPort: a.sshPort } : {}) }])),
     retired: retiredEntries,
   };
   const retired = sortedNames(retiredEntries).map((name) => {

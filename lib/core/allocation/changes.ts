@@ -11,7 +11,7 @@ export interface AllocationChange {
   readonly name: string;
   /**
    * `bridgeRange`, `consensus`, `root` (network); `anchor` (cluster);
-   * `status` (`active` / `retired`), `bridgeAddress`, `role`, `cluster` (host);
+   * `status` (`active` / `retired`), `bridgeAddress`, `role`, `cluster`, `sshPort` (host);
    * `status`, `block` (pool).
    */
   readonly field: string;
@@ -59,7 +59,8 @@ export function diffAllocation(before: AllocationRecord | undefined, after: Allo
     const [bs, be] = state(before, name);
     const [as, ae] = state(after, name);
     push('host', name, 'status', bs, as);
-    for (const f of HOST_FIELDS) push('host', name, f, be?.[f], ae?.[f]);
+    const text = (v: string | number | undefined) => (v === undefined ? undefined : String(v));
+    for (const f of HOST_FIELDS) push('host', name, f, text(be?.[f]), text(ae?.[f]));
   }
   return out;
 }
@@ -82,9 +83,10 @@ export function describeAllocationChanges(changes: readonly AllocationChange[]):
     const status = get('status');
     const value = (f: string) => get(f)?.after;
     if (status && status.before === undefined && status.after === 'active') {
+      const port = value('sshPort');
       lines.push(key.startsWith('pool ')
         ? `${key}: new, instances take bridge addresses in ${value('block')}`
-        : `${key}: new ${value('role')} at ${value('bridgeAddress')} in ${value('cluster')}`);
+        : `${key}: new ${value('role')} at ${value('bridgeAddress')} in ${value('cluster')}${port !== undefined ? `, SSH port ${port}` : ''}`);
       continue;
     }
     if (status && status.before === 'active' && status.after === 'retired') {

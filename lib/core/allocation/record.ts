@@ -12,14 +12,16 @@ import type { RecordedPool } from './pools';
 export type { RecordedPool } from './pools';
 
 /**
- * The newest record format this library reads and writes. Version 2 adds
- * pools' bridge blocks; a file none of whose networks has a pool is still
- * written as version 1, which every earlier release reads. A file of a
- * version this library does not know is refused.
+/**
+ * The newest record format this library reads and writes. Version 2 added
+ * hosts' SSH frontend ports and pools' bridge blocks; a file is written in
+ * the lowest version that holds its content (1 while no host has a port and
+ * no network a pool), and a file of a version this library does not know is
+ * refused.
  */
 export const ALLOCATION_FORMAT_VERSION = 2;
-/** The format of a file without pools. */
-const FORMAT_WITHOUT_POOLS = 1;
+/** Every format version this library reads. */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 /** Suggested file name, beside `cdktf.json`. */
 export const DEFAULT_ALLOCATION_FILE = 'weave-allocation.json';
 /** Suggested environment variable that turns on frozen mode (`1` or `true`). */
@@ -38,6 +40,12 @@ export interface RecordedHost {
   readonly role: HostRole;
   /** Name of the cluster the host was last declared in (for diagrams and reviews). */
   readonly cluster: string;
+  /**
+   * The host's frontend port for SSH on its cluster's load balancer, kept
+   * while the host stays in that cluster, so no other host's change moves it.
+   * @default - none: the host has never been in a cluster with SSH NAT rules
+   */
+  readonly sshPort?: number;
 }
 
 /**
@@ -86,14 +94,17 @@ export interface RetiredHost {
 
 /** The whole file: one record per network, keyed by the network's construct path. */
 export interface AllocationFile {
-  /** Format version, {@link ALLOCATION_FORMAT_VERSION}. */
+  /**
+   * Format version: the lowest one that holds the file (2 once a host has an
+   * SSH port, else 1), at most {@link ALLOCATION_FORMAT_VERSION}.
+   */
   readonly version: number;
   /** Network construct path (e.g. `weave-seed/weave`) → its record. */
   readonly networks: Readonly<Record<string, AllocationRecord>>;
 }
 
 /** The fields of a {@link RecordedHost}, in the order the file writes them. */
-export const HOST_FIELDS = ['bridgeAddress', 'role', 'cluster'] as const;
+export const HOST_FIELDS = ['bridgeAddress', 'role', 'cluster', 'sshPort'] as const;
 
 /**
  * A record entry by name. Host and cluster names are plain words, so
@@ -105,12 +116,7 @@ export function own<T>(o: Readonly<Record<string, T>> | undefined, key: string):
 
 /** A file with no networks yet. */
 export function emptyAllocationFile(): AllocationFile {
-  return { version: FORMAT_WITHOUT_POOLS, networks: {} };
-}
-
-/** The format a file's networks need: version 2 once any has a pool. */
-function formatFor(networks: Readonly<Record<string, AllocationRecord>>): number {
-  return Object.values(networks).some((r) => Object.keys(r.pools ?? {}).length > 0) ? ALLOCATION_FORMAT_VERSION : FORMAT_WITHOUT_POOLS;
+  return { version: 1, networks: {} };
 }
 
 /**
@@ -120,7 +126,7 @@ function formatFor(networks: Readonly<Record<string, AllocationRecord>>): number
 export function withNetworkRecord(file: AllocationFile | undefined, networkPath: string, record: AllocationRecord): AllocationFile {
   const base = file ?? emptyAllocationFile();
   const networks = { ...base.networks, [networkPath]: record };
-  return { version: formatFor(networks), networks };
+  return { version: formatVersionOf({ version: base.version, networks }), networks };
 }
 
 export function sortedNames(o: object): string[] {
@@ -140,7 +146,8 @@ export function serializeAllocationFile(file: AllocationFile): string {
     if (keys.length === 0) return '{}';
     return `{\n${keys.map((k) => `${indent}  ${q(k)}: ${line(o[k] as never)}`).join(',\n')}\n${indent}}`;
   };
-  const host = (h: RecordedHost) => `{ "bridgeAddress": ${q(h.bridgeAddress)}, "role": ${q(h.role)}, "cluster": ${q(h.cluster)} }`;
+  const host = (h: RecordedHost) =>
+    `{ "bridgeAddress": ${q(h.bridgeAddress)}, "role": ${q(h.role)}, "cluster": ${q(h.cluster)}${h.sshPort !== undefined ? `, "sshPort": ${q(h.sshPort)}` : ''} }`;
   const pool = (p: RecordedPool) => `{ "block": ${q(p.block)}${p.retired ? ', "retired": true' : ''} }`;
   // Pools only where there are any, so a file without them stays as earlier releases wrote it.
   const pools = (r: AllocationRecord) => (Object.keys(r.pools ?? {}).length > 0 ? [`      "pools": ${map(r.pools!, '      ', pool)},`] : []);
@@ -155,7 +162,15 @@ export function serializeAllocationFile(file: AllocationFile): string {
     `      "retired": ${map(r.retired, '      ', host)}`,
     '    }',
   ].join('\n');
-  return `{\n  "version": ${q(file.version)},\n  "networks": ${map(file.networks, '  ', network)}\n}\n`;
+  return `{\n  "version": ${q(formatVersionOf(file))},\n  "networks": ${map(file.networks, '  ', network)}\n}\n`;
+}
+
+/** The lowest format version that holds the file: 2 once a host has an SSH port or a network a pool, else 1. */
+export function formatVersionOf(file: AllocationFile): number {
+  const needs2 = Object.values(file.networks).some((r) =>
+    Object.keys(r.pools ?? {}).length > 0 ||
+    [...Object.values(r.hosts), ...Object.values(r.retired)].some((h) => h.sshPort !== undefined));
+  return needs2 ? 2 : 1;
 }
 
 /** What {@link parseAllocationFile} returns. */
@@ -197,9 +212,9 @@ export function parseAllocationFile(text: string, source: string = DEFAULT_ALLOC
     shape('(file)', raw, 'is not a JSON object with "version" and "networks"');
     return { problems: problems.items };
   }
-  if (raw.version !== FORMAT_WITHOUT_POOLS && raw.version !== ALLOCATION_FORMAT_VERSION) {
+  if (!READABLE_FORMAT_VERSIONS.includes(raw.version as number)) {
     problems.add('allocation-file-version', source, 'version', raw.version,
-      `is not a format this library reads (it reads versions ${FORMAT_WITHOUT_POOLS} and ${ALLOCATION_FORMAT_VERSION})`,
+      `is not a format this library reads (it reads versions ${READABLE_FORMAT_VERSIONS.join(' and ')})`,
       typeof raw.version === 'number' && raw.version > ALLOCATION_FORMAT_VERSION
         ? 'upgrade cdktf-weave-azure to the version that wrote the file'
         : `set "version": ${ALLOCATION_FORMAT_VERSION}, or ${fix}`);
@@ -219,7 +234,12 @@ export function parseAllocationFile(text: string, source: string = DEFAULT_ALLOC
     networks.push([path, record]);
   }
   if (problems.items.length > 0) return { problems: problems.items };
-  return { file: { version: raw.version, networks: Object.fromEntries(networks) }, problems: [] };
+  return { file: { version: raw.version as number, networks: Object.fromEntries(networks) }, problems: [] };
+}
+
+/** A load balancer frontend port Azure accepts (1-65534). */
+function isPort(v: unknown): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65534;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -261,19 +281,20 @@ function readRecord(value: unknown, at: string, shape: Shape): AllocationRecord 
   for (const group of ['hosts', 'retired'] as const) {
     const g = value[group];
     if (!isObject(g)) {
-      need(false, group, 'is not an object of host name → { bridgeAddress, role, cluster }');
+      need(false, group, 'is not an object of host name → { bridgeAddress, role, cluster, sshPort? }');
       continue;
     }
     for (const [name, e] of Object.entries(g)) {
       const here = `${group}[${JSON.stringify(name)}]`;
       if (!isObject(e)) {
-        need(false, here, 'is not an object { bridgeAddress, role, cluster }');
+        need(false, here, 'is not an object { bridgeAddress, role, cluster, sshPort? }');
         continue;
       }
       unknownKeys(e, HOST_FIELDS, `${at}.${here}`, shape);
       if (typeof e.bridgeAddress !== 'string') need(false, `${here}.bridgeAddress`, 'is not a string such as "10.1.0.3/16"');
       if (e.role !== 'bootstrap' && e.role !== 'observer') need(false, `${here}.role`, 'is neither "bootstrap" nor "observer"');
       if (typeof e.cluster !== 'string') need(false, `${here}.cluster`, 'is not a cluster name');
+      if (e.sshPort !== undefined && !isPort(e.sshPort)) need(false, `${here}.sshPort`, 'is not a port from 1 to 65534');
     }
   }
   return ok ? (value as unknown as AllocationRecord) : undefined;
@@ -338,6 +359,20 @@ export function validateRecord(r: AllocationRecord, path: string, at: string): {
       }
       owners.set(ip.ip, name);
       ips.set(name, ip.ip);
+    }
+  }
+  // Two hosts of one cluster share its load balancer's frontend: one port each.
+  const ports = new Map<string, string>();
+  for (const group of ['hosts', 'retired'] as const) {
+    for (const name of sortedNames(r[group])) {
+      const e = r[group][name];
+      if (e.sshPort === undefined) continue;
+      const key = `${e.cluster}:${e.sshPort}`;
+      const holder = ports.get(key);
+      if (holder !== undefined) {
+        bad(`${group}[${JSON.stringify(name)}].sshPort`, e.sshPort, `is also recorded for ${holder} in cluster ${e.cluster}`, `${restore}; two hosts of one cluster must never share an SSH port`);
+      }
+      ports.set(key, name);
     }
   }
   if (Number.isInteger(r.consensus) && bootstrap > r.consensus) {

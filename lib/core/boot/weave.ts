@@ -66,7 +66,7 @@ export function sharedEnvContent(network: NetworkPlan): SecretContent {
 }
 
 /** What the boot document needs of a host's plan (a pool's plan has the same). */
-export type BootHost = Pick<HostPlan, 'name' | 'sharedEnvPath' | 'hostEnvPath' | 'hostEnv'>;
+export type BootHost = Pick<HostPlan, 'name' | 'clusterIndex' | 'sharedEnvPath' | 'hostEnvPath' | 'hostEnv'>;
 
 /**
  * The files and systemd units that install and start Weave on one planned
@@ -152,7 +152,7 @@ export function weaveBootDocument(network: NetworkPlan, host: BootHost, options:
     Install: [`WantedBy=${UNIT.target}`],
   });
 
-  const launch = [weave, 'launch', ...launchArgs(network.commonLaunchArgs, '$WEAVE_IPALLOC_INIT', ['$WEAVE_PEERS'])];
+  const launch = [weave, 'launch', ...launchArgs(network.commonLaunchArgs, '$WEAVE_IPALLOC_INIT', ['$WEAVE_PEERS'], network.clusters[host.clusterIndex]?.launchArgs)];
   const router = unit({
     Unit: [
       'Description=Weave Net router',

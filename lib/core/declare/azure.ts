@@ -60,6 +60,32 @@ export interface WeaveNsgPriorities {
   readonly ssh?: number;
 }
 
+/**
+ * How other sites reach an Azure cluster's VMs: through the cluster's public
+ * Standard Load Balancer (`load-balancer`), or at each VM's own Standard
+ * public IP (`direct`).
+ */
+export type AzurePeering = 'load-balancer' | 'direct';
+
+/** A NAT gateway that gives a cluster's VMs their way out (see docs/peering.md). */
+export interface AzureNatGateway {
+  /**
+   * Standard public IPs of the gateway, 1 to 16. Each gives 64,512 SNAT
+   * ports, enough for 63 VMs at the 1,024 ports per VM the library budgets.
+   * With more than one, Azure picks one at random per connection, so every
+   * other Azure cluster of the network must use direct peering (a load
+   * balancer in front of a peer would send a host's TCP and UDP flows to
+   * different VMs).
+   * @default 1
+   */
+  readonly publicIpCount?: number;
+  /**
+   * TCP idle timeout of the gateway, 4 to 120 minutes (UDP's is fixed at 4).
+   * @default 4
+   */
+  readonly idleTimeoutMinutes?: number;
+}
+
 /** VM settings a cluster gives all its VMs; a host's own value wins over its cluster's. */
 export interface AzureVmDefaults {
   /**
@@ -180,6 +206,39 @@ export interface AzureClusterOptions extends AzureVmDefaults {
    * @default - the network's sshPublicKey
    */
   readonly sshPublicKey?: string;
+  /**
+   * How other sites reach the cluster. `load-balancer`: one public Standard
+   * Load Balancer forwards Weave's TCP and UDP ports to one VM per remote
+   * peer (ESP cannot pass it, so traffic between sites runs in Weave's
+   * sleeve mode). `direct`: every VM gets its own Standard public IP (with
+   * a DNS label, see the host's `dnsLabel`), other sites dial the VMs
+   * themselves, and the NSG admits Weave's ports and ESP from the mesh's
+   * known addresses, so Weave's encrypted fast datapath can run host to
+   * host; each VM's own IP is also its way out. Switching replaces no VM
+   * (docs/peering.md lists what it replaces).
+   * @default 'load-balancer'
+   */
+  readonly peering?: AzurePeering;
+  /**
+   * Give the cluster's VMs their way out through a NAT gateway instead of
+   * the load balancer's outbound rule: 64,512 SNAT ports per public IP, so
+   * the cluster can grow past 62 VMs (63 per IP, up to 16 IPs). Only with
+   * `peering: 'load-balancer'`: a NAT gateway takes precedence over VMs'
+   * own public IPs for outbound traffic and carries no ESP. Not with
+   * `existingSubnet` (the gateway would take over everything else in it).
+   * @default - the load balancer's outbound rule (62 VMs), or with direct
+   *   peering each VM's own public IP
+   */
+  readonly natGateway?: AzureNatGateway;
+  /**
+   * Launch the cluster's VMs with `--trusted-subnets=<vnetCidr>`: Weave then
+   * skips its data-plane encryption between two VMs of the VNet (both ends
+   * must trust each other; the control connection stays encrypted), e.g.
+   * where Azure encrypts VNet traffic already. Traffic to other sites stays
+   * encrypted. With `existingSubnet`, set `vnetCidr` to the range to trust.
+   * @default false
+   */
+  readonly trustVnet?: boolean;
 }
 
 /** The options of one Azure VM. */
@@ -224,4 +283,12 @@ export interface AzureHostOptions extends AzureVmDefaults {
    * @default - the cluster's tags
    */
   readonly tags?: Record<string, string>;
+  /**
+   * With the cluster's `peering: 'direct'`: the DNS label of the VM's own
+   * public IP, giving it the name `<label>.<region>.cloudapp.azure.com`
+   * that peers in other sites dial. Labels are unique per region across
+   * all of Azure.
+   * @default - '<cluster dnsLabel>-<host name>', dots in the host name as hyphens
+   */
+  readonly dnsLabel?: string;
 }

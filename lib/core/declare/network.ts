@@ -8,6 +8,7 @@ import type { AzureClusterOptions, AzureHostOptions } from './azure';
 import type { UserContent } from './content';
 import type { DedicatedClusterOptions, DedicatedHostOptions } from './dedicated';
 import type { ScaleSetClusterOptions } from './scale-set';
+import type { WeaveRouterOptions } from './weave';
 
 /** Which Weave Net build to install, and how to trust it. */
 export interface WeaveRelease {
@@ -196,7 +197,7 @@ export interface ClusterSpec extends Pick<AzureClusterOptions, 'location' | 'loc
  * their defaults already filled in, and the clusters in declaration order.
  * `WeaveNetwork` builds one from its clusters and hosts at synth; callers without cdktf can write it by hand.
  */
-export interface NetworkSpec {
+export interface NetworkSpec extends WeaveRouterOptions {
   /** Construct path of the network, used in error messages. */
   readonly path: string;
   /** Weave IPAM range that containers get addresses from, e.g. `10.2.0.0/16`. Host bits must be zero. */

@@ -40,7 +40,9 @@ export interface DerivedHost {
   readonly userData?: string;
   /**
    * Digest of the host's merged user content (files and units from network,
-   * cluster and host), for first-boot-only hosts' replacement trigger.
+   * cluster and host) and of its cluster's own launch flags, for
+   * first-boot-only hosts' replacement trigger. A host whose cluster has no
+   * flags of its own keeps the digest of its content alone.
    */
   readonly userContentDigest: string;
   /**
@@ -67,6 +69,11 @@ export interface DerivedPool {
   readonly userContentDigest: string;
   /** Bytes of the decoded document known at synth, as for a VM. */
   readonly knownBytes: number;
+}
+
+/** A content digest with the cluster's own launch flags folded in, when it has any. */
+function ownDigest(content: string, flags: readonly string[]): string {
+  return flags.length === 0 ? content : createHash('sha256').update(JSON.stringify([content, flags])).digest('hex');
 }
 
 /**
@@ -192,7 +199,7 @@ export function deriveNetwork(spec: NetworkSpec, options: DeriveOptions = {}): D
       format,
       boot,
       userData: source === 'azure-imds' ? Buffer.from(renderUserData(hp), 'utf8').toString('base64') : undefined,
-      userContentDigest: content?.digest ?? NO_USER_CONTENT,
+      userContentDigest: ownDigest(content?.digest ?? NO_USER_CONTENT, plan.clusters[hp.clusterIndex].launchArgs),
       ...(knownBytes !== undefined ? { knownBytes } : {}),
     };
   });

@@ -4,7 +4,8 @@
 // unit text) and in its users' files and units, so the document is built
 // and rendered once per distinct merged user content (hosts of one cluster
 // without their own content share one) with the host-name slot standing in
-// for the name, which is then filled per host. Host names are plain
+// for the name, which is then filled per host (one template per distinct
+// cluster launch flags, too). Host names are plain
 // `[a-z0-9.-]`, which YAML writes the same wherever the slot stood; user
 // content never holds the slot, which is uppercase.
 // `__tests__/render.test.ts` checks the result equals a direct render for
@@ -38,14 +39,18 @@ export function cloudConfigByName(
   adapt: (boot: BootDocument) => BootDocument = (b) => b,
   os: OsProfile = FLATCAR,
 ): (host: HostPlan) => RenderedBoot {
-  const templates = new Map<MergedUserContent | undefined, RenderedBoot>();
+  // Keyed by content, then by the cluster's own launch flags, which differ per cluster.
+  const templates = new Map<MergedUserContent | undefined, Map<string, RenderedBoot>>();
   return (host) => {
     const content = contentFor(host);
-    let template = templates.get(content);
+    const flags = (network.clusters[host.clusterIndex]?.launchArgs ?? []).join(' ');
+    let byFlags = templates.get(content);
+    if (!byFlags) templates.set(content, byFlags = new Map());
+    let template = byFlags.get(flags);
     if (!template) {
       const stand = { ...host, name: SLOT.hostName, hostEnvPath: hostEnvPath(SLOT.hostName) };
       template = renderCloudConfig(withUserContent(adapt(weaveBootDocument(network, stand, { hostEnvSource: 'azure-imds', os })), content), os);
-      templates.set(content, template);
+      byFlags.set(flags, template);
     }
     return { ...template, text: fillSlots(template.text, [[SLOT.hostName, host.name]]) };
   };

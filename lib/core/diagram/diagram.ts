@@ -5,7 +5,6 @@ import type { NetworkPlan } from '../plan/plan';
 import type { ClusterKind, WeaveClusterOptions } from '../declare/network';
 import { isToken } from '../common/tokens';
 import { regionName } from '../kinds/azure/regions';
-import { SSH_NAT_BASE_PORT } from '../kinds/azure/facts';
 import { kindDriver } from '../kinds';
 import { TopologyPool, poolBox, poolLines } from './pool-box';
 import type { RetiredHost } from '../allocation/record';
@@ -30,7 +29,8 @@ export interface TopologyHost {
   /**
    * What peers dial to reach a dedicated server: its `dialAddress`, else its
    * `publicAddress`, else its `ssh.host`.
-   * @default - none shown (Azure VMs are reached through their cluster's load balancer)
+   * @default - none shown (Azure VMs behind a load balancer are reached
+   *   through it; a direct-peering VM shows its own public name)
    */
   readonly address?: string;
   /**
@@ -54,7 +54,7 @@ export interface TopologyHost {
    */
   readonly peers: readonly string[];
   /**
-   * Set for the box that stands for a pool's instances (`bridgeAddress` is then the pool's bridge block).
+   * Set for the one box that stands for a pool's instances (`bridgeAddress` is then its bridge block).
    * @default - none: a declared host
    */
   readonly pool?: TopologyPool;
@@ -65,7 +65,7 @@ export interface TopologyCluster {
   /** Cluster name. */
   readonly name: string;
   /**
-   * Azure VMs or dedicated servers.
+   * Azure VMs, dedicated servers or a pool.
    * @default - not shown: the cluster is no longer declared and only retired hosts remain
    */
   readonly kind?: ClusterKind;
@@ -75,14 +75,12 @@ export interface TopologyCluster {
    */
   readonly region?: string;
   /**
-   * The Azure subscription the cluster is deployed to, as its provider's
-   * alias (`default` for a provider without one).
+   * The Azure subscription the cluster is deployed to: its provider's alias (`default` without one).
    * @default - none shown
    */
   readonly subscription?: string;
   /**
-   * How the hosts get their boot configuration: `cloud-config` or
-   * `ignition` for Azure VMs, `ssh script` for dedicated servers.
+   * How the hosts boot: `cloud-config` or `ignition` (Azure VMs, pools), `ssh script` (dedicated servers).
    * @default - none shown
    */
   readonly bootFormat?: string;
@@ -92,7 +90,19 @@ export interface TopologyCluster {
    * @default - none: the cluster creates its own
    */
   readonly existing?: readonly string[];
-
+  /**
+   * How the cluster meets other sites and the internet, when it is not the
+   * kind's usual way, e.g. `direct peering` (each host at its own public
+   * address, no load balancer) or `NAT gateway egress, 2 IPs`.
+   * @default - none shown
+   */
+  readonly links?: string;
+  /**
+   * Whether each host is dialed at its own public address, so no load
+   * balancer box is drawn.
+   * @default false
+   */
+  readonly direct?: boolean;
   /**
    * The name other clusters dial to reach this one. For an Azure cluster it
    * is the load balancer's public DNS name, which reaches any of its hosts;
@@ -184,6 +194,9 @@ export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): To
     const existing = EXISTING.filter(([key]) => options[key] !== undefined).map(([, name]) => name);
     const sshNat = options.sshSourceCidr !== undefined;
     const format = driver && spec ? driver.boot.format(spec, plan.spec) : undefined;
+    const direct = !!(spec && driver?.wiring.directPeering?.(spec));
+    const nat = options.natGateway;
+    const links = direct ? 'direct peering' : nat ? `NAT gateway egress, ${nat.publicIpCount ?? 1} IP${(nat.publicIpCount ?? 1) === 1 ? '' : 's'}` : undefined;
     return {
       name: c.name,
       kind: c.kind,
@@ -191,17 +204,22 @@ export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): To
       subscription: spec?.hasProvider ? extras.subscriptions?.[c.name] : undefined,
       bootFormat: format === 'script' ? 'ssh script' : format,
       ...(existing.length > 0 ? { existing } : {}),
+      ...(links ? { links } : {}),
+      ...(direct ? { direct } : {}),
       dnsName: spec?.dnsName !== undefined ? text(spec.dnsName) : undefined,
       hosts: [
         ...c.hosts.map((h, j): TopologyHost => {
           const hs = spec?.hosts[j];
-          // What peers dial, when the user said; else where Terraform connects.
-          const dial = hs?.dialAddress ?? hs?.publicAddress ?? hs?.sshHost;
+          // What peers dial, when the user said; else where Terraform
+          // connects; a direct-peering VM's own public name.
+          const publicName = direct && hs ? driver?.wiring.hostPublicName?.(spec!, hs) : undefined;
+          const dial = hs?.dialAddress ?? hs?.publicAddress ?? hs?.sshHost ?? publicName;
           const port = hs?.options?.ssh?.port;
           const ssh = hs?.sshHost !== undefined
             ? { host: text(hs.sshHost), port: typeof port === 'number' ? port : 22 }
-            // The host's NAT rule: its position among the cluster's declared hosts.
-            : sshNat ? { port: SSH_NAT_BASE_PORT + j } : undefined;
+            // The host's own address, or its NAT rule's recorded port.
+            : sshNat && direct && publicName ? { host: publicName, port: 22 }
+              : sshNat && h.sshPort !== undefined ? { port: h.sshPort } : undefined;
           return {
             name: h.name,
             bridgeAddress: text(h.bridgeAddress),
@@ -211,7 +229,6 @@ export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): To
             peers: h.peers.map(text),
           };
         }),
-        // A pool's instances are not declared: one box stands for all of them.
         ...(c.pool ? [poolBox(c.pool, text)] : []),
         ...retiredHosts(c.name),
       ],
@@ -239,6 +256,7 @@ export function clusterLines(c: TopologyCluster): string[] {
   return [
     clusterCaption(c),
     ...(where.length > 0 ? [where.join(' · ')] : []),
+    ...(c.links !== undefined ? [c.links] : []),
     ...(c.existing !== undefined && c.existing.length > 0 ? [`existing ${c.existing.join(', ')}`] : []),
   ];
 }
@@ -318,10 +336,11 @@ export function endpointLines(c: TopologyCluster): string[] {
 
 /**
  * Whether the picture draws a cluster's load balancer box: a dial of the
- * cluster's DNS name reaches any of its hosts (its kind says so), not its first host.
+ * cluster's DNS name reaches any of its hosts (its kind says so), not its
+ * first host, and its hosts are not dialed directly.
  */
 export function hasEndpoint(c: TopologyCluster): boolean {
-  return c.kind !== undefined && kindDriver(c.kind)?.wiring.nameLeadsTo === 'any-host';
+  return c.kind !== undefined && !c.direct && kindDriver(c.kind)?.wiring.nameLeadsTo === 'any-host';
 }
 
 /** The caption of the group of dial targets the view does not declare. */

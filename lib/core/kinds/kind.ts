@@ -9,6 +9,7 @@
 import type { ProblemList } from '../check/problems';
 import type { OsProfile } from '../os/profile';
 import type { BootFormat, ClusterKind, ClusterSpec, HostEnvSource, HostSpec, NetworkSpec } from '../declare/network';
+import type { PortRange } from '../allocation/ports';
 import type { Target } from '../wiring/addresses';
 
 /**
@@ -106,6 +107,12 @@ export interface KindWiring {
   readonly nameLeadsTo: 'any-host' | 'anchor';
   /** Whether its clusters admit peers only from known source addresses (an Azure NSG). */
   readonly firewall: boolean;
+  /**
+   * The largest packet the path from its hosts to other sites carries, when
+   * the kind knows it (an Azure VM's NIC and Azure's network: 1500 bytes).
+   * @default - not known
+   */
+  readonly pathMtu?: number;
   /** Checks on the cluster's declared addresses, before any peer is chosen. */
   checkAddresses?(c: ClusterSpec, problems: ProblemList): void;
   /** Whom the cluster's hosts other than its anchor dial (asked once per cluster; reports why when nobody). */
@@ -114,6 +121,31 @@ export interface KindWiring {
   unnamedEntry(w: WiringContext): Target | undefined;
   /** What other clusters' firewalls must admit from this cluster. */
   peerSources(c: ClusterSpec, index: number): readonly PeerSource[];
+  /**
+   * `weave launch` flags of the cluster's own hosts, after the network's
+   * (an Azure cluster's `--trusted-subnets` for its VNet).
+   * @default - none
+   */
+  clusterLaunchArgs?(c: ClusterSpec): readonly string[];
+  /**
+   * Whether the cluster's hosts are each dialed at their own public
+   * address, with no load balancer in the path (Azure's direct peering).
+   * @default - false
+   */
+  directPeering?(c: ClusterSpec): boolean;
+  /**
+   * The public DNS name a host of a direct-peering cluster is dialed at
+   * from anywhere, when it is known at synth.
+   * @default - none
+   */
+  hostPublicName?(c: ClusterSpec, h: HostSpec): string | undefined;
+  /**
+   * The frontend ports of the cluster's SSH NAT rules, when it has them
+   * (an Azure cluster behind its load balancer with sshSourceCidr); the
+   * allocation record keeps each host's port from this range.
+   * @default - none
+   */
+  sshNatPorts?(c: ClusterSpec): PortRange | undefined;
 }
 
 /** How a kind's boot documents are delivered. */

@@ -11,6 +11,7 @@ import { checkKeyVault } from '../check/key-vault';
 import { checkHostName } from '../check/names';
 import type { ProblemList } from '../check/problems';
 import { DeclaredRanges, checkRanges } from '../check/ranges';
+import { checkRouterOptions } from '../check/router';
 import { checkSettings } from '../check/settings';
 import { KINDS, kindDriver } from '../kinds';
 import { locationProblem } from '../kinds/azure/regions';
@@ -49,6 +50,9 @@ export function checkDeclaration(spec: NetworkSpec, problems: ProblemList, optio
       'declare a cluster of hosts (kind "azure" or "dedicated") with at least one WeaveHost; the pools join it');
   }
   const ctx = checkContext(spec, problems);
+  // The mesh's size counts every pool at its max (ClusterPlan.maxHosts).
+  const peers = spec.clusters.reduce((n, c, i) => n + (drivers[i]?.pool?.size(c)?.max ?? c.hosts.length), 0);
+  checkRouterOptions(spec, problems, [...new Set(drivers.flatMap((d) => (d?.wiring.pathMtu === undefined ? [] : [d.wiring.pathMtu])))], peers);
 
   const hostOwners = new Map<string, string>();
   spec.clusters.forEach((c, i) => {

@@ -53,6 +53,12 @@ export interface HostPlan {
   readonly bootstrap: boolean;
   /** Bridge address with the bridge range's prefix, e.g. `10.1.0.3/16`. */
   readonly bridgeAddress: string;
+  /**
+   * The host's SSH frontend port on its cluster's load balancer, kept by the
+   * allocation record whatever is added, removed or reordered.
+   * @default - none: its cluster has no SSH NAT rules
+   */
+  readonly sshPort?: number;
   /** Path of the env file every host shares (holds the password). */
   readonly sharedEnvPath: string;
   /** Path of this host's own env file. */
@@ -85,6 +91,8 @@ export interface ClusterPlan {
    * @default - none: the cluster's hosts are declared
    */
   readonly pool?: PoolPlan;
+  /** The cluster's own `weave launch` flags, after the network's (e.g. `--trusted-subnets`). */
+  readonly launchArgs: readonly string[];
 }
 
 /** The allocation part of a plan: the record to keep and how it differs from the one given. */
@@ -171,7 +179,11 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
     const parsed = subnet === undefined ? undefined : parseCidr(subnet);
     return pool?.size(c) && parsed && isCidr(parsed) ? [{ name: c.name, path: c.path, subnetPrefix: parsed.prefix }] : [];
   });
-  const allocation = bridge ? allocateNetwork(spec, bridge, options.record, problems, { source: options.recordSource, pools }) : undefined;
+  const allocation = bridge ? allocateNetwork(spec, bridge, options.record, problems, {
+    source: options.recordSource,
+    pools,
+    sshPorts: (i) => kindDriver(spec.clusters[i].kind)?.wiring.sshNatPorts?.(spec.clusters[i]),
+  }) : undefined;
 
   // Whom each host dials: the root cluster (the first declared, or the one
   // the record names) and each cluster's anchor host stay where the record
@@ -191,11 +203,12 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
 
   const hosts: HostPlan[] = [];
   const clusters: ClusterPlan[] = spec.clusters.map((c, clusterIndex) => {
+    const own = [...(kindDriver(c.kind)?.wiring.clusterLaunchArgs?.(c) ?? [])];
     const planned = c.hosts.map((h, indexInCluster) => {
       const index = hosts.length;
       const hostDials = dials[index];
       const peers = hostDials.map((d) => d.address);
-      const { bootstrap, ipallocInit, bridgeAddress } = assignments[index];
+      const { bootstrap, ipallocInit, bridgeAddress, sshPort } = assignments[index];
       const plan: HostPlan = {
         name: h.name,
         path: h.path,
@@ -209,6 +222,8 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
         ipallocInit,
         bootstrap,
         bridgeAddress,
+        // Only where the cluster has SSH NAT rules now; the record keeps the others' ports.
+        ...(sshPort !== undefined && kindDriver(c.kind)?.wiring.sshNatPorts?.(c) ? { sshPort } : {}),
         sharedEnvPath: SHARED_ENV_PATH,
         hostEnvPath: hostEnvPath(h.name),
         hostEnv: [
@@ -216,14 +231,14 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
           ['WEAVE_IPALLOC_INIT', ipallocInit],
           ['WEAVE_BRIDGE_ADDRESS', bridgeAddress],
         ],
-        launchArgs: launchArgs(commonLaunchArgs, ipallocInit, peers),
+        launchArgs: launchArgs(commonLaunchArgs, ipallocInit, peers, own),
       };
       hosts.push(plan);
       return plan;
     });
     const retired = allocation!.retired.filter((r) => r.cluster === c.name);
     const pool = poolPlans.find((p) => p.clusterIndex === clusterIndex);
-    return { name: c.name, path: c.path, kind: c.kind, hosts: planned, retired, maxHosts: pool ? pool.max : planned.length, ...(pool ? { pool } : {}) };
+    return { name: c.name, path: c.path, kind: c.kind, hosts: planned, retired, launchArgs: own, maxHosts: pool ? pool.max : planned.length, ...(pool ? { pool } : {}) };
   });
 
   return {
@@ -237,6 +252,8 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
       ['DOCKERHUB_USER', spec.release.imageOwner],
       // checkpoint-api.weave.works is gone with Weaveworks; don't wait on it.
       ['CHECKPOINT_DISABLE', '1'],
+      // The weave script reads WEAVE_MTU and passes --mtu (Weave's fastdp docs).
+      ...(spec.mtu !== undefined ? [['WEAVE_MTU', String(spec.mtu)] as const] : []),
     ],
     rootCluster: spec.clusters[allocation!.rootCluster].name,
     retired: allocation!.retired,

@@ -1,8 +1,11 @@
 // An Azure cluster's resources: where its VMs live (placement.ts), the NSG
-// rules that admit Weave from the other clusters, one Standard public IP
-// (the cluster's DNS name and its egress address), and the load balancer
-// that forwards Weave's ports to the VMs and gives them outbound access. Its
-// hosts' VMs are made by host.ts from the references taken here.
+// rules that admit Weave from the other clusters, and how other sites and
+// the internet reach it. Behind a load balancer (the default): one Standard
+// public IP (the cluster's DNS name) and the load balancer that forwards
+// Weave's ports to the VMs, whose outbound rule (or a NAT gateway,
+// egress.ts) gives them their way out. With direct peering: nothing here;
+// each VM gets its own public IP (host.ts). Its hosts' VMs are made by
+// host.ts from the references taken here.
 import { TerraformOutput } from 'cdktf';
 import { Lb } from '@cdktf/provider-azurerm/lib/lb';
 import { LbBackendAddressPool } from '@cdktf/provider-azurerm/lib/lb-backend-address-pool';
@@ -15,12 +18,14 @@ import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from '../../../core/boot/slots';
 import { isToken } from '../../../core/common/tokens';
 import { WEAVE_CONTROL_PORT, WEAVE_FASTDP_PORT } from '../../../core/defaults';
-import { CLOUDAPP_ZONE, DEFAULT_VNET_CIDR, OUTBOUND_PORTS_PER_HOST, SSH_NAT_BASE_PORT, WEAVE_PORTS, nsgPriorities } from '../../../core/kinds/azure/facts';
+import { CLOUDAPP_ZONE, DEFAULT_VNET_CIDR, OUTBOUND_PORTS_PER_HOST, WEAVE_PORTS, nsgPriorities } from '../../../core/kinds/azure/facts';
+import { isDirect } from '../../../core/kinds/azure/peering';
 import { regionName } from '../../../core/kinds/azure/regions';
 import type { NsgRuleSlots } from '../../marks';
 import type { WeaveClusterProps } from '../../props';
 import { outputId } from '../../terraform/names';
 import type { ClusterKindConstructs, ClusterPart, ClusterScope } from '../kind';
+import { createNatGateway } from './egress';
 import { createHost } from './host';
 import { placeCluster } from './placement';
 import type { AzureClusterResources, ClusterRefs } from './resources';
@@ -35,14 +40,17 @@ interface Created {
   readonly weaveRules: readonly NetworkSecurityRule[];
   readonly nsgSlots: NsgRuleSlots;
   readonly refs: ClusterRefs;
+  /** Every address the cluster's traffic leaves from, once every host is declared. */
+  readonly egress: () => readonly string[];
 }
 
 /** The Azure kind's part of a cluster. */
 export const azureCluster: ClusterKindConstructs = (cluster, props): ClusterPart => {
   const dnsLabel = props.dnsLabel ?? cluster.clusterName;
   // Known at synth, so peers' user data is known at plan time and no
-  // cross-subscription reference is needed.
-  const dnsName = props.location && !isToken(props.location) && !isToken(dnsLabel)
+  // cross-subscription reference is needed. With direct peering the cluster
+  // has no name of its own: other sites dial its VMs'.
+  const dnsName = !isDirect({ options: props }) && props.location && !isToken(props.location) && !isToken(dnsLabel)
     ? `${dnsLabel}.${regionName(props.location)}.${CLOUDAPP_ZONE}`
     : undefined;
   const provider = props.provider;
@@ -65,6 +73,7 @@ export const azureCluster: ClusterKindConstructs = (cluster, props): ClusterPart
       },
     }),
     publicAddressRef: () => created?.refs.publicAddress,
+    egressAddressRefs: () => created?.egress() ?? [],
     nsgRuleSlots: () => created?.nsgSlots,
     bind: (binding) => {
       // A one-cluster network has no outside peers; an empty source list is
@@ -120,6 +129,87 @@ function createCluster(cluster: ClusterScope, props: WeaveClusterProps, provider
   }
   const nsgSlots: NsgRuleSlots = { nsg: placed.ruleTarget, existing: props.existingSecurityGroup, rules: ruleSlots };
 
+  const direct = isDirect({ options: props });
+  const lb = direct ? undefined : createLoadBalancer(cluster, name, dnsLabel, base, rg, props.natGateway === undefined);
+  const nat = !direct && props.natGateway !== undefined
+    ? createNatGateway(cluster, name, props.natGateway, { ...base, ...rg }, placed.subnetId)
+    : undefined;
+  const natAddresses = nat?.publicIps.map((ip) => ip.ipAddress) ?? [];
+  if (lb) {
+    new TerraformOutput(cluster, 'dns-name', {
+      value: lb.fqdn,
+      description: `DNS name of Weave cluster ${cluster.node.path}`,
+    }).overrideLogicalId(outputId(cluster.network, name, 'dns_name'));
+    new TerraformOutput(cluster, 'public-address', {
+      value: lb.publicAddress,
+      description: nat
+        ? `Public (ingress) address of Weave cluster ${cluster.node.path}; its traffic leaves from its NAT gateway`
+        : `Public (ingress and egress) address of Weave cluster ${cluster.node.path}`,
+    }).overrideLogicalId(outputId(cluster.network, name, 'public_address'));
+  }
+  if (nat) {
+    new TerraformOutput(cluster, 'egress-addresses', {
+      value: natAddresses,
+      description: `Addresses the traffic of Weave cluster ${cluster.node.path} leaves from (its NAT gateway's public IPs)`,
+    }).overrideLogicalId(outputId(cluster.network, name, 'egress_addresses'));
+  }
+  // With direct peering each host adds its own public IP as it is declared.
+  const hostAddresses: string[] = [];
+  return {
+    resources: {
+      resourceGroup, virtualNetwork, subnet, securityGroup,
+      publicIp: lb?.publicIp, loadBalancer: lb?.loadBalancer, backendPool: lb?.backendPool,
+      natGateway: nat?.natGateway, natPublicIps: nat?.publicIps,
+    },
+    weaveRules,
+    nsgSlots,
+    egress: () => (direct ? hostAddresses : nat ? natAddresses : lb ? [lb.publicAddress] : []),
+    refs: {
+      resourceGroupName: placed.resourceGroupName,
+      // The resources' region is the cluster's, whether or not the group was created here.
+      location: resourceGroup ? resourceGroup.location : location,
+      region: location,
+      subnetId: placed.subnetId,
+      ...(placed.nicSecurityGroupId ? { nicSecurityGroupId: placed.nicSecurityGroupId } : {}),
+      vm: {
+        adminUsername: props.adminUsername,
+        availabilityZone: props.availabilityZone,
+        acceleratedNetworking: props.acceleratedNetworking,
+        osDiskType: props.osDiskType,
+      },
+      ...(lb ? { backendPoolId: lb.backendPoolId, loadBalancerId: lb.loadBalancerId, fqdn: lb.fqdn, publicAddress: lb.publicAddress, frontend: FRONTEND } : {}),
+      direct,
+      outboundReady: nat?.ready ?? [],
+      addPublicAddress: (address) => hostAddresses.push(address),
+    },
+  };
+}
+
+/** The cluster's public IP and load balancer, made once by {@link createLoadBalancer}. */
+interface LoadBalancerParts {
+  readonly publicIp: PublicIp;
+  readonly loadBalancer: Lb;
+  readonly backendPool: LbBackendAddressPool;
+  readonly backendPoolId: string;
+  readonly loadBalancerId: string;
+  readonly fqdn: string;
+  readonly publicAddress: string;
+}
+
+/**
+ * The cluster's public IP (its DNS name) and the load balancer that forwards
+ * Weave's ports to its VMs, with the outbound rule that is their way out
+ * unless a NAT gateway is.
+ */
+function createLoadBalancer(
+  cluster: ClusterScope,
+  name: string,
+  dnsLabel: string,
+  base: { readonly provider: AzurermProvider; readonly location: string; readonly tags: Record<string, string> },
+  rg: { readonly resourceGroupName: string },
+  outbound: boolean,
+): LoadBalancerParts {
+  const { provider } = base;
   const publicIp = new PublicIp(cluster, 'public-ip', {
     ...base,
     ...rg,
@@ -160,56 +250,25 @@ function createCluster(cluster: ClusterScope, props: WeaveClusterProps, provider
       probeId,
       // Weave's TCP and UDP flows from one peer must reach the same host.
       loadDistribution: 'SourceIP',
-      // The outbound rule below does SNAT for this pool.
+      // The outbound rule below (or the NAT gateway) does SNAT for this pool.
       disableOutboundSnat: true,
     });
   }
-  // Explicit egress: new VNets have no default outbound access, and the
-  // hosts must fetch weave and pull images. Egress leaves from the same
-  // public IP, which is what other clusters' NSGs allow in.
-  new LbOutboundRule(cluster, 'lb-outbound', {
-    provider,
-    name: 'egress',
-    loadbalancerId: loadBalancerId,
-    protocol: 'All',
-    backendAddressPoolId: backendPoolId,
-    frontendIpConfiguration: [{ name: FRONTEND }],
-    // Explicit, because the checks cap hosts per cluster from it.
-    allocatedOutboundPorts: OUTBOUND_PORTS_PER_HOST,
-  });
-  const fqdn = publicIp.fqdn;
-  const publicAddress = publicIp.ipAddress;
-  new TerraformOutput(cluster, 'dns-name', {
-    value: fqdn,
-    description: `DNS name of Weave cluster ${cluster.node.path}`,
-  }).overrideLogicalId(outputId(cluster.network, name, 'dns_name'));
-  new TerraformOutput(cluster, 'public-address', {
-    value: publicAddress,
-    description: `Public (ingress and egress) address of Weave cluster ${cluster.node.path}`,
-  }).overrideLogicalId(outputId(cluster.network, name, 'public_address'));
-  return {
-    resources: { resourceGroup, virtualNetwork, subnet, securityGroup, publicIp, loadBalancer, backendPool },
-    weaveRules,
-    nsgSlots,
-    refs: {
-      resourceGroupName: placed.resourceGroupName,
-      // The resources' region is the cluster's, whether or not the group was created here.
-      location: resourceGroup ? resourceGroup.location : location,
-      subnetId: placed.subnetId,
-      ...(placed.nicSecurityGroupId ? { nicSecurityGroupId: placed.nicSecurityGroupId } : {}),
-      vm: {
-        adminUsername: props.adminUsername,
-        availabilityZone: props.availabilityZone,
-        acceleratedNetworking: props.acceleratedNetworking,
-        osDiskType: props.osDiskType,
-      },
-      backendPoolId,
-      loadBalancerId,
-      fqdn,
-      publicAddress,
-      frontend: FRONTEND,
-      // Hosts are declared in order, so a host's SSH port follows its position.
-      sshPort: (indexInCluster) => SSH_NAT_BASE_PORT + indexInCluster,
-    },
-  };
+  if (outbound) {
+    // Explicit egress: new VNets have no default outbound access, and the
+    // hosts must fetch weave and pull images. Egress leaves from the same
+    // public IP, which is what other clusters' NSGs allow in. (A NAT
+    // gateway would take precedence over it, so it is left out then.)
+    new LbOutboundRule(cluster, 'lb-outbound', {
+      provider,
+      name: 'egress',
+      loadbalancerId: loadBalancerId,
+      protocol: 'All',
+      backendAddressPoolId: backendPoolId,
+      frontendIpConfiguration: [{ name: FRONTEND }],
+      // Explicit, because the checks cap hosts per cluster from it.
+      allocatedOutboundPorts: OUTBOUND_PORTS_PER_HOST,
+    });
+  }
+  return { publicIp, loadBalancer, backendPool, backendPoolId, loadBalancerId, fqdn: publicIp.fqdn, publicAddress: publicIp.ipAddress };
 }

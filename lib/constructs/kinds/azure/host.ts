@@ -1,14 +1,18 @@
-// An Azure host: a Flatcar VM and its NIC in the cluster's backend pool
-// (and an SSH NAT rule when the cluster admits SSH). The VM's custom data is
-// its boot document; a cloud-config VM's user data its host env file, which
-// updates in place as the network grows.
-import { TerraformOutput } from 'cdktf';
+// An Azure host: a Flatcar VM and its NIC, in the cluster's backend pool
+// (and an SSH NAT rule, on the port the allocation record keeps, when the
+// cluster admits SSH), or with direct peering carrying the VM's own public
+// IP. The VM's custom data is its boot document; a cloud-config VM's user
+// data its host env file, which updates in place as the network grows.
+import { TerraformOutput, TerraformResource } from 'cdktf';
 import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
 import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
 import { NetworkInterfaceBackendAddressPoolAssociation } from '@cdktf/provider-azurerm/lib/network-interface-backend-address-pool-association';
+import type { LbNatRule } from '@cdktf/provider-azurerm/lib/lb-nat-rule';
+import type { PublicIp, PublicIpConfig } from '@cdktf/provider-azurerm/lib/public-ip';
 import { DEFAULT_OS_DISK_TYPE, DEFAULT_VM_SIZE } from '../../../core/kinds/azure/facts';
+import { hostDnsLabel } from '../../../core/kinds/azure/peering';
 import { FLATCAR } from '../../../core/os/flatcar';
-import { HOST_MARK, HostBinding, isMarked } from '../../marks';
+import { HostBinding } from '../../marks';
 import type { WeaveHostProps } from '../../props';
 import { bootExpression } from '../../terraform/boot-data';
 import { outputId } from '../../terraform/names';
@@ -18,13 +22,29 @@ import { userContentLifecycle } from './vm-lifecycle';
 
 const IP_CONFIG = 'primary';
 
+/** A host's SSH NAT rule and command output, whose port the allocation record decides at bind time. */
+interface SshNat {
+  readonly rule: LbNatRule;
+  readonly output: TerraformOutput;
+  readonly command: (port: number) => string;
+}
+
 /** The Azure kind's part of a host: its VM, when the cluster could create its resources. */
 export function createHost(host: HostScope, props: WeaveHostProps, cluster: ClusterScope, refs: ClusterRefs | undefined): HostPart {
-  const azure = refs ? createVm(host, props, cluster, refs) : undefined;
+  const made = refs ? createVm(host, props, cluster, refs) : undefined;
+  const azure = made?.resources;
   return {
     azure,
     bind: (binding) => {
-      if (azure) bindVm(host, cluster.network.node.id, azure.virtualMachine, binding);
+      if (!azure) return;
+      const port = binding.host.plan.sshPort;
+      if (made?.ssh) {
+        // The planner gives a port to every host of a cluster with SSH NAT rules (wiring.sshNatPorts).
+        if (port === undefined) throw new Error(`${host.node.path}: the plan has no SSH port for a host with an SSH NAT rule`);
+        made.ssh.rule.frontendPort = port;
+        made.ssh.output.value = made.ssh.command(port);
+      }
+      bindVm(host, cluster.network.node.id, azure.virtualMachine, binding);
     },
   };
 }
@@ -55,8 +75,12 @@ function bindVm(host: HostScope, networkId: string, vm: LinuxVirtualMachine, bin
   userContentLifecycle(host, networkId, vm, derived);
 }
 
-/** Creates a Flatcar VM with its NIC in the cluster's backend pool, and an SSH NAT rule when the cluster admits SSH. */
-function createVm(host: HostScope, p: WeaveHostProps, cluster: ClusterScope, az: ClusterRefs): AzureHostResources {
+/**
+ * Creates a Flatcar VM with its NIC: in the cluster's backend pool, with an
+ * SSH NAT rule when the cluster admits SSH; or with direct peering, with the
+ * VM's own public IP.
+ */
+function createVm(host: HostScope, p: WeaveHostProps, cluster: ClusterScope, az: ClusterRefs): { resources: AzureHostResources; ssh?: SshNat } {
   const provider = cluster.provider;
   const network = cluster.network;
   const adminUser = p.adminUsername ?? az.vm.adminUsername ?? FLATCAR.defaultUser;
@@ -69,10 +93,16 @@ function createVm(host: HostScope, p: WeaveHostProps, cluster: ClusterScope, az:
     // A host's tags go over its cluster's, and the library's stay on top.
     tags: p.tags ? { ...cluster.tags, ...p.tags, 'weave-network': cluster.tags['weave-network'], 'weave-cluster': cluster.tags['weave-cluster'] } : cluster.tags,
   };
+  const publicIp = az.direct ? createPublicIp(host, p, cluster, az, common) : undefined;
   const networkInterface = new NetworkInterface(host, 'nic', {
     ...common,
     name: `${host.hostName}-nic`,
-    ipConfiguration: [{ name: IP_CONFIG, subnetId: az.subnetId, privateIpAddressAllocation: 'Dynamic' }],
+    ipConfiguration: [{
+      name: IP_CONFIG,
+      subnetId: az.subnetId,
+      privateIpAddressAllocation: 'Dynamic',
+      ...(publicIp ? { publicIpAddressId: publicIp.id } : {}),
+    }],
     ...(accelerated !== undefined ? { acceleratedNetworkingEnabled: accelerated } : {}),
   });
   const nicId = networkInterface.id;
@@ -81,36 +111,21 @@ function createVm(host: HostScope, p: WeaveHostProps, cluster: ClusterScope, az:
     const { NetworkInterfaceSecurityGroupAssociation } = require('@cdktf/provider-azurerm/lib/network-interface-security-group-association') as typeof import('@cdktf/provider-azurerm/lib/network-interface-security-group-association');
     new NetworkInterfaceSecurityGroupAssociation(host, 'nic-nsg', { provider, networkInterfaceId: nicId, networkSecurityGroupId: az.nicSecurityGroupId });
   }
-  const poolMembership = new NetworkInterfaceBackendAddressPoolAssociation(host, 'lb-pool-assoc', {
-    provider,
-    networkInterfaceId: nicId,
-    ipConfigurationName: IP_CONFIG,
-    backendAddressPoolId: az.backendPoolId,
-  });
-  if (cluster.sshSourceCidr !== undefined) {
-    // Loaded only when SSH NAT is wanted: module loading is most of a small synth.
-    const { LbNatRule } = require('@cdktf/provider-azurerm/lib/lb-nat-rule') as typeof import('@cdktf/provider-azurerm/lib/lb-nat-rule');
-    const { NetworkInterfaceNatRuleAssociation } = require('@cdktf/provider-azurerm/lib/network-interface-nat-rule-association') as typeof import('@cdktf/provider-azurerm/lib/network-interface-nat-rule-association');
-    // Hosts are declared in order, so this one's position is the count so far.
-    const index = cluster.node.children.filter((c) => isMarked(c, HOST_MARK)).indexOf(host);
-    const nat = new LbNatRule(host, 'ssh-nat', {
-      provider,
-      resourceGroupName: az.resourceGroupName,
-      loadbalancerId: az.loadBalancerId,
-      name: `ssh-${host.hostName}`,
-      protocol: 'Tcp',
-      frontendIpConfigurationName: az.frontend,
-      frontendPort: az.sshPort(index),
-      backendPort: 22,
-    });
-    new NetworkInterfaceNatRuleAssociation(host, 'ssh-nat-assoc', {
+  // What the first boot needs before it downloads Weave: the way out.
+  const outbound: TerraformResource[] = [...az.outboundReady];
+  let ssh: SshNat | undefined;
+  if (az.backendPoolId !== undefined && az.loadBalancerId !== undefined) {
+    outbound.unshift(new NetworkInterfaceBackendAddressPoolAssociation(host, 'lb-pool-assoc', {
       provider,
       networkInterfaceId: nicId,
       ipConfigurationName: IP_CONFIG,
-      natRuleId: nat.id,
-    });
+      backendAddressPoolId: az.backendPoolId,
+    }));
+    if (cluster.sshSourceCidr !== undefined) ssh = createSshNat(host, cluster, az, nicId, adminUser);
+  } else if (cluster.sshSourceCidr !== undefined && publicIp) {
+    // Direct peering: SSH reaches the VM's own address; the NSG admits sshSourceCidr.
     new TerraformOutput(host, 'ssh', {
-      value: `ssh -p ${az.sshPort(index)} ${adminUser}@${az.fqdn}`,
+      value: `ssh ${adminUser}@${hostDnsLabel({ dnsLabel: cluster.dnsLabel }, { name: host.hostName, options: p }) !== undefined ? publicIp.fqdn : publicIp.ipAddress}`,
       description: `SSH command for host ${host.hostName}`,
     }).overrideLogicalId(outputId(network, host.hostName, 'ssh'));
   }
@@ -137,8 +152,66 @@ function createVm(host: HostScope, p: WeaveHostProps, cluster: ClusterScope, az:
       version: p.imageVersion ?? image.defaultVersion,
     },
     bootDiagnostics: {},
-    // The first boot downloads weave through the load balancer's outbound rule.
-    dependsOn: [poolMembership],
+    // The first boot downloads weave through the load balancer's outbound
+    // rule or the NAT gateway; with its own public IP, the NIC carries it.
+    ...(outbound.length > 0 ? { dependsOn: outbound } : {}),
   });
-  return { networkInterface, virtualMachine };
+  return { resources: { networkInterface, virtualMachine, ...(publicIp ? { publicIp } : {}) }, ssh };
+}
+
+/** A direct-peering VM's own Standard public IP, its DNS label, and the outputs that name them. */
+function createPublicIp(host: HostScope, p: WeaveHostProps, cluster: ClusterScope, az: ClusterRefs, common: Pick<PublicIpConfig, 'provider' | 'location' | 'resourceGroupName' | 'tags'>): PublicIp {
+  const { PublicIp: Ip } = require('@cdktf/provider-azurerm/lib/public-ip') as typeof import('@cdktf/provider-azurerm/lib/public-ip');
+  const label = hostDnsLabel({ dnsLabel: cluster.dnsLabel }, { name: host.hostName, options: p });
+  const ip = new Ip(host, 'public-ip', {
+    ...common,
+    // The region as given, like the cluster's own public IP: a label is unique per region.
+    location: az.region,
+    name: `${host.hostName}-pip`,
+    sku: 'Standard',
+    allocationMethod: 'Static',
+    ...(label !== undefined ? { domainNameLabel: label } : {}),
+  });
+  const address = ip.ipAddress;
+  az.addPublicAddress(address);
+  new TerraformOutput(host, 'public-address', {
+    value: address,
+    description: `Public (ingress and egress) address of host ${host.hostName}`,
+  }).overrideLogicalId(outputId(cluster.network, host.hostName, 'public_address'));
+  if (label !== undefined) {
+    new TerraformOutput(host, 'dns-name', {
+      value: ip.fqdn,
+      description: `DNS name of host ${host.hostName}, which peers in other sites dial`,
+    }).overrideLogicalId(outputId(cluster.network, host.hostName, 'dns_name'));
+  }
+  return ip;
+}
+
+/** The host's SSH NAT rule on the cluster's load balancer; its frontend port is filled in at bind time from the allocation record. */
+function createSshNat(host: HostScope, cluster: ClusterScope, az: ClusterRefs, nicId: string, adminUser: string): SshNat {
+  const provider = cluster.provider;
+  // Loaded only when SSH NAT is wanted: module loading is most of a small synth.
+  const { LbNatRule: Rule } = require('@cdktf/provider-azurerm/lib/lb-nat-rule') as typeof import('@cdktf/provider-azurerm/lib/lb-nat-rule');
+  const { NetworkInterfaceNatRuleAssociation } = require('@cdktf/provider-azurerm/lib/network-interface-nat-rule-association') as typeof import('@cdktf/provider-azurerm/lib/network-interface-nat-rule-association');
+  const rule = new Rule(host, 'ssh-nat', {
+    provider,
+    resourceGroupName: az.resourceGroupName,
+    loadbalancerId: az.loadBalancerId!,
+    name: `ssh-${host.hostName}`,
+    protocol: 'Tcp',
+    frontendIpConfigurationName: az.frontend!,
+    backendPort: 22,
+  });
+  new NetworkInterfaceNatRuleAssociation(host, 'ssh-nat-assoc', {
+    provider,
+    networkInterfaceId: nicId,
+    ipConfigurationName: IP_CONFIG,
+    natRuleId: rule.id,
+  });
+  const output = new TerraformOutput(host, 'ssh', {
+    value: '',
+    description: `SSH command for host ${host.hostName}`,
+  });
+  output.overrideLogicalId(outputId(cluster.network, host.hostName, 'ssh'));
+  return { rule, output, command: (port) => `ssh -p ${port} ${adminUser}@${az.fqdn}` };
 }

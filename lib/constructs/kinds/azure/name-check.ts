@@ -31,6 +31,7 @@ const NAMED: Readonly<Record<string, { what: string; scope: 'subscription' | 'gr
   azurerm_network_security_group: { what: 'network security group', scope: 'group', fix: CLUSTER_FIX },
   azurerm_public_ip: { what: 'public IP', scope: 'group', fix: CLUSTER_FIX },
   azurerm_lb: { what: 'load balancer', scope: 'group', fix: CLUSTER_FIX },
+  azurerm_nat_gateway: { what: 'NAT gateway', scope: 'group', fix: CLUSTER_FIX },
   azurerm_user_assigned_identity: { what: 'managed identity', scope: 'group', fix: CLUSTER_FIX },
   azurerm_network_interface: { what: 'network interface', scope: 'group', fix: HOST_FIX },
   azurerm_linux_virtual_machine: { what: 'virtual machine', scope: 'group', fix: HOST_FIX },
@@ -140,14 +141,18 @@ function networkClaims(network: IConstruct): Claim[] {
     const group = created ? text(created.nameInput) : groupRef;
     if (r.nameInput !== undefined && group !== undefined) {
       out.push({ ...base, field: owner.host ? 'hostName' : 'name', what: named.what, scope: `group:${sub.key}\u0000${group.toLowerCase()}`,
-        where: `in resource group ${group} of ${sub.text}`, name: text(r.nameInput), fix: named.fix, group: created?.node.path });
+        // A host's own public IP (direct peering) is named after the host, like its NIC and VM.
+        where: `in resource group ${group} of ${sub.text}`, name: text(r.nameInput), fix: owner.host ? HOST_FIX : named.fix, group: created?.node.path });
     }
     const label = r.domainNameLabelInput;
     if (label !== undefined && r.locationInput !== undefined && !isToken(label)) {
       const location = text(r.locationInput);
       const region = isToken(location) ? location : regionName(location);
       out.push({ ...base, field: 'dnsLabel', what: 'public IP DNS label', scope: `region:${region}`, where: `in ${region} (${label}.${region}.cloudapp.azure.com)`,
-        name: label, fix: 'give each cluster in a region its own dnsLabel: labels are unique per region across all of Azure', label: true });
+        name: label, label: true,
+        fix: owner.host
+          ? 'give one of the VMs its own dnsLabel, or its cluster another dnsLabel (a VM\'s label is <cluster dnsLabel>-<host name>): labels are unique per region across all of Azure'
+          : 'give each cluster in a region its own dnsLabel: labels are unique per region across all of Azure' });
     }
   }
   return out;

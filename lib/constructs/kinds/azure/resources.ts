@@ -1,9 +1,11 @@
 // The Azure resources a cluster and a host create, as WeaveCluster.azure and
 // WeaveHost.azure hand them to users who build on them, and the references
 // a cluster's hosts take from it.
+import type { TerraformResource } from 'cdktf';
 import type { Lb } from '@cdktf/provider-azurerm/lib/lb';
 import type { LbBackendAddressPool } from '@cdktf/provider-azurerm/lib/lb-backend-address-pool';
 import type { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
+import type { NatGateway } from '@cdktf/provider-azurerm/lib/nat-gateway';
 import type { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
 import type { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
 import type { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
@@ -35,18 +37,44 @@ export interface AzureClusterResources {
    * @default - unset when existingSecurityGroup was given
    */
   readonly securityGroup?: NetworkSecurityGroup;
-  /** Static public IP: the cluster's DNS name, and the address its hosts' traffic leaves from. */
-  readonly publicIp: PublicIp;
-  /** Load balancer that forwards Weave's ports to the hosts and gives them outbound access. */
-  readonly loadBalancer: Lb;
-  /** Backend pool of the load balancer holding every host's NIC. */
-  readonly backendPool: LbBackendAddressPool;
+  /**
+   * Static public IP of the load balancer: the cluster's DNS name, and
+   * (without a NAT gateway) the address its hosts' traffic leaves from.
+   * @default - unset with peering: 'direct' (each VM has its own)
+   */
+  readonly publicIp?: PublicIp;
+  /**
+   * Load balancer that forwards Weave's ports to the hosts and (without a
+   * NAT gateway) gives them outbound access.
+   * @default - unset with peering: 'direct'
+   */
+  readonly loadBalancer?: Lb;
+  /**
+   * Backend pool of the load balancer holding every host's NIC.
+   * @default - unset with peering: 'direct'
+   */
+  readonly backendPool?: LbBackendAddressPool;
+  /**
+   * The NAT gateway the hosts' traffic leaves through.
+   * @default - unset without natGateway
+   */
+  readonly natGateway?: NatGateway;
+  /**
+   * The NAT gateway's public IPs: the cluster's egress addresses.
+   * @default - unset without natGateway
+   */
+  readonly natPublicIps?: readonly PublicIp[];
 }
 
 /** Azure resources of one host. */
 export interface AzureHostResources {
-  /** The VM's NIC in the cluster subnet, a member of the load balancer's backend pool. */
+  /** The VM's NIC in the cluster subnet, a member of the load balancer's backend pool (or, with direct peering, carrying the VM's public IP). */
   readonly networkInterface: NetworkInterface;
+  /**
+   * The VM's own Standard public IP, with its DNS label.
+   * @default - unset unless the cluster's peering is 'direct'
+   */
+  readonly publicIp?: PublicIp;
   /** The Flatcar VM; its custom data holds the boot config. */
   readonly virtualMachine: LinuxVirtualMachine;
 }
@@ -58,11 +86,17 @@ export interface AzureHostResources {
 export interface ClusterRefs {
   readonly resourceGroupName: string;
   readonly location: string;
+  /** The cluster's region as given (not a reference): where a VM's own public IP and its DNS label are, as the app-wide name check reads it. */
+  readonly region: string;
   readonly subnetId: string;
-  readonly backendPoolId: string;
-  readonly loadBalancerId: string;
-  readonly fqdn: string;
-  readonly publicAddress: string;
+  /** @default - unset with direct peering (no load balancer) */
+  readonly backendPoolId?: string;
+  /** @default - unset with direct peering */
+  readonly loadBalancerId?: string;
+  /** @default - unset with direct peering */
+  readonly fqdn?: string;
+  /** @default - unset with direct peering */
+  readonly publicAddress?: string;
   /**
    * Set when each host's NIC must carry the cluster's NSG (existing subnet, library NSG).
    * @default - unset
@@ -70,8 +104,15 @@ export interface ClusterRefs {
   readonly nicSecurityGroupId?: string;
   /** The cluster's VM defaults, which each host may override. */
   readonly vm: AzureVmDefaults;
-  /** Name of the load balancer frontend the hosts' SSH NAT rules use. */
-  readonly frontend: string;
-  /** The SSH NAT frontend port of the host at a position in the cluster. */
-  readonly sshPort: (indexInCluster: number) => number;
+  /**
+   * Name of the load balancer frontend the hosts' SSH NAT rules use.
+   * @default - unset with direct peering
+   */
+  readonly frontend?: string;
+  /** Whether each VM gets its own public IP and no load balancer is in the path. */
+  readonly direct: boolean;
+  /** What a VM waits for before its first boot needs the internet (a NAT gateway on the subnet, with its IPs). */
+  readonly outboundReady: readonly TerraformResource[];
+  /** Adds a VM's own public address to the cluster's egress addresses (direct peering). */
+  readonly addPublicAddress: (address: string) => void;
 }

@@ -11,7 +11,9 @@ import { FLATCAR } from '../../os/flatcar';
 import type { AzureVmDefaults } from '../../declare/azure';
 import type { ClusterSpec, HostSpec } from '../../declare/network';
 import type { CheckContext, KindChecks } from '../kind';
-import { DEFAULT_VM_SIZE, MAX_AZURE_CLUSTER_HOSTS, NSG_PRIORITIES, NSG_PRIORITY_RANGE, OUTBOUND_PORTS_PER_HOST, nsgPriorities } from './facts';
+import { DEFAULT_VM_SIZE, NSG_PRIORITIES, NSG_PRIORITY_RANGE, nsgPriorities } from './facts';
+import { isDirect } from './peering';
+import { checkClusterSize, checkHostLabel, checkPeeringOptions } from './peering-checks';
 import { VM_SIZE_RE, locationProblem, regionName, suggestVmSize } from './regions';
 import { isKnownVmSize, nearestVmSizes, vmSizeFeatures } from './vm-sizes';
 import { sshPublicKeyProblem } from './ssh-key';
@@ -38,13 +40,9 @@ const ADMIN_USER_RE = /^[a-z_][a-z0-9_-]{0,63}$/;
 /** The formats an Azure VM can be given: those Flatcar reads from custom data. */
 const BOOT_FORMATS: readonly unknown[] = FLATCAR.reads;
 
-/** An Azure cluster needs a provider and a region, fits its outbound IP, and has a valid, unclaimed DNS label. */
+/** An Azure cluster needs a provider and a region, fits its egress and subnet, and has a valid, unclaimed DNS label. */
 function checkCluster(c: ClusterSpec, { problems, dnsLabels }: CheckContext): void {
-  if (c.hosts.length > MAX_AZURE_CLUSTER_HOSTS) {
-    problems.add('cluster-too-large', c.path, 'hosts', `${c.hosts.length} hosts`,
-      `exceeds ${MAX_AZURE_CLUSTER_HOSTS}: the cluster's one outbound IP has 64,000 SNAT ports and each VM is given ${OUTBOUND_PORTS_PER_HOST}`,
-      `split the hosts over several clusters of at most ${MAX_AZURE_CLUSTER_HOSTS}`);
-  }
+  checkClusterSize(c, problems);
   checkProviderAndLocation(c, problems);
   const label = c.dnsLabel;
   if (label !== undefined && !isToken(label)) {
@@ -54,7 +52,8 @@ function checkCluster(c: ClusterSpec, { problems, dnsLabels }: CheckContext): vo
           ? `is ${label.length} characters; Azure public IP DNS labels have at most 63 (^[a-z][a-z0-9-]{1,61}[a-z0-9]$)`
           : 'does not match ^[a-z][a-z0-9-]{1,61}[a-z0-9]$ (Azure public IP DNS labels)',
         `use lowercase letters, digits and hyphens, starting with a letter, e.g. "${suggestDnsLabel(label)}"`);
-    } else {
+    } else if (!isDirect(c)) {
+      // (With direct peering the label only prefixes the VMs' own labels, which they claim.)
       // Labels are unique per region, not globally: the same label in two
       // regions gives two different <label>.<region>.cloudapp.azure.com names.
       const region = c.location && !isToken(c.location) ? regionName(c.location) : '(unknown region)';
@@ -87,9 +86,10 @@ export function checkProviderAndLocation(c: ClusterSpec, problems: ProblemList):
   }
 }
 
-/** A VM's size must be shaped like an Azure size name, and be one Azure offers (unless vmSizeUnchecked). */
-function checkHost(h: HostSpec, _c: ClusterSpec, { problems }: CheckContext): void {
-  checkVmSize(h.path, 'vmSize', h.vmSize, h.options?.vmSizeUnchecked, problems);
+/** A VM's size must be shaped like an Azure size name, and be one Azure offers (unless vmSizeUnchecked); a direct-peering VM's DNS label is valid and its own. */
+function checkHost(h: HostSpec, c: ClusterSpec, ctx: CheckContext): void {
+  checkHostLabel(h, c, ctx);
+  checkVmSize(h.path, 'vmSize', h.vmSize, h.options?.vmSizeUnchecked, ctx.problems);
 }
 
 /**
@@ -145,6 +145,7 @@ function checkClusterOptions(c: ClusterSpec, ctx: CheckContext): void {
   const { problems } = ctx;
   const given = c.options ?? {};
   ctx.reportForeignOptions('cluster', c.kind, c.path, c.options);
+  checkPeeringOptions(c, ctx);
   const format = given.bootFormat;
   if (format !== undefined && !BOOT_FORMATS.includes(format)) {
     problems.add('boot-format-unknown', c.path, 'bootFormat', format,

@@ -5,27 +5,43 @@ import { FLATCAR } from '../../os/flatcar';
 import type { BootFormat } from '../../declare/network';
 import type { KindDriver, KindWiring } from '../kind';
 import { AZURE_CHECKS, reportCustomDataSize } from './checks';
-import { CUSTOM_DATA_LIMIT } from './facts';
+import { trustedSubnetArgs } from '../../wiring/launch';
+import { AZURE_PATH_MTU, CUSTOM_DATA_LIMIT, DEFAULT_VNET_CIDR, SSH_NAT_BASE_PORT, SSH_NAT_LAST_PORT } from './facts';
 import { AZURE_CLUSTER_OPTIONS, AZURE_HOST_OPTIONS } from './options';
+import { hostPublicName, isDirect } from './peering';
 
 /**
  * A cluster's VMs dial its anchor by VM name (Azure-provided DNS resolves
  * names within a VNet); other clusters dial its load balancer's DNS name,
- * which leads to any of its VMs; its NSG admits the other clusters' egress
- * addresses, and other NSGs admit its own.
+ * which leads to any of its VMs, or with direct peering (no cluster DNS
+ * name) its anchor VM's own public DNS name; its NSG admits the other
+ * clusters' egress addresses, and other NSGs admit its own.
  */
 const AZURE_WIRING: KindWiring = {
   resolvesClusterVmNames: true,
   nameLeadsTo: 'any-host',
   firewall: true,
+  pathMtu: AZURE_PATH_MTU,
   memberTarget: ({ anchor, index, anchorIndex }) => ({ peer: { form: 'vm-name', text: anchor.name, cluster: index }, cluster: index, host: anchorIndex }),
-  unnamedEntry: ({ cluster, problems }) => {
+  unnamedEntry: ({ cluster, index, anchor, anchorIndex, problems }) => {
+    if (isDirect(cluster)) {
+      const name = hostPublicName(cluster, anchor);
+      if (name) return { peer: { form: 'public-dns', text: name }, cluster: index, host: anchorIndex };
+      problems.addOnce('peer-target-no-dns', cluster.path, 'dnsLabel', cluster.dnsLabel,
+        `is needed: the first host of every later cluster dials ${anchor.name}'s own public DNS name (direct peering), and none was derived (the cluster needs a literal location, and a literal dnsLabel or a dnsLabel on ${anchor.name})`,
+        'give the cluster a literal location and dnsLabel, or put a cluster with a public name first');
+      return undefined;
+    }
     problems.addOnce('peer-target-no-dns', cluster.path, 'dnsName', cluster.dnsName,
       'is needed: the first host of every later cluster dials the first cluster by DNS name, and none was derived (the cluster needs a literal dnsLabel and location)',
       'give the cluster a literal location and dnsLabel, or put a cluster with a public name first');
     return undefined;
   },
   peerSources: (_c, index) => [{ egressOf: index }],
+  clusterLaunchArgs: (c) => (c.options?.trustVnet ? trustedSubnetArgs([c.options.vnetCidr ?? c.vnetCidr ?? DEFAULT_VNET_CIDR]) : []),
+  directPeering: isDirect,
+  hostPublicName: (c, h) => (isDirect(c) ? hostPublicName(c, h) : undefined),
+  sshNatPorts: (c) => (!isDirect(c) && c.options?.sshSourceCidr !== undefined ? { first: SSH_NAT_BASE_PORT, last: SSH_NAT_LAST_PORT } : undefined),
 };
 
 /** The Azure kind. */

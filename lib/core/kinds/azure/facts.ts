@@ -24,6 +24,8 @@ export const NSG_PRIORITIES = { weaveTcp: 100, weaveUdp: 110, weaveEsp: 120, ssh
 export const NSG_PRIORITY_RANGE = { min: 100, max: 4096 } as const;
 /** First load balancer frontend port of the per-host SSH NAT rules. */
 export const SSH_NAT_BASE_PORT = 50001;
+/** Last frontend port Azure accepts for an inbound NAT rule (Microsoft.Network loadBalancers: 1-65534). */
+export const SSH_NAT_LAST_PORT = 65534;
 
 /** The NSG rule priorities a cluster uses: its own where given, else the defaults. */
 export function nsgPriorities(given: WeaveNsgPriorities | undefined): Record<keyof typeof NSG_PRIORITIES, number> {
@@ -36,10 +38,22 @@ export function nsgPriorities(given: WeaveNsgPriorities | undefined): Record<key
   };
 }
 
-/** SNAT ports the load balancer's outbound rule gives each VM. */
+/** SNAT ports the load balancer's outbound rule gives each VM (and what the checks budget per VM on a NAT gateway). */
 export const OUTBOUND_PORTS_PER_HOST = 1024;
+/** SNAT ports of one load balancer frontend IP for outbound rules. */
+export const LB_OUTBOUND_PORTS = 64000;
 /** VMs one outbound frontend IP (64,000 ports) can serve at that allocation. */
-export const MAX_AZURE_CLUSTER_HOSTS = Math.floor(64000 / OUTBOUND_PORTS_PER_HOST);
+export const MAX_AZURE_CLUSTER_HOSTS = Math.floor(LB_OUTBOUND_PORTS / OUTBOUND_PORTS_PER_HOST);
+/** SNAT ports per NAT gateway public IP (Azure NAT Gateway docs, nat-gateway-resource.md). */
+export const NAT_PORTS_PER_IP = 64512;
+/** Public IPs (addresses) one NAT gateway takes at most. */
+export const NAT_MAX_PUBLIC_IPS = 16;
+/** Azure's range for a NAT gateway's TCP idle timeout, in minutes. */
+export const NAT_IDLE_TIMEOUT_RANGE = { min: 4, max: 120 } as const;
+/** Addresses Azure keeps in every subnet (network, gateway, two DNS, broadcast). */
+export const SUBNET_RESERVED_ADDRESSES = 5;
+/** The MTU of an Azure VM's NIC and of Azure's path to the internet. */
+export const AZURE_PATH_MTU = 1500;
 
 /** Azure's limit on custom data, in bytes after decoding. */
 export const CUSTOM_DATA_LIMIT = 65536;

@@ -18,7 +18,7 @@ export const AZURE_CLUSTER_OPTIONS = optionTable<AzureClusterOptions>({
   provider: () => '(provider)', location: true, locationUnchecked: true, dnsLabel: true, vnetCidr: true, sshSourceCidr: true,
   resourceGroupName: true, bootFormat: true, existingResourceGroup: construct, existingSubnet: construct, existingSecurityGroup: construct,
   nsgPriorities: true, adminUsername: true, availabilityZone: true, acceleratedNetworking: true, osDiskType: true, tags: true,
-  sshPublicKey: false,
+  sshPublicKey: false, peering: true, natGateway: true, trustVnet: true,
 }, (given, path, problems) => {
   for (const { key, value } of given) {
     problems.add('dedicated-azure-option', path, key, value, 'only applies to Azure clusters', `remove ${key}, or set kind: "azure"`);
@@ -28,7 +28,7 @@ export const AZURE_CLUSTER_OPTIONS = optionTable<AzureClusterOptions>({
 /** An Azure VM's options: all reported when given to another kind's host. */
 export const AZURE_HOST_OPTIONS = optionTable<AzureHostOptions>({
   vmSize: true, vmSizeUnchecked: true, sshPublicKey: true, osDiskType: true, osDiskSizeGb: true, flatcarChannel: true, imageVersion: true,
-  adminUsername: true, availabilityZone: true, acceleratedNetworking: true, tags: true,
+  adminUsername: true, availabilityZone: true, acceleratedNetworking: true, tags: true, dnsLabel: true,
 }, (given, path, problems) => {
   for (const { key, value } of given) {
     problems.add('dedicated-vm-option', path, key, value, 'only applies to Azure VMs', `remove ${key}`);
