@@ -9,6 +9,7 @@ import { deriveNetwork as buildNetwork } from '../lib/core/derive/derive';
 import { renderMermaid, topologyView } from '../lib/core/diagram/diagram';
 import { NetworkPlan, planNetwork } from '../lib/core/plan/plan';
 import { ClusterSpec, HostSpec, NetworkSpec } from '../lib/core/declare/network';
+import { DEFAULT_RELEASE } from '../lib/core/defaults';
 import { seedSpec } from './fixtures/seed-spec';
 import {
   GrowthNames,
@@ -21,6 +22,7 @@ import {
 } from './support/growth-ops';
 import { checkHostEnv, checkHostNames, checkKeptSshPorts } from './support/network-checks';
 import { capHosts, rawNetwork, toGenerated } from './support/random-network';
+import { checkRetirements } from './support/retirement-checks';
 
 const CLUSTER01 = 'cluster-01.westeurope.cloudapp.azure.com';
 const CLUSTER02 = 'cluster-02.westeurope.cloudapp.azure.com';
@@ -581,7 +583,7 @@ describe('growth property: random networks, random operations', () => {
   it(`keeps every existing host's values through >= 5 random operations (${GROWTH_RUNS} networks)`, () => {
     const seen = {
       ops: { 'add-host': 0, 'add-cluster': 0, 'remove-host': 0, 'remove-cluster': 0, 'reorder-clusters': 0, 'reorder-hosts': 0 },
-      skipped: 0, peersMoved: 0, bootstrapRetired: 0, rootMoved: 0, pinnedSeeds: 0, portsKept: 0, directRoot: 0,
+      skipped: 0, peersMoved: 0, bootstrapRetired: 0, rootMoved: 0, pinnedSeeds: 0, portsKept: 0, directRoot: 0, reclaimBesideNew: 0,
     };
     const growable = rawNetwork.map((raw) => prepareForGrowth(toGenerated(capHosts(raw, GROWTH_MAX_HOSTS))));
     fc.assert(
@@ -612,6 +614,8 @@ describe('growth property: random networks, random operations', () => {
             ...checkAnchoredPeers(next),
             ...checkHostNames(next),
             ...checkHostEnv(next),
+            // rmpeer exactly once per retired host, from a host of the old record still declared.
+            ...checkRetirements(record, next),
             ...checkKeptSshPorts(plan, next),
           ];
           if (violations.length > 0) throw new Error(`after ${log.join(' | ')}:\n  - ${violations.slice(0, 10).join('\n  - ')}`);
@@ -620,6 +624,7 @@ describe('growth property: random networks, random operations', () => {
           expect(parseAllocationFile(serializeAllocationFile(file)).file).toEqual(file);
           if (step.removed.some((r) => record.hosts[r].role === 'bootstrap')) seen.bootstrapRetired++;
           if (next.rootCluster !== plan.rootCluster) seen.rootMoved++;
+          if (next.retirements.length > 0 && step.added.length > 0) seen.reclaimBesideNew++;
           // Hosts that kept an SSH port through an insert, removal or reorder in their cluster.
           if (op.kind !== 'add-cluster' && next.hosts.some((h) => h.sshPort !== undefined && plan.hosts.some((b) => b.name === h.name && b.sshPort === h.sshPort))) seen.portsKept++;
           if (next.spec.clusters.find((c) => c.name === next.rootCluster)?.options?.peering === 'direct') seen.directRoot++;
@@ -636,6 +641,8 @@ describe('growth property: random networks, random operations', () => {
     expect(seen.peersMoved).toBeGreaterThan(GROWTH_RUNS / 20);
     expect(seen.rootMoved).toBeGreaterThan(0);
     expect(seen.pinnedSeeds).toBeGreaterThan(GROWTH_RUNS / 4);
+    // Retirements planned in the same change that added hosts: the case where a new host could be picked.
+    expect(seen.reclaimBesideNew).toBeGreaterThan(GROWTH_RUNS / 10);
     expect(seen.portsKept).toBeGreaterThan(GROWTH_RUNS / 4);
     expect(seen.directRoot).toBeGreaterThan(GROWTH_RUNS / 20);
   }, 60_000);
@@ -662,3 +669,37 @@ describe('growth property: random networks, random operations', () => {
       .toMatch(/azure-prd-04: peers and dials disagree/);
   });
 });
+
+describe('the retirement check rejects wrong survivors (controls)', () => {
+  // cluster-01: a1 (recorded), a2 (removed), a3 (new in this change).
+  const spec = (hosts: string[]) => seedLike(hosts);
+  const before = planNetwork(spec(['a1', 'a2'])).allocation.record;
+  const after = planNetwork(spec(['a1', 'a3']), { record: before });
+
+  it('accepts the planner\'s choice: a2 reclaimed once, from a1', () => {
+    expect(after.retirements).toEqual([{ peer: 'a2', survivor: 'a1', survivorIndex: 0 }]);
+    expect(checkRetirements(before, after)).toEqual([]);
+  });
+
+  it('rejects a new host, a retired host, a missing and a doubled reclaim', () => {
+    expect(checkRetirements(before, after, [{ peer: 'a2', survivor: 'a3', survivorIndex: 1 }])).toEqual([expect.stringMatching(/a host new in this change/)]);
+    expect(checkRetirements(before, after, [{ peer: 'a2', survivor: 'a2', survivorIndex: 0 }]).join()).toMatch(/retired host a2/);
+    expect(checkRetirements(before, after, [])).toEqual(['retired a2 is reclaimed 0 times']);
+    expect(checkRetirements(before, after, [...after.retirements, ...after.retirements])).toEqual(['retired a2 is reclaimed 2 times']);
+  });
+
+  it('plans nothing without a record or without a surviving recorded host', () => {
+    expect(planNetwork(spec(['a1'])).retirements).toEqual([]);
+    expect(planNetwork(spec(['a3']), { record: planNetwork(spec(['a1'])).allocation.record }).retirements).toEqual([]);
+  });
+});
+
+/** One Azure cluster with the given hosts. */
+function seedLike(hosts: string[]): NetworkSpec {
+  return {
+    path: 'r/weave', ipallocRange: '10.2.0.0/16', bridgeRange: '10.1.0.0/16', dnsDomain: 'weave.local.', release: DEFAULT_RELEASE,
+    wantedBy: ['multi-user.target'], proxy: true, plugin: true,
+    clusters: [{ path: 'r/weave/c1', name: 'c1', kind: 'azure', hasProvider: true, location: 'westeurope', dnsLabel: 'mesh-c1', dnsName: 'mesh-c1.westeurope.cloudapp.azure.com',
+      hosts: hosts.map((name) => ({ path: `r/weave/c1/${name}`, name })) }],
+  };
+}

@@ -227,7 +227,10 @@ describeWhen('first day: a cdktf init project, following README', check, () => {
     it('synthesized the network README describes, with its picture and the allocation record', () => {
       const out = tf();
       expect(Object.keys(out.resource.azurerm_linux_virtual_machine)).toHaveLength(3);
-      expect(Object.keys(out.resource.terraform_data)).toHaveLength(2);
+      // Each dedicated server: its provisioner, and its teardown step (docs/day-two.md).
+      expect(Object.keys(out.resource.terraform_data).sort()).toEqual([
+        expect.stringMatching(/^mesh_dc_ded-a_provision_/), expect.stringMatching(/^mesh_dc_ded-b_provision_/), 'mesh_ded-a_teardown', 'mesh_ded-b_teardown',
+      ]);
       expect(Object.keys(out.variable).sort()).toEqual(['mesh_password', 'ssh_public_key', 'sub_north', 'sub_west']);
       // The outputs README's Deploying and Operating steps use.
       for (const o of ['mesh_consensus', 'mesh_west-1_ssh', 'mesh_west-2_ssh', 'mesh_north-1_ssh', 'mesh_mesh-west_public_address', 'mesh_mesh-north_dns_name', 'mesh_ded-b_bridge_address']) {

@@ -7,7 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BootDocument as BootConfig } from '../lib/core/boot/document';
+import { pullScript, weaveWrapper } from '../lib/core/boot/images';
 import { keyVaultFetchScript, withKeyVaultFetch } from '../lib/core/boot/key-vault';
+import { reclaimScript, teardownScript } from '../lib/core/boot/retire';
+import { FLATCAR } from '../lib/core/os/flatcar';
 import { weaveBootDocument as buildBootConfig, sharedEnvContent } from '../lib/core/boot/weave';
 import { planNetwork } from '../lib/core/plan/plan';
 import { renderScript } from '../lib/core/render';
@@ -26,7 +29,7 @@ const FLATCAR_TOOL: Record<string, string> = {
   base64: 'sys-apps/coreutils', cat: 'sys-apps/coreutils', chmod: 'sys-apps/coreutils', chown: 'sys-apps/coreutils',
   dirname: 'sys-apps/coreutils', head: 'sys-apps/coreutils', ln: 'sys-apps/coreutils', mkdir: 'sys-apps/coreutils',
   mktemp: 'sys-apps/coreutils', mv: 'sys-apps/coreutils', rm: 'sys-apps/coreutils', sha256sum: 'sys-apps/coreutils',
-  sleep: 'sys-apps/coreutils', wc: 'sys-apps/coreutils', id: 'sys-apps/coreutils', test: 'sys-apps/coreutils',
+  date: 'sys-apps/coreutils', sleep: 'sys-apps/coreutils', wc: 'sys-apps/coreutils', id: 'sys-apps/coreutils', test: 'sys-apps/coreutils',
   cmp: 'sys-apps/diffutils',
   sudo: 'app-admin/sudo',
 };
@@ -35,7 +38,7 @@ const FLATCAR_PACKAGES = new Set(
   readFileSync(join(__dirname, 'fixtures/flatcar/image-packages.txt'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')),
 );
 
-const SHELL_WORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'in', 'do', 'done', 'while', 'case', 'esac', 'until', 'function', 'return', 'exit', 'local', 'set', 'trap', 'echo', 'printf', 'read', 'export', 'true', 'false', 'shift', 'break', 'continue', ':', '[', '[[', 'umask', 'cd', 'log', 'fetch_once', 'put', 'why', 'tmp', 'code', 'attempt', 'delay', 'had_file', 'missing', 'changed']);
+const SHELL_WORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'in', 'do', 'done', 'while', 'case', 'esac', 'until', 'function', 'return', 'exit', 'exec', 'local', 'set', 'trap', 'echo', 'printf', 'read', 'export', 'true', 'false', 'shift', 'break', 'continue', ':', '[', '[[', 'umask', 'cd', 'log', 'fetch_once', 'put', 'why', 'tmp', 'code', 'attempt', 'delay', 'had_file', 'missing', 'changed']);
 
 /** Commands a shell text runs: first words of its simple commands (a close reading, not a parser). */
 export function commandsOf(text: string): string[] {
@@ -90,7 +93,7 @@ function regexJq(text: string): string[] {
 describe('the tools the library\'s units and scripts run are Flatcar\'s', () => {
   it('every command of every unit (cloud-config, Key Vault) maps to a package of the Flatcar image', () => {
     const commands = [...new Set([...unitCommands(imdsBoot), ...unitCommands(kvBoot)])].sort();
-    expect(commands).toEqual(expect.arrayContaining(['bash', 'curl', 'docker', 'ip', 'sha256sum', 'networkctl', 'base64', 'mv', 'ln', 'mkdir', 'chmod']));
+    expect(commands).toEqual(expect.arrayContaining(['bash', 'curl', 'docker', 'ip', 'sha256sum', 'networkctl', 'base64', 'mv', 'mkdir', 'chmod']));
     expect(notOnFlatcar(commands)).toEqual([]);
   });
 
@@ -101,6 +104,28 @@ describe('the tools the library\'s units and scripts run are Flatcar\'s', () => 
     const apply = commandsOf(applyScript);
     expect(apply).toEqual(expect.arrayContaining(['systemctl', 'base64', 'mktemp', 'chmod', 'chown', 'cmp', 'mv', 'networkctl']));
     expect(notOnFlatcar(apply)).toEqual([]);
+  });
+
+  it('the day-two scripts (image pulls with each login, the operator\'s weave, reclaim, teardown) use Flatcar\'s tools only', () => {
+    const release = { version: '2.9.0', imageOwner: 'myreg.azurecr.io/weave', digests: { weave: `sha256:${'a'.repeat(64)}`, weaveexec: `sha256:${'b'.repeat(64)}`, weavedb: `sha256:${'c'.repeat(64)}` } };
+    const scripts = {
+      pullIdentity: pullScript(release as never, 'identity'),
+      pullConfig: pullScript(release as never, 'config'),
+      pullAnonymous: pullScript(release as never, undefined),
+      wrapper: weaveWrapper('/opt/bin/weave-2.9.0', [['WEAVE_VERSION', '2.9.0'], ['DOCKERHUB_USER', 'myreg.azurecr.io/weave']]),
+      reclaim: reclaimScript('azure-prd-02', FLATCAR),
+      teardown: teardownScript('ded-prd-01', FLATCAR),
+    };
+    for (const [name, text] of Object.entries(scripts)) {
+      // The scripts' own functions, and a variable inside $(( )), are not commands.
+      const own = new Set([...text.matchAll(/^\s*([a-z_][a-z0-9_]*)\(\)\s*\{/gm)].map((m) => m[1]));
+      const arithmetic = new Set([...text.matchAll(/\$\(\(\s*([a-z_][a-z0-9_]*)/g)].map((m) => m[1]));
+      expect([name, notOnFlatcar(commandsOf(text).filter((c) => !own.has(c) && !arithmetic.has(c)))]).toEqual([name, []]);
+      expect([name, regexJq(text)]).toEqual([name, []]);
+    }
+    // The identity login's token exchange is curl and jq; reclaim reads the ring with jq.
+    expect(commandsOf(scripts.pullIdentity)).toEqual(expect.arrayContaining(['curl', 'jq', 'docker', 'sleep']));
+    expect(commandsOf(scripts.reclaim)).toEqual(expect.arrayContaining(['jq']));
   });
 
   it('no jq filter needs regex support, which Flatcar\'s jq lacks', () => {

@@ -109,7 +109,7 @@ describeWhen('Key Vault mode through terraform plan and apply', [tool(process.en
     const changed = Object.entries(actions).filter(([, a]) => a !== 'no-op').map(([address, a]) => [address.replace(/_[0-9A-F]{8}$/, ''), a]);
     expect(changed.sort()).toEqual([
       ['terraform_data.azurerm_key_vault_secret__weave_password', 'update'],
-      ['terraform_data.terraform_data__weave_cluster-03_ded-prd-01_provision', 'delete+create'],
+      ['terraform_data.weave_cluster-03_ded-prd-01_provision', 'delete+create'],
     ]);
     expect(contains(JSON.stringify(plan), PASSWORD)).toBe(false);
   });

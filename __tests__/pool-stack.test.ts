@@ -202,6 +202,31 @@ describe('pool options', () => {
     expect(vmss.custom_data).not.toContain('shared_env');
   });
 
+  it('pull from an Azure Container Registry with the pool\'s identity, without Key Vault mode: AcrPull for it, its client id filled in', () => {
+    const acr = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/reg/providers/Microsoft.ContainerRegistry/registries/acmeweave';
+    const build = (registry: boolean) => {
+      const stack = new TerraformStack(Testing.app(), 'mesh');
+      const west = new AzurermProvider(stack, 'west', { alias: 'west', subscriptionId: '00000000-0000-0000-0000-000000000001', features: [{}] });
+      const mesh = new WeaveNetwork(stack, 'mesh', {
+        sshPublicKey: ED25519,
+        ...(registry ? { release: { imageOwner: 'acmeweave.azurecr.io/weave' }, registry: { azureContainerRegistry: { id: acr, provider: west } } } : {}),
+      });
+      new WeaveHost(new WeaveCluster(mesh, 'mesh-west', { provider: west, location: 'westeurope', dnsLabel: 'acme-mesh-west' }), 'west-1');
+      new WeaveCluster(mesh, 'workers', { kind: 'scale-set', provider: west, location: 'westeurope', vnetCidr: '172.16.2.0/24', pool: { min: 1, max: 4 } });
+      return JSON.parse(Testing.synth(stack)) as TfJson;
+    };
+    const tf = build(true);
+    const vmss = one(tf, VMSS);
+    expect(tf.resource.azurerm_role_assignment.mesh_workers_acr_pull).toMatchObject({ role_definition_name: 'AcrPull', scope: acr, principal_id: '${azurerm_user_assigned_identity.mesh_workers_identity.principal_id}' });
+    expect(vmss.identity).toEqual({ type: 'UserAssigned', identity_ids: ['${azurerm_user_assigned_identity.mesh_workers_identity.id}'] });
+    expect(vmss.custom_data).toContain('"__WEAVE_IDENTITY_CLIENT_ID__", azurerm_user_assigned_identity.mesh_workers_identity.client_id)');
+    expect(decodeBootDocument(vmss.custom_data)).toContain('WEAVE_IDENTITY_CLIENT_ID=');
+    // Control: without a registry the pool has no identity and nothing to fill.
+    const plain = one(build(false), VMSS);
+    expect(plain.identity).toBeUndefined();
+    expect(plain.custom_data).not.toContain('__WEAVE_IDENTITY_CLIENT_ID__');
+  });
+
   it('Ignition instances get the same units, read once per instance (every instance is provisioned fresh)', () => {
     const { tf } = synthSeed({ pool: POOL, network: { bootFormat: 'ignition', allocationRecord: SEED_RECORD } });
     const ign = JSON.parse(decodeBootDocument(one(tf, VMSS).custom_data));

@@ -268,6 +268,10 @@ describe('the property checkers reject broken inputs', () => {
 
   it('the Terraform-reference checks catch expressions in boot data and VM-to-VM references', () => {
     expect(terraformRefs('x', ['WEAVE_PEERS=${azurerm_public_ip.x.fqdn}']).length).toBe(1);
+    // A cdktf token, and a lower-case reference after a shell expansion, are still caught.
+    expect(terraformRefs('x', ['a=${TfToken[TOKEN.1]}']).length).toBe(1);
+    expect(terraformRefs('x', ['v=${WEAVE_VERSION:-2.9.0} p=${var.password}']).length).toBe(1);
+    expect(terraformRefs('x', ['v=${WEAVE_VERSION:-2.9.0} h=${HOME}'])).toEqual([]);
     const peerToken = withHosts((hs) => { hs[2] = { ...hs[2], peers: ['${azurerm_public_ip.pip.fqdn}'] }; });
     expect(checkHostDataPlain(peerToken).join('\n')).toMatch(/azure-prd-03 user data: contains a Terraform expression/);
     const json: SynthJson = {

@@ -57,7 +57,7 @@ describe('units', () => {
     expect(docker.dropIns).toEqual([{ name: '10-weave-min-api.conf', contents: '[Service]\nEnvironment=DOCKER_MIN_API_VERSION=1.24\n' }]);
   });
 
-  it('installs the pinned script, checks its sha256 before it is moved into place, and runs weave setup', () => {
+  it('installs the pinned script, checks its sha256 before it is moved into place, and pulls the pinned images without weave setup', () => {
     const lines = unit('weave-install.service').contents!.split('\n');
     const fetch = lines.find((l) => l.includes('curl'))!;
     // Fetched only when the versioned file is missing; verified before it is moved into place.
@@ -68,8 +68,15 @@ describe('units', () => {
     expect(at('curl')).toBeLessThan(at('sha256sum'));
     expect(at('sha256sum')).toBeLessThan(at('/usr/bin/mv -f'));
     expect(fetch).not.toContain('$'); // systemd would expand it
-    expect(lines).toContain('ExecStart=/usr/bin/ln -sfn /opt/bin/weave-2.9.0 /opt/bin/weave');
-    expect(lines).toContain("ExecStart=/usr/bin/bash -c '/usr/bin/docker image inspect rajchaudhuri/weave:2.9.0 rajchaudhuri/weaveexec:2.9.0 >/dev/null 2>&1 || /opt/bin/weave setup'");
+    // `weave setup` would pull weavedb:latest; the pull script pulls the pinned tags instead.
+    expect(lines).toContain('ExecStart=/opt/bin/weave-images');
+    expect(lines.join('\n')).not.toMatch(/weave setup|ln -sfn/);
+    expect(lines.indexOf('ExecStart=/opt/bin/weave-images')).toBeGreaterThan(lines.indexOf(fetch));
+    const file = (path: string) => boot.files.find((f) => f.path === path)!;
+    expect(file('/opt/bin/weave-images').mode).toBe(0o755);
+    // /opt/bin/weave is a wrapper with the units' release and owner, no longer a symlink.
+    expect(file('/opt/bin/weave').content).toContain('export WEAVE_VERSION="${WEAVE_VERSION:-2.9.0}"\nexport DOCKERHUB_USER="${DOCKERHUB_USER:-rajchaudhuri}"');
+    expect(file('/opt/bin/weave').content).toContain('exec /opt/bin/weave-2.9.0 "$@"');
   });
 
   it('launches weave with --no-restart and host flags, attaches, and stops with weave stop', () => {

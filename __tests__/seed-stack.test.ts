@@ -129,6 +129,27 @@ describe('cdktf matchers and snapshots', () => {
   });
 });
 
+describe('upgrading to the day-two release (CHANGELOG "Breaking: upgrading replaces cloud-config VMs")', () => {
+  it('Ignition VMs: the boot generation holds the settings digest main computed before (2638006), so none is replaced', () => {
+    const tf = synthSeed({ network: { bootFormat: 'ignition' } });
+    const settings = (resources: TfJson) => (resources.resource as Record<string, Record<string, Record<string, any>>>).terraform_data.weave_boot_generation.triggers_replace.settings;
+    expect(settings(tf)).toContain('"900cfd23c4bd348b75b482b4120a052c2e3409d8cc04bcacf492870274307732"');
+    // Control: a registry login is part of what they boot with, so setting one moves it.
+    const withLogin = synthSeed({ network: { bootFormat: 'ignition', registry: { login: { username: 'pull' } } } });
+    expect(settings(withLogin)).not.toBe(settings(tf));
+  });
+
+  it('cloud-config VMs: the escape hatch CHANGELOG gives synthesizes as ignore_changes on custom_data', () => {
+    const app = Testing.app();
+    const stack = new SeedStack(app, 'weave-seed', { network: { allocationRecord: SEED_RECORD } });
+    const vms = stack.node.findAll().filter((c): c is LinuxVirtualMachine => c instanceof LinuxVirtualMachine);
+    expect(vms).toHaveLength(4);
+    for (const vm of vms) vm.addOverride('lifecycle.ignore_changes', ['custom_data']);
+    const tf = JSON.parse(Testing.synth(stack)) as TfJson;
+    for (const vm of Object.values(byName(tf, VM))) expect(vm.lifecycle).toEqual({ ignore_changes: ['custom_data'] });
+  });
+});
+
 describe('every VM can be created in parallel', () => {
   it.each([['cloud-config', {}], ['ignition', { network: { bootFormat: 'ignition' as const } }], ['grown by a cluster', undefined]] as const)(
     'seed (%s): no VM depends on another VM, through any reference, local or terraform_data',

@@ -142,9 +142,10 @@ describe('cloud-config templates per distinct content', () => {
       expect([h.name, byName(h)]).toEqual([h.name, direct]);
       texts.add(byName(h).text.split(h.name).join('HOST'));
     }
-    // cluster-01's first host, its second (own content), and cluster-02 with
-    // cluster-03 (network content only): three distinct documents.
-    expect(texts.size).toBe(3);
+    // cluster-01's first host, its second (own content), cluster-02 (network
+    // content only), and cluster-03's dedicated server, which launches with
+    // its name as --nickname: four distinct documents.
+    expect(texts.size).toBe(4);
   });
 });
 

@@ -14,9 +14,13 @@ export type { WeaveClusterProps, WeaveHostProps, WeaveNetworkProps, WeaveRelease
 export type { ClusterKind, WeaveClusterOptions, WeaveHostOptions } from './core/declare/network';
 export type {
   AzureBootFormat, AzureClusterOptions, AzureHostOptions, AzureNatGateway, AzurePeering, AzureVmDefaults, ExistingResourceGroup,
-  ExistingSecurityGroup, ExistingSubnet, FlatcarChannel, WeaveNsgPriorities,
+  ExistingSecurityGroup, ExistingSubnet, FlatcarChannel, WeaveMetricsOptions, WeaveNsgPriorities,
 } from './core/declare/azure';
 export type { WeaveRouterOptions } from './core/declare/weave';
+export type { RegistrySpec, WeaveImageDigests } from './core/declare/images';
+export { ImageRegistry } from './constructs/registry';
+export type { WeaveAzureContainerRegistryOptions, WeaveRegistryLoginOptions, WeaveRegistryOptions } from './constructs/registry';
+export type { Retirement } from './core/plan/retire';
 export type { DedicatedClusterOptions, DedicatedHostOptions, DedicatedSshOptions } from './core/declare/dedicated';
 export type {
   ScaleSetClusterOptions, WeavePoolAutoscale, WeavePoolMetricRule, WeavePoolOptions, WeavePoolSpot, WeavePoolUpgrade,

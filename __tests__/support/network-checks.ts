@@ -415,11 +415,15 @@ export function checkHostEnv(plan: NetworkPlan): string[] {
   return out;
 }
 
-/** Strings that must be plain text: a `${` would be a Terraform expression. */
+/**
+ * Strings that must be plain text: a `${` would be a Terraform expression,
+ * unless it is a shell or systemd expansion of an upper-case variable
+ * (`${WEAVE_VERSION:-2.9.0}`, `${HOME}`), which the library's own scripts use.
+ */
 export function terraformRefs(where: string, texts: readonly string[]): string[] {
   const out: string[] = [];
   for (const t of texts) {
-    const at = t.indexOf('${');
+    const at = t.search(/\$\{(?![A-Z_][A-Z0-9_]*[:}])/);
     if (at >= 0) out.push(`${where}: contains a Terraform expression near ${JSON.stringify(t.slice(Math.max(0, at - 20), at + 40))}`);
   }
   return out;

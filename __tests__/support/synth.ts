@@ -54,7 +54,14 @@ export function decodeBootDocument(expr: string): string {
  */
 export function dedicatedProvisioners(tf: { resource?: Record<string, Record<string, any>> }): Record<string, Record<string, any>> {
   const data = (tf.resource?.terraform_data ?? {}) as Record<string, Record<string, any>>;
-  return Object.fromEntries(Object.entries(data).filter(([, r]) => r.connection !== undefined));
+  // The teardown steps (destroy-time, `_teardown`) and reclaim steps (`_reclaim`) connect too, but push no boot document.
+  return Object.fromEntries(Object.entries(data).filter(([id, r]) => r.connection !== undefined && !/_(teardown|reclaim)$/.test(id)));
+}
+
+/** The stack's teardown steps (a dedicated server's destroy-time `weave reset`), by logical id. */
+export function teardownSteps(tf: { resource?: Record<string, Record<string, any>> }): Record<string, Record<string, any>> {
+  const data = (tf.resource?.terraform_data ?? {}) as Record<string, Record<string, any>>;
+  return Object.fromEntries(Object.entries(data).filter(([id]) => id.endsWith('_teardown')));
 }
 
 /** The stack's `terraform_data` resources that are not dedicated servers' provisioners. */

@@ -4,9 +4,10 @@
 // (references rewritten to the stand-ins), write-only arguments and
 // provisioner uploads become `local-exec` steps that write into local
 // directories (the "vault" and the "host"), and remote commands become
-// no-ops. Variables, locals and outputs stay as they are. So Terraform
-// itself evaluates every expression, plans, applies and keeps state, and a
-// test can read what it kept.
+// lines of a log (which resource, at create or destroy). Variables, locals
+// and outputs stay as they are. So Terraform itself evaluates every
+// expression, plans, applies and keeps state, and a test can read what it
+// kept.
 import { spawnSync } from 'node:child_process';
 import { posix } from 'node:path';
 
@@ -90,12 +91,21 @@ export function standInConfig(tf: Json, dir: string): Json {
       }
       for (const p of ((r as Json).provisioner ?? []) as Json[]) {
         if ('file' in p) provisioners.push({ 'local-exec': { ...writeContent(`${dir}/host/${posix.basename(p.file.destination)}`), environment: { CONTENT: p.file.content } } });
-        else if ('remote-exec' in p) provisioners.push({ 'local-exec': { command: ': remote-exec needs the server' } });
+        // A destroy-time step stays one (a dedicated server's teardown), and reads its connection from `self`.
+        // Remote commands are logged, one line each (`<resource> create|destroy`), to `<dir>/remote-exec.log`.
+        else if ('remote-exec' in p) {
+          const when = p['remote-exec'].when as string | undefined;
+          provisioners.push({ 'local-exec': { command: `echo '${name} ${when ?? 'create'}' >> '${dir}/remote-exec.log'`, ...(when ? { when } : {}) } });
+        }
         else provisioners.push({ 'local-exec': { command: `: ${p['local-exec'].command}` } });
       }
       const lifecycle = (r as Json).lifecycle?.replace_triggered_by ? { replace_triggered_by: (r as Json).lifecycle.replace_triggered_by } : undefined;
-      resources[standInName(false, type, name)] = ({
-        input: { ...args, ...Object.fromEntries(computed.map((a) => [a, fakeAttribute(type, name, a)])) },
+      // A terraform_data keeps its name: other resources' depends_on name it.
+      resources[type === 'terraform_data' ? name : standInName(false, type, name)] = ({
+        // A terraform_data keeps its own input (its connection may read `self.input`).
+        input: type === 'terraform_data' && args.input !== undefined
+          ? args.input
+          : { ...args, ...Object.fromEntries(computed.map((a) => [a, fakeAttribute(type, name, a)])) },
         ...(((r as Json).triggers_replace ?? (r as Json).triggers) ? { triggers_replace: (r as Json).triggers_replace ?? (r as Json).triggers } : {}),
         ...((r as Json).count !== undefined ? { count: (r as Json).count } : {}),
         ...((r as Json).depends_on ? { depends_on: (r as Json).depends_on } : {}),

@@ -2,8 +2,10 @@
 // address output, the network's view of it) is here; its VM or its SSH
 // provisioner is its kind's part (kinds/).
 import { Lazy, TerraformOutput } from 'cdktf';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { raise } from '../core/check/problems';
+import { kindDriver } from '../core/kinds';
+import type { OsProfile } from '../core/os/profile';
 import type { HostSpec } from '../core/declare/network';
 import type { WeaveCluster } from './cluster';
 import type { AzureHostResources } from './kinds/azure/resources';
@@ -99,6 +101,17 @@ export class WeaveHost extends Construct {
       options: p,
       content: userContentSpec(this, this.cluster.network.node.id, p.files, p.units),
     };
+  }
+
+  /** @internal The OS the host runs. */
+  _os(): OsProfile {
+    return kindDriver(this.cluster.kind)!.os;
+  }
+
+  /** @internal A retired peer's reclaim step on this host. */
+  _reclaim(scope: IConstruct, id: string, logicalId: string, peer: string, script: string): void {
+    if (!this.part.reclaim) throw new Error(`${this.node.path}: its kind does not reclaim retired peers`);
+    this.part.reclaim(scope as Construct, id, logicalId, peer, script);
   }
 
   /** @internal The Terraform address of the host's machine: its VM, or its provisioner. */

@@ -8,9 +8,9 @@ import { Construct } from 'constructs';
 import type { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import type { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
 import type { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
-import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { VAULT_ID_RE } from '../core/check/key-vault';
 import { isToken } from '../core/common/tokens';
+import type { ClusterGrant, GrantTarget } from './identity';
 import { TerraformData } from './terraform/data';
 import { expressionOf } from './terraform/expressions';
 import { tfName } from './terraform/names';
@@ -140,36 +140,6 @@ export const SECRETS_USER_ROLE = 'Key Vault Secrets User';
 /** The built-in role that writes secrets. */
 export const SECRETS_OFFICER_ROLE = 'Key Vault Secrets Officer';
 
-/** What one Azure cluster's VMs need in Key Vault mode. */
-export interface ClusterGrant {
-  /** Resource id of the cluster's identity, for the VMs' `identity` block. */
-  readonly identityId: string;
-  /** Expression (no `${}`) of the identity's client id, for the boot document. */
-  readonly clientId: string;
-  /** The identity itself. */
-  readonly identity: UserAssignedIdentity;
-}
-
-/**
- * What a grant needs to know of a cluster whose hosts fetch the password:
- * where to create the identity and with which provider. The cluster's kind
- * hands it over, so this module never reads a cluster.
- */
-export interface GrantTarget {
-  /** The construct the identity is created in (the cluster). */
-  readonly scope: Construct;
-  /** The cluster's name (its construct id). */
-  readonly clusterName: string;
-  /** The cluster's azurerm provider (its subscription). */
-  readonly provider: AzurermProvider;
-  /** Tags for the identity. */
-  readonly tags: Record<string, string>;
-  /** Azure region of the cluster's resources. */
-  readonly location: string;
-  /** Resource group of the cluster. */
-  readonly resourceGroupName: string;
-}
-
 /**
  * The network's vault, secret and grants, created by `WeaveNetwork` when
  * `keyVault` is set; reach it as `network.keyVault` (e.g. for the vault id).
@@ -288,29 +258,18 @@ export class PasswordVault extends Construct {
   }
 
   /**
-   * The identity of one Azure cluster, in the cluster's own subscription and
-   * resource group, and its `Key Vault Secrets User` grant, made with the
-   * vault's provider. The VMs reference the identity, the grant references
-   * the identity: no VM waits for a grant and no grant for a VM.
+   * The `Key Vault Secrets User` grant of one Azure cluster's identity, made
+   * with the vault's provider.
    * @internal
    */
-  grant(cluster: GrantTarget): ClusterGrant {
-    const { UserAssignedIdentity } = require('@cdktf/provider-azurerm/lib/user-assigned-identity') as typeof import('@cdktf/provider-azurerm/lib/user-assigned-identity');
+  grant(cluster: GrantTarget, identity: ClusterGrant): void {
     const { RoleAssignment } = require('@cdktf/provider-azurerm/lib/role-assignment') as typeof import('@cdktf/provider-azurerm/lib/role-assignment');
-    const identity = new UserAssignedIdentity(cluster.scope, 'weave-identity', {
-      provider: cluster.provider,
-      name: `${cluster.clusterName}-weave`,
-      location: cluster.location,
-      resourceGroupName: cluster.resourceGroupName,
-      tags: cluster.tags,
-    });
-    identity.overrideLogicalId(`${this.prefix}_${tfName(cluster.clusterName)}_identity`);
     const bySecret = (this.options.grantScope ?? 'vault') === 'secret';
     const grant = new RoleAssignment(this, `reader-${cluster.clusterName}`, {
       provider: this.options.provider,
       scope: bySecret ? `${this.vaultId}/secrets/${this.secretName}` : this.vaultId,
       roleDefinitionName: SECRETS_USER_ROLE,
-      principalId: identity.principalId,
+      principalId: identity.identity.principalId,
       // A new identity may not have reached every Entra replica yet; the
       // type spares ARM the lookup that would fail.
       principalType: 'ServicePrincipal',
@@ -318,6 +277,5 @@ export class PasswordVault extends Construct {
       dependsOn: bySecret ? [this.secret] : undefined,
     });
     grant.overrideLogicalId(`${this.prefix}_${tfName(cluster.clusterName)}_secrets_user`);
-    return { identityId: identity.id, clientId: expressionOf(this, identity.clientId), identity };
   }
 }

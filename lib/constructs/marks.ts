@@ -7,7 +7,9 @@ import type { TerraformProvider } from 'cdktf';
 import type { SecretContent } from '../core/boot/document';
 import type { ClusterSpec, HostSpec } from '../core/declare/network';
 import type { DerivedHost, DerivedPool } from '../core/derive/derive';
-import type { ClusterGrant, GrantTarget, PasswordVault } from './key-vault';
+import type { OsProfile } from '../core/os/profile';
+import type { ClusterGrant, GrantTarget } from './identity';
+import type { PasswordVault } from './key-vault';
 
 export const NETWORK_MARK = Symbol.for('cdktf-weave-azure.WeaveNetwork');
 export const CLUSTER_MARK = Symbol.for('cdktf-weave-azure.WeaveCluster');
@@ -35,6 +37,12 @@ export interface ClusterBinding {
      * @default - none: the default mode
      */
     readonly keyVault?: HostKeyVault;
+    /**
+     * The pool's managed identity, when its instances fetch with one (Key
+     * Vault mode, an Azure Container Registry).
+     * @default - none
+     */
+    readonly identity?: { readonly identityId: string; readonly clientId: string };
   };
 }
 
@@ -51,6 +59,18 @@ export interface HostBinding {
    * @default - none: the default mode, the password is in the boot document
    */
   readonly keyVault?: HostKeyVault;
+  /**
+   * The cluster's managed identity, when its hosts fetch with one (Key Vault
+   * mode, an Azure Container Registry).
+   * @default - none
+   */
+  readonly identity?: { readonly identityId: string; readonly clientId: string };
+  /**
+   * Dedicated servers: the Docker client config they pull with (expression,
+   * no `${}`, ephemeral) and the rotation number that re-uploads it.
+   * @default - none: no registry login
+   */
+  readonly registryLogin?: { readonly dockerConfig: string; readonly rotation: number };
 }
 
 /** What a host needs in Key Vault mode. */
@@ -114,6 +134,10 @@ export interface NetworkHost extends IConstruct {
   /** The Terraform address of the host's machine (VM or provisioner), for messages. */
   _resourceAddress(): string | undefined;
   _bind(binding: HostBinding): void;
+  /** The OS the host runs. */
+  _os(): OsProfile;
+  /** Makes the step that runs `script` (a retired peer's reclaim) on this host, once. */
+  _reclaim(scope: IConstruct, id: string, logicalId: string, peer: string, script: string): void;
 }
 
 /** A cluster with its hosts, in declaration order. */

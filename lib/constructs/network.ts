@@ -4,7 +4,7 @@
 // host its part. Also the network-wide Terraform objects: the password
 // variable, the shared env local, the consensus output, the boot
 // generations, the allocation record file and the topology pictures.
-import { Annotations, Aspects, IAspect, TerraformLocal, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, TerraformVariableValidationConfig, Token } from 'cdktf';
+import { Annotations, Aspects, IAspect, TerraformLocal, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { frozenAllocationProblem } from '../core/allocation/changes';
 import { ALLOCATION_FROZEN_CONTEXT, ALLOCATION_FROZEN_ENV, AllocationRecord } from '../core/allocation/record';
@@ -21,8 +21,6 @@ import {
   DEFAULT_IPALLOC_RANGE,
   DEFAULT_RELEASE,
   DEFAULT_WANTED_BY,
-  MAX_PASSWORD_LENGTH,
-  MIN_PASSWORD_LENGTH,
   releaseScriptUrl,
 } from '../core/defaults';
 import { DerivedNetwork, deriveNetwork } from '../core/derive/derive';
@@ -30,11 +28,14 @@ import { renderMermaid, topologyView } from '../core/diagram/diagram';
 import { renderTopologySvg } from '../core/diagram/diagram-svg';
 import type { NetworkPlan } from '../core/plan/plan';
 import { allocationFilePath, readAllocationFile, writeNetworkRecord } from './allocation-file';
-import { ClusterGrant, PasswordVault } from './key-vault';
+import { ClusterGrant, clusterIdentity } from './identity';
+import { PasswordVault } from './key-vault';
 import { checkAzureNames } from './kinds/azure/name-check';
+import { ImageRegistry } from './registry';
+import { createRetirements } from './retirement';
 import { nsgProblems } from './kinds/azure/nsg-check';
 import { ClusterMember, NETWORK_MARK, clusterMembers } from './marks';
-import { literalPasswordProblems, sharedEnvExpression } from './password';
+import { guardPasswordVariable, literalPasswordProblems, passwordValidation, sharedEnvExpression } from './password';
 import { checkPropTypes } from './prop-types';
 import type { WeaveNetworkProps } from './props';
 import { writeBesideStack } from './terraform/artifacts';
@@ -65,6 +66,8 @@ export class WeaveNetwork extends Construct {
   readonly sshPublicKey?: string;
   /** The password's vault, secret and grants, in Key Vault mode. */
   readonly keyVault?: PasswordVault;
+  /** The registry's pull grants and login, when `registry` is set. */
+  readonly registry?: ImageRegistry;
   private readonly props: WeaveNetworkProps;
   // Default mode only: in Key Vault mode no boot document carries the password.
   private readonly sharedEnv?: TerraformLocal;
@@ -112,6 +115,7 @@ export class WeaveNetwork extends Construct {
         this.passwordVariable.addOverride('ephemeral', true);
       }
     }
+    if (props.registry) this.registry = new ImageRegistry(this, 'registry', props.registry, this);
     if (props.keyVault) {
       this.keyVault = new PasswordVault(this, 'key-vault', props.keyVault, this.password, this);
       // Terraform itself refuses older releases, wherever the stack is applied.
@@ -177,7 +181,7 @@ export class WeaveNetwork extends Construct {
     this.consensusOutput.value = derived.plan.consensus;
     if (!this.passwordVariable && Token.isUnresolved(this.password)) guardPasswordVariable(this, this.password);
     const sharedEnvRef = `local.${tfName(this.node.id)}_shared_env_b64`;
-    const grants = this.keyVault ? this.grantClusters(members) : [];
+    const grants = this.grantClusters(members);
     let bootGeneration: string | undefined;
     if (derived.hosts.some((h) => h.format === 'ignition')) {
       // Hosts that only read their config on first boot must be rebuilt when
@@ -225,6 +229,7 @@ export class WeaveNetwork extends Construct {
             derived: cb.pool,
             sharedEnvRef,
             keyVault: this.keyVault ? cluster._keyVault(this.keyVault, grant, derived.sharedEnv, expressionOf(this, this.password)) : undefined,
+            identity: grant ? { identityId: grant.identityId, clientId: grant.clientId } : undefined,
           },
         } : {}),
       });
@@ -235,16 +240,29 @@ export class WeaveNetwork extends Construct {
           sharedEnvRef,
           bootGenerations: hb.format === 'ignition' ? [bootGeneration!, ...(clusterGeneration ? [clusterGeneration] : [])] : undefined,
           keyVault: this.keyVault ? cluster._keyVault(this.keyVault, grants[i], derived.sharedEnv, expressionOf(this, this.password)) : undefined,
+          identity: grant ? { identityId: grant.identityId, clientId: grant.clientId } : undefined,
+          registryLogin: this.registry?.dedicatedLogin(derived.plan.spec.release.imageOwner),
         });
       });
     });
+    // Retired hosts: the survivor's reclaim steps, the teardown blocks kept for their destroy step.
+    createRetirements(this, derived.plan, members.flatMap((m) => m.hosts));
   }
 
-  /** Key Vault mode: an identity and a read grant for every Azure cluster (`undefined` for the others). */
+  /**
+   * An identity for every cluster whose hosts fetch with one (Azure), when
+   * they fetch anything: its Key Vault read grant and its registry pull
+   * grant (`undefined` for the other clusters).
+   */
   private grantClusters(members: readonly ClusterMember[]): (ClusterGrant | undefined)[] {
+    if (!this.keyVault && !this.props.registry?.azureContainerRegistry) return [];
     return members.map((m) => {
       const target = m.cluster._grantTarget();
-      return target ? this.keyVault!.grant(target) : undefined;
+      if (!target) return undefined;
+      const identity = clusterIdentity(this, target);
+      this.keyVault?.grant(target, identity);
+      this.registry?.grant(target, identity);
+      return identity;
     });
   }
 
@@ -287,6 +305,8 @@ export class WeaveNetwork extends Construct {
       scriptUrl: r.scriptUrl ?? releaseScriptUrl(r.version ?? DEFAULT_RELEASE.version),
       sha256: r.sha256,
       imageOwner: r.imageOwner ?? DEFAULT_RELEASE.imageOwner,
+      ...(r.weavedbVersion !== undefined ? { weavedbVersion: r.weavedbVersion } : {}),
+      ...(r.digests !== undefined ? { digests: r.digests } : {}),
     };
     return {
       path: this.node.path,
@@ -317,6 +337,7 @@ export class WeaveNetwork extends Construct {
         // Asked only here, once per process: the default mode spawns nothing.
         terraform: terraformVersion(),
       } : undefined,
+      registry: this.registry?.spec(),
     };
   }
 
@@ -340,27 +361,6 @@ export class WeaveNetwork extends Construct {
       'declare every cluster and host before synth, not in an aspect or after calling plan()');
     problems.throwIfAny();
   }
-}
-
-/** What a password variable must hold: the value lands unquoted in a systemd EnvironmentFile. */
-function passwordValidation(name: string): TerraformVariableValidationConfig {
-  return {
-    condition: `\${length(var.${name}) >= ${MIN_PASSWORD_LENGTH} && length(var.${name}) <= ${MAX_PASSWORD_LENGTH} && can(regex("^[!-~]+$", var.${name})) && !can(regex("[\\"'\\\\\\\\]", var.${name}))}`,
-    errorMessage: `The Weave password must be ${MIN_PASSWORD_LENGTH}-${MAX_PASSWORD_LENGTH} printable ASCII characters without spaces, quotes or backslashes.`,
-  };
-}
-
-/**
- * A password passed as a reference to the user's own variable gets the same
- * check as the library's variable, when the variable has none of its own.
- */
-function guardPasswordVariable(network: WeaveNetwork, password: string): void {
-  const stack = TerraformStack.of(network);
-  const ref = /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(resolveText(stack, password));
-  if (!ref) return;
-  const variable = stack.node.findAll().find((c): c is TerraformVariable =>
-    c instanceof TerraformVariable && c.friendlyUniqueId === ref[1]);
-  if (variable && !(variable.validation?.length)) variable.addValidation(passwordValidation(ref[1]));
 }
 
 /** Derives and binds every network of the app when cdktf visits the first network's node. */

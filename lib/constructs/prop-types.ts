@@ -6,17 +6,26 @@ import type { IConstruct } from 'constructs';
 import { ProblemList, WeaveConfigError, raise } from '../core/check/problems';
 import { TypeTable, checkTypes } from '../core/check/types';
 import type { WeaveDropIn, WeaveFile, WeaveUnit } from '../core/declare/content';
-import type { AzureNatGateway } from '../core/declare/azure';
+import type { AzureNatGateway, WeaveMetricsOptions } from '../core/declare/azure';
 import type { DedicatedSshOptions } from '../core/declare/dedicated';
+import type { WeaveImageDigests } from '../core/declare/images';
 import type { WeavePoolAutoscale, WeavePoolMetricRule, WeavePoolOptions, WeavePoolSpot, WeavePoolUpgrade } from '../core/declare/scale-set';
 import type { WeaveKeyVaultCreateOptions, WeaveKeyVaultOptions } from './key-vault';
 import { NETWORK_MARK, isMarked } from './marks';
 import type { WeaveClusterProps, WeaveHostProps, WeaveNetworkProps, WeaveReleaseOptions } from './props';
+import type { WeaveAzureContainerRegistryOptions, WeaveRegistryLoginOptions, WeaveRegistryOptions } from './registry';
 
 const FILE: TypeTable<WeaveFile> = { path: 'string', mode: 'number', owner: 'string', content: 'string', contentBase64: 'string' };
 const DROP_IN: TypeTable<WeaveDropIn> = { name: 'string', contents: 'string' };
 const UNIT: TypeTable<WeaveUnit> = { name: 'string', contents: 'string', dropIns: 'objects', enable: 'boolean', start: 'boolean' };
-const RELEASE: TypeTable<WeaveReleaseOptions> = { version: 'string', scriptUrl: 'string', sha256: 'string', imageOwner: 'string' };
+const DIGESTS: TypeTable<WeaveImageDigests> = { weave: 'string', weaveexec: 'string', weavedb: 'string' };
+const RELEASE: TypeTable<WeaveReleaseOptions> = {
+  version: 'string', scriptUrl: 'string', sha256: 'string', imageOwner: 'string', weavedbVersion: 'string', digests: { fields: DIGESTS },
+};
+const ACR: TypeTable<WeaveAzureContainerRegistryOptions> = { id: 'string', provider: 'object', role: 'string' };
+const LOGIN: TypeTable<WeaveRegistryLoginOptions> = { username: 'string', password: 'string', rotation: 'number' };
+const REGISTRY: TypeTable<WeaveRegistryOptions> = { azureContainerRegistry: { fields: ACR }, login: { fields: LOGIN } };
+const METRICS: TypeTable<WeaveMetricsOptions> = { sources: 'strings', port: 'number' };
 const CREATE: TypeTable<WeaveKeyVaultCreateOptions> = {
   name: 'string', location: 'string', locationUnchecked: 'boolean', resourceGroupName: 'string', tenantId: 'string', skuName: 'string',
   softDeleteRetentionDays: 'number', purgeProtectionEnabled: 'boolean', secretsOfficerIds: 'strings', roleWaitSeconds: 'number', tags: 'object',
@@ -48,6 +57,7 @@ const NETWORK: TypeTable<WeaveNetworkProps> = {
   ipallocRange: 'string', bridgeRange: 'string', password: 'string', dnsDomain: 'string', dns: 'boolean', proxy: 'boolean', plugin: 'boolean',
   release: { fields: RELEASE }, bootstrapSize: 'number', wantedBy: 'strings', bootFormat: 'string', sshPublicKey: 'string',
   allocationRecord: 'object', allocationFile: 'string', files: 'objects', units: 'objects', keyVault: { fields: KEY_VAULT }, alternativeTo: 'object',
+  registry: { fields: REGISTRY },
   connLimit: 'number', mtu: 'number', extraLaunchArgs: 'strings',
 };
 const CLUSTER: TypeTable<WeaveClusterProps> = {
@@ -55,8 +65,8 @@ const CLUSTER: TypeTable<WeaveClusterProps> = {
   sshSourceCidr: 'string', resourceGroupName: 'string', bootFormat: 'string', existingResourceGroup: 'string|object',
   existingSubnet: 'string|object', existingSecurityGroup: 'object', nsgPriorities: 'object', tags: 'object', sshPublicKey: 'string',
   adminUsername: 'string', availabilityZone: 'string', acceleratedNetworking: 'boolean', osDiskType: 'string', dnsName: 'string',
-  bootstrapHosts: 'number', files: 'objects', units: 'objects', peering: 'string', natGateway: { fields: NAT_GATEWAY }, trustVnet: 'boolean',
-  pool: { fields: POOL },
+  bootstrapHosts: 'number', files: 'objects', units: 'objects', metrics: { fields: METRICS }, peering: 'string',
+  natGateway: { fields: NAT_GATEWAY }, trustVnet: 'boolean', pool: { fields: POOL },
 };
 const HOST: TypeTable<WeaveHostProps> = {
   hostName: 'string', bridgeAddress: 'string', vmSize: 'string', vmSizeUnchecked: 'boolean', sshPublicKey: 'string', osDiskSizeGb: 'number',

@@ -10,6 +10,7 @@ import type { WeaveRouterOptions } from '../core/declare/weave';
 import type { ClusterKind, ClusterSpec, HostSpec, WeaveClusterOptions, WeaveHostOptions, WeaveRelease } from '../core/declare/network';
 import type { IConstruct } from 'constructs';
 import type { WeaveKeyVaultOptions } from './key-vault';
+import type { WeaveRegistryOptions } from './registry';
 
 /** Which Weave Net build the hosts install; every field has a default. */
 export interface WeaveReleaseOptions {
@@ -33,6 +34,16 @@ export interface WeaveReleaseOptions {
    * @default 'rajchaudhuri'
    */
   readonly imageOwner?: WeaveRelease['imageOwner'];
+  /**
+   * {@inheritDoc WeaveRelease.weavedbVersion}
+   * @default - the release version
+   */
+  readonly weavedbVersion?: WeaveRelease['weavedbVersion'];
+  /**
+   * {@inheritDoc WeaveRelease.digests}
+   * @default - pinned by tag only
+   */
+  readonly digests?: WeaveRelease['digests'];
 }
 
 /** Settings of a {@link WeaveNetwork}; every one has a working default. */
@@ -149,6 +160,14 @@ export interface WeaveNetworkProps extends WeaveRouterOptions {
    * @default - the password is filled into every host's boot data (simple, but it sits in state)
    */
   readonly keyVault?: WeaveKeyVaultOptions;
+  /**
+   * How the hosts log in to the registry `release.imageOwner` names: Azure
+   * VMs with their cluster's managed identity (Azure Container Registry,
+   * `AcrPull`), dedicated servers with a user name and an ephemeral password
+   * the provisioner uploads. See docs/day-two.md.
+   * @default - every host pulls anonymously
+   */
+  readonly registry?: WeaveRegistryOptions;
   /**
    * A `WeaveNetwork` in another stack that this one is an alternative of: the same
    * Azure resources, deployed one or the other, never both (e.g. the same

@@ -71,6 +71,8 @@ export const UNIT = {
   router: 'weave.service',
   /** Gives the host its bridge address and an address of the container range on the Weave network (`weave expose`). */
   expose: 'weave-expose.service',
+  /** Finds the VM's VNet address for Weave's status and metrics listener; only with `metrics`. */
+  statusAddress: 'weave-status-addr.service',
 } as const;
 
 /** The units a pool's instances run besides Weave's own (see {@link UNIT}). */

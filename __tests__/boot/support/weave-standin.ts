@@ -1,13 +1,16 @@
-// The only stand-in of the boot tier: Weave itself (no registry here serves
-// the rajch images, and no package carries the script). The guest downloads
-// this script through the library's own `release.scriptUrl` (checked against
-// `release.sha256`), exactly as it would download rajch/weave's. It records
+// The only stand-in of the boot tier: Weave itself (the rajch images are not
+// in the test's registry, and no package carries the script). The guest
+// downloads this script through the library's own `release.scriptUrl`
+// (checked against `release.sha256`), exactly as it would download
+// rajch/weave's. The images come from the test's registry
+// (support/registry.ts: a busybox root file system under Weave's three
+// names), pulled by the library's own /opt/bin/weave-images. It records
 // every call (argv and environment) under /var/lib/weave-standin, and does
 // enough of what weave does for the units around it to be real:
-// - `setup` imports the router and exec images (a busybox root file system
-//   from Debian's busybox-static, served beside the script) under the names
-//   weave uses, $DOCKERHUB_USER/weave{,exec}:$WEAVE_VERSION;
-// - `launch` talks to Docker with API 1.24, as weave 2.9 does, creates the
+// - `launch` pulls nothing, as weave's own would when the images are there:
+//   it fails unless all three are present under the names the script uses,
+//   $DOCKERHUB_USER/weave{,exec}:$WEAVE_VERSION and $DOCKERHUB_USER/weavedb:latest;
+//   it talks to Docker with API 1.24, as weave 2.9 does, creates the
 //   `weave` bridge and a container named weave that `docker attach` follows
 //   (removing a stopped one left from an earlier boot, as weave does), and
 //   joins the bridge to one VXLAN segment of all guests on the test network,
@@ -17,15 +20,16 @@
 //   takes a fixed address of the IPAM range for this host (weave's IPAM
 //   would allocate one) and prints the addresses, as weave does;
 // - `stop` stops the router; `status` says whether it runs;
-// - `reset` (a pool instance leaving) removes the router container and the
-//   bridge; `report -f` answers the two templates a pool instance reads (its
-//   peer name, derived from the host name, and an IPAM with no entries).
+// - `report -f '{{.Router.Name}}'` prints a peer name derived from the host
+//   name; `report -f '{{json .IPAM}}'` prints the ring's entries, kept in
+//   /var/lib/weave-standin-ipam.json (a test writes a dead peer there),
+//   `rmpeer NAME` takes a peer's entries over as weave prints it, and
+//   `reset` removes the router, the bridge and the ring;
+// - `setup` is refused: the library no longer runs it (it would pull tags).
 // Only tools Flatcar ships are used (bash, coreutils, awk, docker, ip, iptables, curl).
 
 /** What the guests' stand-in needs to know. */
 export interface StandInOptions {
-  /** URL of the busybox root file system tar that `setup` imports. */
-  readonly imageTarUrl: string;
   /** Container range (the network's ipallocRange), for `net:default`. */
   readonly ipallocRange: string;
 }
@@ -47,16 +51,13 @@ router=$owner/weave:$version
 # weave 2.9 speaks Docker API 1.24; Docker refuses it below its minimum.
 docker() { DOCKER_API_VERSION=1.24 /usr/bin/docker "$@"; }
 range=${o.ipallocRange}
+ring=/var/lib/weave-standin-ipam.json
 case \${1:-} in
-  setup)
-    for image in "$router" "$owner/weaveexec:$version"; do
-      curl -fsS --noproxy '*' ${o.imageTarUrl} | docker import - "$image" >/dev/null
-    done
-    echo "stand-in: imported $router and $owner/weaveexec:$version"
-    ;;
   launch)
     shift
-    docker image inspect "$router" >/dev/null 2>&1 || { echo "stand-in: no image $router (weave would pull it; no registry here)" >&2; exit 1; }
+    for image in "$router" "$owner/weaveexec:$version" "$owner/weavedb:latest"; do
+      docker image inspect "$image" >/dev/null 2>&1 || { echo "stand-in: no image $image (weave would pull it: /opt/bin/weave-images did not put it there)" >&2; exit 1; }
+    done
     docker rm -f weave >/dev/null 2>&1 || true
     ip link show weave >/dev/null 2>&1 || ip link add weave type bridge
     ip link set weave up
@@ -89,22 +90,35 @@ case \${1:-} in
   stop)
     docker stop weave >/dev/null 2>&1 || true
     ;;
-  reset)
-    docker rm -f weave >/dev/null 2>&1 || true
-    ip link del weave 2>/dev/null || true
-    ;;
-  report)
-    case "\${3:-}" in
-      *Router.Name*) hostname | md5sum | cut -c1-12 | sed 's/../&:/g; s/:$//' ;;
-      *IPAM*) echo '{"Entries":[]}' ;;
-      *) echo "stand-in: report template '\${3:-}' is not one the library's units read" >&2; exit 1 ;;
-    esac
-    ;;
   status)
     [ "$(docker inspect -f '{{.State.Running}}' weave 2>/dev/null)" = true ] && echo "Status: ready (stand-in)" || { echo "weave container is not running." >&2; exit 1; }
     ;;
   version)
     echo "weave script $version (stand-in)"
+    ;;
+  report)
+    [ "\${2:-}" = -f ] || { echo "stand-in: report only with -f" >&2; exit 1; }
+    [ "$(docker inspect -f '{{.State.Running}}' weave 2>/dev/null)" = true ] || { echo "weave container is not running." >&2; exit 1; }
+    case "\${3:-}" in
+      '{{json .IPAM}}') cat "$ring" 2>/dev/null || echo '{"Entries":[]}' ;;
+      # A peer name of the host's own (a pool instance's reclaim unit reads it).
+      '{{.Router.Name}}') hostname | md5sum | cut -c1-12 | sed 's/../&:/g; s/:$//' ;;
+      *) echo "stand-in: report only with -f '{{json .IPAM}}' or '{{.Router.Name}}'" >&2; exit 1 ;;
+    esac
+    ;;
+  rmpeer)
+    shift
+    for p in "$@"; do
+      n=$(jq --arg p "$p" '[.Entries[]? | select(.Peer == $p or .Nickname == $p) | .Size] | add // 0' "$ring" 2>/dev/null || echo 0)
+      if [ -f "$ring" ]; then jq --arg p "$p" '.Entries |= map(select(.Peer != $p and .Nickname != $p))' "$ring" >"$ring.new" && mv "$ring.new" "$ring"; fi
+      echo "$n IPs taken over from $p"
+    done
+    ;;
+  reset)
+    docker rm -f weave >/dev/null 2>&1 || true
+    ip link del vxlan-we 2>/dev/null || true
+    ip link del weave 2>/dev/null || true
+    rm -f "$ring"
     ;;
   *)
     echo "stand-in: '\${1:-}' is not something the library's units call" >&2

@@ -8,7 +8,8 @@ import type { Construct } from 'constructs';
 import type { SecretContent } from '../../core/boot/document';
 import type { AzureBootFormat } from '../../core/declare/azure';
 import type { ClusterSpec } from '../../core/declare/network';
-import type { ClusterGrant, GrantTarget, PasswordVault } from '../key-vault';
+import type { ClusterGrant, GrantTarget } from '../identity';
+import type { PasswordVault } from '../key-vault';
 import type { ClusterBinding, HostBinding, HostKeyVault, NsgRuleSlots } from '../marks';
 import type { WeaveClusterProps, WeaveHostProps } from '../props';
 import type { TerraformData } from '../terraform/data';
@@ -105,6 +106,11 @@ export interface HostPart {
   readonly provisioner?: TerraformData;
   /** Receives the host's plan and boot document and fills in the resources' values. */
   bind(binding: HostBinding): void;
+  /**
+   * Makes the step that runs a retired peer's reclaim script on this host,
+   * when the kind's hosts reclaim (its driver's `retirement.reclaimRank`).
+   */
+  reclaim?(scope: Construct, id: string, logicalId: string, peer: string, script: string): void;
 }
 
 /** A kind's construct side: makes its part of a cluster. */

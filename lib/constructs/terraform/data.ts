@@ -10,6 +10,11 @@ export interface TerraformDataConfig {
    */
   readonly triggersReplace?: Readonly<Record<string, string>> | readonly string[];
   /**
+   * A value kept in state (and readable as `self.input` by destroy-time provisioners); changing it updates in place.
+   * @default - none
+   */
+  readonly input?: Readonly<Record<string, string | number>>;
+  /**
    * SSH connection of the provisioners.
    * @default - none
    */
@@ -40,6 +45,8 @@ export interface TerraformDataConfig {
 export class TerraformData extends TerraformResource {
   /** Values whose change replaces the resource. */
   triggersReplace?: Readonly<Record<string, string>> | readonly string[];
+  /** Value kept in state, updated in place. */
+  input?: Readonly<Record<string, string | number>>;
 
   constructor(scope: Construct, id: string, config: TerraformDataConfig = {}) {
     super(scope, id, {
@@ -51,6 +58,7 @@ export class TerraformData extends TerraformResource {
       dependsOn: config.dependsOn,
     });
     this.triggersReplace = config.triggersReplace;
+    this.input = config.input;
   }
 
   /** `terraform_data.<name>.id`. */
@@ -60,13 +68,14 @@ export class TerraformData extends TerraformResource {
 
   /** The resource's arguments in Terraform JSON. */
   protected synthesizeAttributes(): Record<string, unknown> {
-    return { triggers_replace: this.triggersReplace };
+    return { triggers_replace: this.triggersReplace, ...(this.input !== undefined ? { input: this.input } : {}) };
   }
 
   /** The resource's arguments for HCL output. */
   protected synthesizeHclAttributes(): Record<string, unknown> {
     return {
       triggers_replace: { value: this.triggersReplace, isBlock: false, type: Array.isArray(this.triggersReplace) ? 'list' : 'map', storageClassType: Array.isArray(this.triggersReplace) ? 'stringList' : 'stringMap' },
+      ...(this.input !== undefined ? { input: { value: this.input, isBlock: false, type: 'map', storageClassType: 'stringMap' } } : {}),
     };
   }
 }

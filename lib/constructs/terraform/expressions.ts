@@ -31,6 +31,15 @@ export function expressionOf(scope: IConstruct, value: string | number): string 
 const STRING_TOKEN = /\$\{TfToken\[TOKEN\.\d+\]\}/g;
 
 /**
+ * Text for a string argument Terraform takes literally (a run command's
+ * script, a provisioner's file content): its template sequences `${` and
+ * `%{` doubled, so a shell's `${VAR:-default}` stays as written.
+ */
+export function templateText(text: string): string {
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}
+
+/**
  * An HCL string literal holding `text` exactly: HCL's escapes only (no
  * `\b`/`\f`), and `${` / `%{` doubled so Terraform reads them as text, not
  * as template sequences (shell and systemd syntax stays as written).

@@ -3,13 +3,18 @@
 // the OS profile's paths and tools. One document, rendered to cloud-config,
 // Ignition or an SSH install script (render/).
 import { DOCKER_DROP_IN, NETWORKD_FILE_NAME, UNIT, WEAVE_DOCS_URL } from '../defaults';
+import { kindDriver } from '../kinds';
 import { IMDS_USER_DATA_URL } from '../kinds/azure/facts';
+import { STATUS_ENV_PATH } from '../kinds/azure/metrics';
 import { FLATCAR } from '../os/flatcar';
 import type { OsProfile } from '../os/profile';
 import type { HostPlan, NetworkPlan } from '../plan/plan';
 import type { HostEnvSource } from '../declare/network';
 import { launchArgs } from '../wiring/launch';
 import type { BootDocument, BootFile, BootUnit, SecretContent } from './document';
+import { imagesBin, pullScript, weaveWrapper } from './images';
+import { registryLoginOf } from './registry';
+import { IDENTITY_CLIENT_ID_SLOT } from './slots';
 
 /** Choices {@link weaveBootDocument} cannot derive from the plan alone. */
 export interface BootOptions {
@@ -66,7 +71,7 @@ export function sharedEnvContent(network: NetworkPlan): SecretContent {
 }
 
 /** What the boot document needs of a host's plan (a pool's plan has the same). */
-export type BootHost = Pick<HostPlan, 'name' | 'clusterIndex' | 'sharedEnvPath' | 'hostEnvPath' | 'hostEnv'>;
+export type BootHost = Pick<HostPlan, 'name' | 'kind' | 'clusterIndex' | 'sharedEnvPath' | 'hostEnvPath' | 'hostEnv'>;
 
 /**
  * The files and systemd units that install and start Weave on one planned
@@ -107,7 +112,15 @@ export function weaveBootDocument(network: NetworkPlan, host: BootHost, options:
     `${t.chmod} 0755 ${versioned}.download`,
     `${t.mv} -f ${versioned}.download ${versioned}`,
   ].join(' && ');
-  const images = ['weave', 'weaveexec'].map((i) => `${release.imageOwner}/${i}:${release.version}`).join(' ');
+  const login = registryLoginOf(network.spec, host);
+  const status = statusListenerOf(network, host);
+  const statusBin = `${os.paths.bin}/weave-status-addr`;
+  files.push(
+    // The operator's `weave` runs the same release and images as the units.
+    { path: weave, mode: 0o755, content: weaveWrapper(versioned, network.sharedEnv) },
+    { path: imagesBin(os), mode: 0o755, content: pullScript(release, login) },
+    ...(status ? [{ path: statusBin, mode: 0o755, content: status.script }] : []),
+  );
   const install = unit({
     Unit: [
       `Description=Install Weave Net ${release.version}`,
@@ -125,10 +138,9 @@ export function weaveBootDocument(network: NetworkPlan, host: BootHost, options:
       `ExecStartPre=-${t.networkctl} reload`,
       `ExecStart=${t.mkdir} -p ${os.paths.bin}`,
       `ExecStart=${t.bash} -c 'set -o pipefail; test -x ${versioned} || { ${fetch}; }'`,
-      `ExecStart=${t.ln} -sfn ${versioned} ${weave}`,
-      // `weave setup` pulls the weave, weaveexec and weavedb images; skip it
-      // when they are already there, as after every reboot.
-      `ExecStart=${t.bash} -c '${t.docker} image inspect ${images} >/dev/null 2>&1 || ${weave} setup'`,
+      // Pinned images, pulled once with retries (after a reboot they are there).
+      login === 'identity' && `Environment=WEAVE_IDENTITY_CLIENT_ID=${IDENTITY_CLIENT_ID_SLOT}`,
+      `ExecStart=${imagesBin(os)}`,
     ],
     Install: [`WantedBy=${UNIT.target}`],
   });
@@ -152,7 +164,8 @@ export function weaveBootDocument(network: NetworkPlan, host: BootHost, options:
     Install: [`WantedBy=${UNIT.target}`],
   });
 
-  const launch = [weave, 'launch', ...launchArgs(network.commonLaunchArgs, '$WEAVE_IPALLOC_INIT', ['$WEAVE_PEERS'], network.clusters[host.clusterIndex]?.launchArgs)];
+  const nickname = kindDriver(host.kind)?.boot.explicitNickname ? host.name : undefined;
+  const launch = [weave, 'launch', ...launchArgs(network.commonLaunchArgs, '$WEAVE_IPALLOC_INIT', ['$WEAVE_PEERS'], network.clusters[host.clusterIndex]?.launchArgs, nickname)];
   const router = unit({
     Unit: [
       'Description=Weave Net router',
@@ -160,6 +173,8 @@ export function weaveBootDocument(network: NetworkPlan, host: BootHost, options:
       `Requires=docker.service ${UNIT.install}${bootEnvUnit}`,
       `After=docker.service ${UNIT.install}${imds ? ` ${UNIT.hostEnv}` : ''}${bootEnvUnit}`,
       imds && `Wants=${UNIT.hostEnv}`,
+      status && `Requires=${UNIT.statusAddress}`,
+      status && `After=${UNIT.statusAddress}`,
       `PartOf=${UNIT.target}`,
       bootEnv && `ConditionPathExists=!${bootEnv.stopFlag}`,
     ],
@@ -167,6 +182,8 @@ export function weaveBootDocument(network: NetworkPlan, host: BootHost, options:
       // Image pulls on a cold host can take minutes.
       'TimeoutStartSec=0',
       ...envFiles,
+      // WEAVE_STATUS_ADDR: status and metrics on the VNet address.
+      status && `EnvironmentFile=${STATUS_ENV_PATH}`,
       `ExecStartPre=${launch.join(' ')}`,
       `ExecStart=${t.docker} attach weave`,
       `ExecStop=${weave} stop`,
@@ -215,6 +232,19 @@ export function weaveBootDocument(network: NetworkPlan, host: BootHost, options:
     Install: spec.wantedBy.map((w) => `WantedBy=${w}`),
   });
 
+  const statusUnit = status && unit({
+    Unit: [
+      'Description=Find the VNet address for Weave\'s status and metrics listener',
+      'Documentation=https://learn.microsoft.com/azure/virtual-machines/instance-metadata-service',
+      'Wants=network-online.target',
+      'After=network-online.target',
+      `Before=${UNIT.router}`,
+      `PartOf=${UNIT.target}`,
+    ],
+    Service: ['Type=oneshot', 'RemainAfterExit=yes', `ExecStart=${statusBin}`],
+    Install: [`WantedBy=${UNIT.target}`],
+  });
+
   const units: BootUnit[] = [
     {
       name: 'docker.service',
@@ -229,10 +259,17 @@ export function weaveBootDocument(network: NetworkPlan, host: BootHost, options:
     },
     { name: UNIT.install, contents: install, enable: true },
     ...(imds ? [{ name: UNIT.hostEnv, contents: hostEnv, enable: true }] : []),
+    ...(statusUnit ? [{ name: UNIT.statusAddress, contents: statusUnit, enable: true }] : []),
     { name: UNIT.router, contents: router, enable: true },
     { name: UNIT.expose, contents: expose, enable: true },
     { name: UNIT.target, contents: target, enable: true, start: true },
   ];
 
   return { host: host.name, files, units };
+}
+
+/** The host's status and metrics listener, when its cluster's kind and options give one. */
+export function statusListenerOf(network: NetworkPlan, host: Pick<HostPlan, 'kind' | 'clusterIndex'>): { port: number; script: string } | undefined {
+  const cluster = network.spec.clusters[host.clusterIndex];
+  return cluster ? kindDriver(host.kind)?.boot.statusListener?.(cluster) : undefined;
 }

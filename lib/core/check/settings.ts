@@ -11,7 +11,6 @@ const SHA256_RE = /^[0-9a-f]{64}$/;
  * metadata (`+x`) is refused; the length cap is the tag's.
  */
 const VERSION_RE = /^(?=.{1,128}$)\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
-const DOCKERHUB_USER_RE = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 /** A unit that can pull in a target: a target or a service (a narrower rule than the users' unit names in content.ts). */
 const TARGET_OR_SERVICE_RE = /^[A-Za-z0-9:_.\\@-]+\.(target|service)$/;
 const DOMAIN_RE = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+$/;
@@ -48,10 +47,6 @@ export function checkSettings(spec: NetworkSpec, problems: ProblemList, options:
   } else if (/\/latest(\/|$)|latest_release/.test(r.scriptUrl)) {
     problems.add('script-url-latest', path, 'release.scriptUrl', r.scriptUrl,
       'follows a moving "latest" release', 'point at a versioned release asset, e.g. .../download/v2.9.0/weave');
-  }
-  if (!DOCKERHUB_USER_RE.test(r.imageOwner)) {
-    problems.add('image-owner-invalid', path, 'release.imageOwner', r.imageOwner,
-      'is not a Docker Hub account name', 'use e.g. "rajchaudhuri"');
   }
   if (spec.dnsDomain !== false && !DOMAIN_RE.test(spec.dnsDomain)) {
     problems.add('dns-domain-invalid', path, 'dnsDomain', spec.dnsDomain,

@@ -58,6 +58,36 @@ export interface WeaveNsgPriorities {
    * @default 200
    */
   readonly ssh?: number;
+  /**
+   * Weave's status and metrics port from `metrics.sources` (only with `metrics`).
+   * @default 130
+   */
+  readonly metrics?: number;
+  /**
+   * The rule that denies the metrics port to everyone else, including the
+   * rest of the VNet, which Azure's default rules admit (only with `metrics`).
+   * @default 135
+   */
+  readonly metricsDeny?: number;
+}
+
+/**
+ * Weave's read-only status and Prometheus metrics (`/status`, `/report`,
+ * `/metrics`) on each VM's VNet address, admitted only from the sources you
+ * name. The control API (6784) stays on localhost.
+ */
+export interface WeaveMetricsOptions {
+  /**
+   * Who may connect (your Prometheus): IPv4 addresses or CIDR blocks, or
+   * values Terraform fills in. Everyone else is denied, the rest of the VNet
+   * included.
+   */
+  readonly sources: readonly string[];
+  /**
+   * TCP port of the listener on the VNet address.
+   * @default 6782
+   */
+  readonly port?: number;
 }
 
 /**
@@ -206,6 +236,13 @@ export interface AzureClusterOptions extends AzureVmDefaults {
    * @default - the network's sshPublicKey
    */
   readonly sshPublicKey?: string;
+  /**
+   * Serve Weave's status and metrics on each VM's VNet address, with an NSG
+   * rule that admits only `sources`, and an output listing the scrape
+   * targets (`<network>_<cluster>_metrics_targets`).
+   * @default - status and metrics on localhost only (weave's default)
+   */
+  readonly metrics?: WeaveMetricsOptions;
   /**
    * How other sites reach the cluster. `load-balancer`: one public Standard
    * Load Balancer forwards Weave's TCP and UDP ports to one VM per remote

@@ -7,6 +7,7 @@
 import type { AzureClusterOptions, AzureHostOptions } from './azure';
 import type { UserContent } from './content';
 import type { DedicatedClusterOptions, DedicatedHostOptions } from './dedicated';
+import type { RegistrySpec, WeaveImageDigests } from './images';
 import type { ScaleSetClusterOptions } from './scale-set';
 import type { WeaveRouterOptions } from './weave';
 
@@ -21,8 +22,25 @@ export interface WeaveRelease {
    * @default - not checked; the script is installed as downloaded
    */
   readonly sha256?: string;
-  /** Docker Hub account that publishes the `weave` and `weaveexec` images (`DOCKERHUB_USER`). */
+  /**
+   * Where the `weave`, `weaveexec` and `weavedb` images are pulled from: a
+   * Docker Hub account (`rajchaudhuri`), or a registry host and path
+   * (`acme.azurecr.io/weave`, `mirror.example.com:5000/rajch`). It is the
+   * `weave` script's `DOCKERHUB_USER`, a plain prefix of the image names.
+   */
   readonly imageOwner: string;
+  /**
+   * Tag of the `weavedb` image. The `weave` script itself always asks for
+   * `weavedb:latest`; the hosts pull this tag instead and tag it `latest`
+   * locally, so the script finds it and never pulls.
+   * @default - the release version
+   */
+  readonly weavedbVersion?: string;
+  /**
+   * Digests that pin the three images exactly; the hosts pull by digest.
+   * @default - pinned by tag only
+   */
+  readonly digests?: WeaveImageDigests;
 }
 
 /**
@@ -246,6 +264,11 @@ export interface NetworkSpec extends WeaveRouterOptions {
    * @default - none: the password is filled into every host's boot document
    */
   readonly keyVault?: KeyVaultSpec;
+  /**
+   * How hosts log in to the image registry.
+   * @default - every host pulls anonymously
+   */
+  readonly registry?: RegistrySpec;
 }
 
 /**

@@ -10,6 +10,7 @@ import { withKeyVaultFetch, withoutSharedEnvFile, KEY_VAULT_SLOT_ALLOWANCE } fro
 import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from '../boot/slots';
 import { poolBootDocument } from '../boot/pool';
 import { MergedUserContent, userContentResolver, withUserContent } from '../boot/user-content';
+import { registryLoginOf } from '../boot/registry';
 import { renderUserData, sharedEnvContent, weaveBootDocument } from '../boot/weave';
 import { checkUserUnitsForFormat } from '../check/content';
 import { movedAnchorWarnings } from '../allocation/anchors';
@@ -187,7 +188,9 @@ export function deriveNetwork(spec: NetworkSpec, options: DeriveOptions = {}): D
     let knownBytes: number | undefined;
     const limit = driver.boot.sizeLimit;
     if (limit) {
-      knownBytes = knownSize(boot, MAX_PASSWORD_LENGTH) + (kv && driver.boot.keyVault === 'fetch' ? KEY_VAULT_SLOT_ALLOWANCE : 0);
+      knownBytes = knownSize(boot, MAX_PASSWORD_LENGTH) + (kv && driver.boot.keyVault === 'fetch' ? KEY_VAULT_SLOT_ALLOWANCE
+        // An Azure Container Registry login names the identity's client id (a GUID) in its unit.
+        : registryLoginOf(spec, hp) === 'identity' ? 36 - IDENTITY_CLIENT_ID_SLOT.length : 0);
       if (knownBytes > limit.bytes) {
         // Rendered again only on this error path: the split tells the user whose bytes to cut.
         const weave = content ? knownSize(render(undefined), MAX_PASSWORD_LENGTH) : knownBytes;
@@ -226,8 +229,11 @@ export function deriveNetwork(spec: NetworkSpec, options: DeriveOptions = {}): D
   problems.throwIfAny();
 
   const settingsDigest = createHash('sha256')
-    // Key Vault mode adds what first-boot-only hosts fetch with: the secret's name.
-    .update(JSON.stringify([plan.commonLaunchArgs, plan.sharedEnv, spec.release, spec.wantedBy, ...(kv ? [kv.secretName] : [])]))
+    // Key Vault mode adds what first-boot-only hosts fetch with: the secret's
+    // name; a registry, how they log in. Each only when set, so the digest of
+    // a network without them stays what earlier releases computed.
+    .update(JSON.stringify([plan.commonLaunchArgs, plan.sharedEnv, spec.release, spec.wantedBy, ...(kv ? [kv.secretName] : []),
+      ...(spec.registry ? [{ registry: spec.clusters.map((c) => registryLoginOf(spec, c)) }] : [])]))
     .digest('hex');
   const warnings = movedAnchorWarnings(spec.clusters, plan.allocation.changes, clusters.map((c) => c.format === 'ignition'), options.hostAddress);
   return { plan, hosts, clusters, sharedEnv: shared, settingsDigest, warnings };

@@ -13,7 +13,7 @@
 import type { BootDocument } from '../boot/document';
 import { SLOT, fillSlots } from '../boot/slots';
 import { MergedUserContent, withUserContent } from '../boot/user-content';
-import { weaveBootDocument } from '../boot/weave';
+import { statusListenerOf, weaveBootDocument } from '../boot/weave';
 import { hostEnvPath } from '../defaults';
 import { FLATCAR } from '../os/flatcar';
 import type { OsProfile } from '../os/profile';
@@ -39,18 +39,20 @@ export function cloudConfigByName(
   adapt: (boot: BootDocument) => BootDocument = (b) => b,
   os: OsProfile = FLATCAR,
 ): (host: HostPlan) => RenderedBoot {
-  // Keyed by content, then by the cluster's own launch flags, which differ per cluster.
+  // Keyed by content, then by the kind and status listener port (clusters with
+  // metrics render their own) and the cluster's own launch flags.
   const templates = new Map<MergedUserContent | undefined, Map<string, RenderedBoot>>();
   return (host) => {
     const content = contentFor(host);
     const flags = (network.clusters[host.clusterIndex]?.launchArgs ?? []).join(' ');
-    let byFlags = templates.get(content);
-    if (!byFlags) templates.set(content, byFlags = new Map());
-    let template = byFlags.get(flags);
+    const key = `${host.kind}:${statusListenerOf(network, host)?.port ?? ''}|${flags}`;
+    let byKey = templates.get(content);
+    if (!byKey) templates.set(content, byKey = new Map());
+    let template = byKey.get(key);
     if (!template) {
       const stand = { ...host, name: SLOT.hostName, hostEnvPath: hostEnvPath(SLOT.hostName) };
       template = renderCloudConfig(withUserContent(adapt(weaveBootDocument(network, stand, { hostEnvSource: 'azure-imds', os })), content), os);
-      byFlags.set(flags, template);
+      byKey.set(key, template);
     }
     return { ...template, text: fillSlots(template.text, [[SLOT.hostName, host.name]]) };
   };

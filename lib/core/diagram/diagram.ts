@@ -53,11 +53,9 @@ export interface TopologyHost {
    * DNS name, or any other name or address (drawn as outside the network).
    */
   readonly peers: readonly string[];
-  /**
-   * Set for the one box that stands for a pool's instances (`bridgeAddress` is then its bridge block).
-   * @default - none: a declared host
-   */
-  readonly pool?: TopologyPool;
+  /** Port of Weave's status and metrics on the host's own address, when its cluster serves them there; default: none shown (localhost only). */
+  readonly metricsPort?: number;
+  /** The one box for a pool's instances (`bridgeAddress` is then its block); default: none (a host). */ readonly pool?: TopologyPool;
 }
 
 /** One cluster as the topology picture shows it. */
@@ -227,6 +225,7 @@ export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): To
             address: dial === undefined ? undefined : text(dial),
             ...(ssh ? { ssh } : {}),
             peers: h.peers.map(text),
+            ...(spec && driver?.boot.statusListener?.(spec) ? { metricsPort: driver.boot.statusListener(spec)!.port } : {}),
           };
         }),
         ...(c.pool ? [poolBox(c.pool, text)] : []),
@@ -282,6 +281,7 @@ export function hostLines(h: TopologyHost, also: readonly string[] = []): string
     ...(h.address !== undefined && !sshShowsAddress ? [`dial ${h.address}`] : []),
     ...also.map((n) => `dns ${n}`),
     ...(h.ssh !== undefined ? [sshLine(h.ssh)] : []),
+    ...(h.metricsPort !== undefined ? [`metrics :${h.metricsPort}`] : []),
   ];
 }
 

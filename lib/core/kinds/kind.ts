@@ -154,8 +154,25 @@ export interface KindBoot {
   format(c: ClusterSpec, spec: NetworkSpec): BootFormat;
   /** Where a host's own env file comes from, in a format. */
   hostEnvSource(format: BootFormat): HostEnvSource;
-  /** Key Vault mode: the hosts fetch the password themselves, or a provisioner puts it there. */
+  /**
+   * Key Vault mode: the hosts fetch the password themselves, or a provisioner
+   * puts it there; the same for a registry login (their identity, or a
+   * credential the provisioner uploads).
+   */
   readonly keyVault: 'fetch' | 'provisioner';
+  /**
+   * Whether its hosts launch with `--nickname <host name>`: their own host
+   * name may differ from their name in the network (a dedicated server's),
+   * and a retired peer is found by that nickname.
+   * @default false: the host name is the name (an Azure VM's computer name)
+   */
+  readonly explicitNickname?: boolean;
+  /**
+   * Weave's status and metrics listener on the host's own network address:
+   * its port and the script that writes `WEAVE_STATUS_ADDR` at boot.
+   * @default - none: weave's default, localhost only
+   */
+  statusListener?(c: ClusterSpec): { readonly port: number; readonly script: string } | undefined;
   /**
    * The largest boot document its hosts accept (decoded bytes), and how an
    * oversized one is reported.
@@ -165,6 +182,19 @@ export interface KindBoot {
     readonly bytes: number;
     report(path: string, bytes: number, weaveBytes: number, hasExpressions: boolean, problems: ProblemList): void;
   };
+}
+
+/** What a kind's hosts do when the allocation record retires a host. */
+export interface KindRetirement {
+  /**
+   * Whether its hosts can reclaim a retired peer's address space (`weave
+   * rmpeer` run on them by Terraform), and how much they are preferred:
+   * the lowest rank of the network's surviving hosts is chosen.
+   * @default - its hosts never reclaim
+   */
+  readonly reclaimRank?: number;
+  /** Whether a departing host of the kind runs a teardown step itself (`weave reset`). */
+  readonly teardown: boolean;
 }
 
 /** A pool's instance counts, as its checks accepted them. */
@@ -227,6 +257,7 @@ export interface KindDriver {
   readonly checks: KindChecks;
   readonly wiring: KindWiring;
   readonly boot: KindBoot;
+  readonly retirement: KindRetirement;
   /**
    * Set for a kind whose hosts are not declared but come and go in a pool.
    * @default - none: the cluster's hosts are declared one by one

@@ -8,6 +8,7 @@
 // the chosen peers) run where that plan is made.
 import { checkUserContent } from '../check/content';
 import { checkKeyVault } from '../check/key-vault';
+import { checkImages } from '../check/images';
 import { checkHostName } from '../check/names';
 import type { ProblemList } from '../check/problems';
 import { DeclaredRanges, checkRanges } from '../check/ranges';
@@ -44,6 +45,7 @@ export function checkDeclaration(spec: NetworkSpec, problems: ProblemList, optio
   // bootstrap the IPAM consensus, which a network of pools alone never has.
   const onlyPools = spec.clusters.length > 0 && drivers.every((d) => d?.pool !== undefined);
   checkSettings(spec, problems, { ...options, onlyPools });
+  checkImages(spec, problems);
   if (onlyPools) {
     problems.add('pool-only-network', spec.path, 'clusters', spec.clusters.map((c) => c.name),
       'are all pools, whose instances join as observers and never bootstrap the IPAM consensus, so nobody could ever hand out addresses',

@@ -15,6 +15,7 @@ import { commonLaunchArgs as commonLaunchArgsFor, launchArgs } from '../wiring/l
 import { checkDeclaration } from './checks';
 import { PeerDial, planPeers } from './peers';
 import { PoolPlan, planPools } from './pool';
+import { Retirement, planRetirements, teardownsOf } from './retire';
 
 /**
  * Everything decided for one host: whom it dials, its IPAM role, its bridge
@@ -135,6 +136,10 @@ export interface NetworkPlan {
   readonly pools: readonly PoolPlan[];
   /** The allocation record after this plan, and what changed. */
   readonly allocation: PlanAllocation;
+  /** Each retired host and the surviving host that reclaims its address space (`weave rmpeer`). */
+  readonly retirements: readonly Retirement[];
+  /** Retired hosts whose teardown step (a departing dedicated server's `weave reset`) may still be in Terraform state. */
+  readonly teardowns: readonly string[];
 }
 
 /** Options of {@link deriveNetwork} (and of the planner it runs). */
@@ -231,7 +236,7 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
           ['WEAVE_IPALLOC_INIT', ipallocInit],
           ['WEAVE_BRIDGE_ADDRESS', bridgeAddress],
         ],
-        launchArgs: launchArgs(commonLaunchArgs, ipallocInit, peers, own),
+        launchArgs: launchArgs(commonLaunchArgs, ipallocInit, peers, own, kindDriver(c.kind)?.boot.explicitNickname ? h.name : undefined),
       };
       hosts.push(plan);
       return plan;
@@ -260,5 +265,7 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
     maxPeers: clusters.reduce((n, c) => n + c.maxHosts, 0),
     pools: poolPlans,
     allocation: { record: allocation!.record, changes: allocation!.changes, seeded: options.record === undefined },
+    retirements: planRetirements(options.record, allocation!.retired, hosts),
+    teardowns: teardownsOf(spec, allocation!.retired),
   };
 }

@@ -7,7 +7,7 @@
 import type { Cidr } from '../common/cidr';
 import type { ProblemList } from '../check/problems';
 import { SHARED_ENV_PATH, hostEnvPath } from '../defaults';
-import type { NetworkSpec } from '../declare/network';
+import type { ClusterKind, NetworkSpec } from '../declare/network';
 import { kindDriver } from '../kinds';
 import type { PoolSize } from '../kinds/kind';
 import type { Target } from '../wiring/addresses';
@@ -23,6 +23,8 @@ export interface PoolPlan extends PoolSize {
   readonly path: string;
   /** Position of the pool's cluster in declaration order. */
   readonly clusterIndex: number;
+  /** The pool's kind (`scale-set`). */
+  readonly kind: ClusterKind;
   /** What every instance's host name starts with (six unique characters follow). */
   readonly hostNamePrefix: string;
   /** What every instance's `weave launch` dials. */
@@ -100,6 +102,7 @@ export function planPools(spec: NetworkSpec, problems: ProblemList, inputs: Pool
       name,
       path: c.path,
       clusterIndex: index,
+      kind: c.kind,
       hostNamePrefix: pool.hostNamePrefix(c),
       peers,
       dials: targets.map(peerDial),

@@ -27,11 +27,13 @@ export function commonLaunchArgs(
 /**
  * `weave launch` arguments: `--no-restart` (systemd restarts the router, not
  * Docker), the network's common flags, the cluster's own flags (e.g.
- * `--trusted-subnets`), the IPAM mode and the peers. Pass the literal values
- * to see what a host runs, or `$VAR` references for a unit.
+ * `--trusted-subnets`), the nickname when the host's own host name may
+ * differ from its name in the network, the IPAM mode and the peers. Pass the
+ * literal values to see what a host runs, or `$VAR` references for a unit.
  */
-export function launchArgs(common: readonly string[], ipallocInit: string, peers: readonly string[], cluster: readonly string[] = []): string[] {
-  return ['--no-restart', ...common, ...cluster, '--ipalloc-init', ipallocInit, ...peers];
+export function launchArgs(common: readonly string[], ipallocInit: string, peers: readonly string[], cluster: readonly string[] = [], nickname?: string): string[] {
+  // The script passes `--nickname "$(hostname)"` first; Go's flags keep the last.
+  return ['--no-restart', ...common, ...cluster, ...(nickname !== undefined ? ['--nickname', nickname] : []), '--ipalloc-init', ipallocInit, ...peers];
 }
 
 /** `--trusted-subnets` for the given blocks, or nothing. */

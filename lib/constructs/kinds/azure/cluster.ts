@@ -6,7 +6,7 @@
 // egress.ts) gives them their way out. With direct peering: nothing here;
 // each VM gets its own public IP (host.ts). Its hosts' VMs are made by
 // host.ts from the references taken here.
-import { TerraformOutput } from 'cdktf';
+import { Lazy, TerraformOutput } from 'cdktf';
 import { Lb } from '@cdktf/provider-azurerm/lib/lb';
 import { LbBackendAddressPool } from '@cdktf/provider-azurerm/lib/lb-backend-address-pool';
 import { LbOutboundRule } from '@cdktf/provider-azurerm/lib/lb-outbound-rule';
@@ -18,7 +18,7 @@ import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from '../../../core/boot/slots';
 import { isToken } from '../../../core/common/tokens';
 import { WEAVE_CONTROL_PORT, WEAVE_FASTDP_PORT } from '../../../core/defaults';
-import { CLOUDAPP_ZONE, DEFAULT_VNET_CIDR, OUTBOUND_PORTS_PER_HOST, WEAVE_PORTS, nsgPriorities } from '../../../core/kinds/azure/facts';
+import { CLOUDAPP_ZONE, DEFAULT_METRICS_PORT, DEFAULT_VNET_CIDR, OUTBOUND_PORTS_PER_HOST, WEAVE_PORTS, nsgPriorities } from '../../../core/kinds/azure/facts';
 import { isDirect } from '../../../core/kinds/azure/peering';
 import { regionName } from '../../../core/kinds/azure/regions';
 import type { NsgRuleSlots } from '../../marks';
@@ -55,6 +55,15 @@ export const azureCluster: ClusterKindConstructs = (cluster, props): ClusterPart
     : undefined;
   const provider = props.provider;
   const created = provider && props.location ? createCluster(cluster, props, provider, props.location, dnsLabel) : undefined;
+  // The VMs' private addresses, for the scrape targets output.
+  const privateAddresses: string[] = [];
+  if (created && props.metrics) {
+    const port = props.metrics.port ?? DEFAULT_METRICS_PORT;
+    new TerraformOutput(cluster, 'metrics-targets', {
+      value: Lazy.listValue({ produce: () => privateAddresses.map((a) => `${a}:${port}`) }),
+      description: `Prometheus scrape targets (host:port, VNet addresses) of Weave cluster ${cluster.node.path}`,
+    }).overrideLogicalId(outputId(cluster.network, cluster.clusterName, 'metrics_targets'));
+  }
   return {
     dnsLabel,
     dnsName,
@@ -84,7 +93,11 @@ export const azureCluster: ClusterKindConstructs = (cluster, props): ClusterPart
         r.addOverride('count', count);
       }
     },
-    host: (host, hostProps) => createHost(host, hostProps, cluster, created?.refs),
+    host: (host, hostProps) => {
+      const part = createHost(host, hostProps, cluster, created?.refs);
+      if (part.azure) privateAddresses.push(part.azure.networkInterface.privateIpAddress);
+      return part;
+    },
   };
 };
 
@@ -99,7 +112,7 @@ function createCluster(cluster: ClusterScope, props: WeaveClusterProps, provider
   const priorities = nsgPriorities(props.nsgPriorities);
   const ruleSlots: { name: string; priority: number; direction: 'Inbound' }[] = [];
 
-  const rule = (id: string, priority: number, protocol: string, port: string, sources: string[], description: string) => {
+  const rule = (id: string, priority: number, protocol: string, port: string, sources: string[] | '*', description: string, access: 'Allow' | 'Deny' = 'Allow') => {
     ruleSlots.push({ name: id, priority, direction: 'Inbound' });
     return new NetworkSecurityRule(cluster, id, {
       provider,
@@ -109,11 +122,11 @@ function createCluster(cluster: ClusterScope, props: WeaveClusterProps, provider
       description,
       priority,
       direction: 'Inbound',
-      access: 'Allow',
+      access,
       protocol,
       sourcePortRange: '*',
       destinationPortRange: port,
-      sourceAddressPrefixes: sources,
+      ...(sources === '*' ? { sourceAddressPrefix: '*' } : { sourceAddressPrefixes: sources }),
       destinationAddressPrefix: '*',
     });
   };
@@ -126,6 +139,13 @@ function createCluster(cluster: ClusterScope, props: WeaveClusterProps, provider
   ];
   if (cluster.sshSourceCidr !== undefined) {
     rule('ssh', priorities.ssh, 'Tcp', '22', [cluster.sshSourceCidr], 'SSH from the administrators\' range');
+  }
+  if (props.metrics) {
+    // Azure's default rules admit the whole VNet (and peered ones); the
+    // deny right after the allow keeps the listener to the named scrapers.
+    const port = String(props.metrics.port ?? DEFAULT_METRICS_PORT);
+    rule('weave-metrics', priorities.metrics, 'Tcp', port, [...props.metrics.sources], 'Weave status and metrics from the scrapers');
+    rule('weave-metrics-deny', priorities.metricsDeny, 'Tcp', port, '*', 'Weave status and metrics from anyone else, the VNet included', 'Deny');
   }
   const nsgSlots: NsgRuleSlots = { nsg: placed.ruleTarget, existing: props.existingSecurityGroup, rules: ruleSlots };
 

@@ -9,12 +9,14 @@ import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface'
 import { NetworkInterfaceBackendAddressPoolAssociation } from '@cdktf/provider-azurerm/lib/network-interface-backend-address-pool-association';
 import type { LbNatRule } from '@cdktf/provider-azurerm/lib/lb-nat-rule';
 import type { PublicIp, PublicIpConfig } from '@cdktf/provider-azurerm/lib/public-ip';
+import { IDENTITY_CLIENT_ID_SLOT } from '../../../core/boot/slots';
 import { DEFAULT_OS_DISK_TYPE, DEFAULT_VM_SIZE } from '../../../core/kinds/azure/facts';
 import { hostDnsLabel } from '../../../core/kinds/azure/peering';
 import { FLATCAR } from '../../../core/os/flatcar';
 import { HostBinding } from '../../marks';
 import type { WeaveHostProps } from '../../props';
 import { bootExpression } from '../../terraform/boot-data';
+import { templateText } from '../../terraform/expressions';
 import { outputId } from '../../terraform/names';
 import type { ClusterScope, HostPart, HostScope } from '../kind';
 import type { AzureHostResources, ClusterRefs } from './resources';
@@ -46,6 +48,24 @@ export function createHost(host: HostScope, props: WeaveHostProps, cluster: Clus
       }
       bindVm(host, cluster.network.node.id, azure.virtualMachine, binding);
     },
+    reclaim: (scope, id, logicalId, peer, script) => {
+      if (!azure || !refs) return;
+      // Through the Azure control plane (the VM agent's run command): no SSH
+      // path from where Terraform runs is needed. It runs when created; the
+      // script and the target are then ignored, so a later survivor change
+      // or a new script text does not run it again.
+      const { VirtualMachineRunCommand } = require('@cdktf/provider-azurerm/lib/virtual-machine-run-command') as typeof import('@cdktf/provider-azurerm/lib/virtual-machine-run-command');
+      const run = new VirtualMachineRunCommand(scope, id, {
+        provider: cluster.provider,
+        name: `weave-reclaim-${peer}`,
+        location: refs.location,
+        virtualMachineId: azure.virtualMachine.id,
+        source: { script: templateText(script) },
+        lifecycle: { ignoreChanges: ['virtual_machine_id', 'location', 'source'] },
+        timeouts: { create: '30m' },
+      });
+      run.overrideLogicalId(logicalId);
+    },
   };
 }
 
@@ -53,9 +73,15 @@ export function createHost(host: HostScope, props: WeaveHostProps, cluster: Clus
 function bindVm(host: HostScope, networkId: string, vm: LinuxVirtualMachine, binding: HostBinding): void {
   const { host: derived, sharedEnvRef } = binding;
   const kv = binding.keyVault;
-  const expr = bootExpression(derived.boot, sharedEnvRef, kv?.bootValues);
-  // Key Vault mode: the VM reads the password with its cluster's identity.
-  if (kv?.identityId) vm.putIdentity({ type: 'UserAssigned', identityIds: [kv.identityId] });
+  const identity = binding.identity;
+  const expr = bootExpression(derived.boot, sharedEnvRef, {
+    ...kv?.bootValues,
+    ...(identity ? { [IDENTITY_CLIENT_ID_SLOT]: identity.clientId } : {}),
+  });
+  // The VM reads the password (Key Vault mode) and pulls images (an Azure
+  // Container Registry) with its cluster's identity.
+  const identityId = kv?.identityId ?? identity?.identityId;
+  if (identityId) vm.putIdentity({ type: 'UserAssigned', identityIds: [identityId] });
   // Static per host: settings that change when the network grows are
   // kept out of it (see userData), so growth never replaces a VM.
   vm.customData = `\${base64encode(${expr})}`;

@@ -7,7 +7,7 @@ import type { ClusterKindConstructs } from '../kind';
 import { createHost } from './host';
 
 /** The dedicated kind's part of a cluster. */
-export const dedicatedCluster: ClusterKindConstructs = (_cluster, props) => ({
+export const dedicatedCluster: ClusterKindConstructs = (cluster, props) => ({
   dnsName: props.dnsName,
   spec: () => ({}),
   grantTarget: () => undefined,
@@ -15,7 +15,7 @@ export const dedicatedCluster: ClusterKindConstructs = (_cluster, props) => ({
   publicAddressRef: () => undefined,
   nsgRuleSlots: () => undefined,
   bind: () => undefined,
-  host: (host, hostProps) => createHost(host, hostProps),
+  host: (host, hostProps) => createHost(host, hostProps, cluster.network),
 });
 
 /**

@@ -12,14 +12,13 @@ import { LinuxVirtualMachineScaleSet } from '@cdktf/provider-azurerm/lib/linux-v
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import type { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from '../../../core/boot/slots';
-import type { DerivedPool } from '../../../core/derive/derive';
 import { WEAVE_CONTROL_PORT, WEAVE_FASTDP_PORT } from '../../../core/defaults';
 import { CUSTOM_DATA_LIMIT, DEFAULT_OS_DISK_TYPE, DEFAULT_VM_SIZE, DEFAULT_VNET_CIDR, nsgPriorities } from '../../../core/kinds/azure/facts';
 import {
   TERMINATION_NOTICE_MINUTES, UPGRADE_BATCH_PERCENT, UPGRADE_PAUSE_MINUTES, UPGRADE_UNHEALTHY_PERCENT,
 } from '../../../core/kinds/scale-set/facts';
 import { FLATCAR } from '../../../core/os/flatcar';
-import type { HostKeyVault, NsgRuleSlots } from '../../marks';
+import type { ClusterBinding, NsgRuleSlots } from '../../marks';
 import type { WeaveClusterProps } from '../../props';
 import { bootExpression } from '../../terraform/boot-data';
 import { outputId } from '../../terraform/names';
@@ -52,7 +51,7 @@ export const scaleSetCluster: ClusterKindConstructs = (cluster, props): ClusterP
         r.sourceAddressPrefixes = [...binding.peerSources];
         r.addOverride('count', binding.peerSources.length > 0 ? 1 : 0);
       }
-      if (created && binding.pool) bindScaleSet(cluster, created.resources.scaleSet, binding.pool.derived, binding.pool.sharedEnvRef, binding.pool.keyVault);
+      if (created && binding.pool) bindScaleSet(cluster, created.resources.scaleSet, binding.pool);
     },
     // A pool declares no hosts (the planner reports any); they make nothing.
     host: () => ({ bind: () => undefined }),
@@ -176,9 +175,13 @@ function createPool(cluster: ClusterScope, props: WeaveClusterProps, provider: A
 }
 
 /** Fills in the instances' boot document and, in Key Vault mode, their identity. */
-function bindScaleSet(cluster: ClusterScope, scaleSet: LinuxVirtualMachineScaleSet, derived: DerivedPool, sharedEnvRef: string, kv: HostKeyVault | undefined): void {
-  const expr = bootExpression(derived.boot, sharedEnvRef, kv?.bootValues);
-  if (kv?.identityId) scaleSet.putIdentity({ type: 'UserAssigned', identityIds: [kv.identityId] });
+function bindScaleSet(cluster: ClusterScope, scaleSet: LinuxVirtualMachineScaleSet, pool: NonNullable<ClusterBinding['pool']>): void {
+  const { derived, sharedEnvRef, keyVault: kv, identity } = pool;
+  // The identity's client id fills its slot for the registry login too (an ACR without Key Vault mode).
+  const values = { ...(identity ? { [IDENTITY_CLIENT_ID_SLOT]: identity.clientId } : {}), ...kv?.bootValues };
+  const expr = bootExpression(derived.boot, sharedEnvRef, values);
+  const identityId = kv?.identityId ?? identity?.identityId;
+  if (identityId) scaleSet.putIdentity({ type: 'UserAssigned', identityIds: [identityId] });
   // One document for every instance; a change rolls out by the upgrade policy.
   scaleSet.customData = `\${base64encode(${expr})}`;
   const refs = (derived.boot.expressions ?? []).map((e) => e.content.ref);

@@ -12,6 +12,7 @@ import type { AzureVmDefaults } from '../../declare/azure';
 import type { ClusterSpec, HostSpec } from '../../declare/network';
 import type { CheckContext, KindChecks } from '../kind';
 import { DEFAULT_VM_SIZE, NSG_PRIORITIES, NSG_PRIORITY_RANGE, nsgPriorities } from './facts';
+import { checkMetrics } from './metrics';
 import { isDirect } from './peering';
 import { checkClusterSize, checkHostLabel, checkPeeringOptions } from './peering-checks';
 import { VM_SIZE_RE, locationProblem, regionName, suggestVmSize } from './regions';
@@ -159,6 +160,7 @@ function checkClusterOptions(c: ClusterSpec, ctx: CheckContext): void {
     problems.add('ssh-source-open', c.path, 'sshSourceCidr', cidr,
       'opens SSH to the whole internet', 'give the range you administer from, e.g. "198.51.100.0/24"');
   }
+  checkMetrics(c.path, given.metrics, problems);
 }
 
 /** A VM needs an SSH key azurerm accepts, a Flatcar channel, a disk size in range, and nothing of another kind's. */
@@ -209,6 +211,7 @@ export function checkClusterResources(c: ClusterSpec, { problems }: CheckContext
   const used = new Map<number, string>();
   for (const [rule, priority] of Object.entries(p)) {
     if (rule === 'ssh' && g.sshSourceCidr === undefined) continue;
+    if ((rule === 'metrics' || rule === 'metricsDeny') && g.metrics === undefined) continue;
     if (!Number.isInteger(priority) || priority < NSG_PRIORITY_RANGE.min || priority > NSG_PRIORITY_RANGE.max) {
       problems.add('nsg-priority-invalid', c.path, `nsgPriorities.${rule}`, priority,
         `is not a whole number from ${NSG_PRIORITY_RANGE.min} to ${NSG_PRIORITY_RANGE.max} (Azure's range for NSG rules)`,

@@ -6,7 +6,8 @@ import type { BootFormat } from '../../declare/network';
 import type { KindDriver, KindWiring } from '../kind';
 import { AZURE_CHECKS, reportCustomDataSize } from './checks';
 import { trustedSubnetArgs } from '../../wiring/launch';
-import { AZURE_PATH_MTU, CUSTOM_DATA_LIMIT, DEFAULT_VNET_CIDR, SSH_NAT_BASE_PORT, SSH_NAT_LAST_PORT } from './facts';
+import { AZURE_PATH_MTU, CUSTOM_DATA_LIMIT, DEFAULT_METRICS_PORT, DEFAULT_VNET_CIDR, SSH_NAT_BASE_PORT, SSH_NAT_LAST_PORT } from './facts';
+import { statusAddressScript } from './metrics';
 import { AZURE_CLUSTER_OPTIONS, AZURE_HOST_OPTIONS } from './options';
 import { hostPublicName, isDirect } from './peering';
 
@@ -58,9 +59,20 @@ export const AZURE: KindDriver = {
     hostEnvSource: (format) => (format === 'cloud-config' ? 'azure-imds' : 'file'),
     // The VMs read the password with their cluster's managed identity.
     keyVault: 'fetch',
+    // The VNet address comes from instance metadata at every start.
+    statusListener: (c) => {
+      const m = c.options?.metrics;
+      if (!m) return undefined;
+      const port = m.port ?? DEFAULT_METRICS_PORT;
+      return { port, script: statusAddressScript(port) };
+    },
     sizeLimit: {
       bytes: CUSTOM_DATA_LIMIT,
       report: (path, bytes, weaveBytes, hasExpressions, problems) => reportCustomDataSize(path, bytes, weaveBytes, hasExpressions, problems, CUSTOM_DATA_LIMIT),
     },
   },
+  // A VM run command through the Azure control plane: no SSH path needed,
+  // but it depends on the VM agent's extension; a dedicated survivor (SSH,
+  // the path Terraform already provisions it by) is preferred.
+  retirement: { reclaimRank: 1, teardown: false },
 };

@@ -19,7 +19,7 @@ export const WEAVE_PORTS = [
 ] as const;
 
 /** Priorities of the NSG rules the library creates; users' own rules must avoid them. */
-export const NSG_PRIORITIES = { weaveTcp: 100, weaveUdp: 110, weaveEsp: 120, ssh: 200 } as const;
+export const NSG_PRIORITIES = { weaveTcp: 100, weaveUdp: 110, weaveEsp: 120, ssh: 200, metrics: 130, metricsDeny: 135 } as const;
 /** Azure's range for NSG rule priorities. */
 export const NSG_PRIORITY_RANGE = { min: 100, max: 4096 } as const;
 /** First load balancer frontend port of the per-host SSH NAT rules. */
@@ -35,6 +35,8 @@ export function nsgPriorities(given: WeaveNsgPriorities | undefined): Record<key
     weaveUdp: g.weaveUdp ?? NSG_PRIORITIES.weaveUdp,
     weaveEsp: g.weaveEsp ?? NSG_PRIORITIES.weaveEsp,
     ssh: g.ssh ?? NSG_PRIORITIES.ssh,
+    metrics: g.metrics ?? NSG_PRIORITIES.metrics,
+    metricsDeny: g.metricsDeny ?? NSG_PRIORITIES.metricsDeny,
   };
 }
 
@@ -63,3 +65,9 @@ export const CLOUDAPP_ZONE = 'cloudapp.azure.com';
 /** Azure instance metadata: this VM's user data, as base64 text. */
 export const IMDS_USER_DATA_URL =
   'http://169.254.169.254/metadata/instance/compute/userData?api-version=2021-01-01&format=text';
+
+/** Weave's status and metrics port (`--status-addr`) when none is given. */
+export const DEFAULT_METRICS_PORT = 6782;
+/** Azure instance metadata: this VM's first private IPv4 address, as text. */
+export const IMDS_PRIVATE_IP_URL =
+  'http://169.254.169.254/metadata/instance/network/interface/0/ipv4/ipAddress/0/privateIpAddress?api-version=2021-02-01&format=text';

@@ -18,7 +18,7 @@ export const AZURE_CLUSTER_OPTIONS = optionTable<AzureClusterOptions>({
   provider: () => '(provider)', location: true, locationUnchecked: true, dnsLabel: true, vnetCidr: true, sshSourceCidr: true,
   resourceGroupName: true, bootFormat: true, existingResourceGroup: construct, existingSubnet: construct, existingSecurityGroup: construct,
   nsgPriorities: true, adminUsername: true, availabilityZone: true, acceleratedNetworking: true, osDiskType: true, tags: true,
-  sshPublicKey: false, peering: true, natGateway: true, trustVnet: true,
+  sshPublicKey: false, metrics: true, peering: true, natGateway: true, trustVnet: true,
 }, (given, path, problems) => {
   for (const { key, value } of given) {
     problems.add('dedicated-azure-option', path, key, value, 'only applies to Azure clusters', `remove ${key}, or set kind: "azure"`);

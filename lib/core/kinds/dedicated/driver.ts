@@ -19,5 +19,9 @@ export const DEDICATED: KindDriver = {
     hostEnvSource: () => 'file',
     // The provisioner uploads the password file beside the script.
     keyVault: 'provisioner',
+    // The server's own host name is whatever it was given; Weave knows it by its name here.
+    explicitNickname: true,
   },
+  // Reached over SSH, as its provisioner is; a departing server resets itself.
+  retirement: { reclaimRank: 0, teardown: true },
 };

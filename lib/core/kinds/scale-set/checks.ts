@@ -134,6 +134,7 @@ function checkClusterOptions(c: ClusterSpec, ctx: CheckContext): void {
     ['dnsLabel', 'a pool has no DNS name: nobody dials it, its instances dial out'],
     ['sshSourceCidr', 'a pool opens no SSH from outside: reach its instances from a VM of the same VNet or with `az vmss run-command invoke`'],
     ['availabilityZone', 'a pool spreads its instances over pool.zones'],
+    ['metrics', 'a pool\'s instances are not known at synth, so there are no scrape targets to list or admit'],
     ['peering', 'nobody dials a pool; its instances dial out through its own load balancer'],
     ['natGateway', 'a pool\'s instances leave through its own load balancer (1,024 SNAT ports each, so at most 62 instances; declare several pools for more)'],
     ['trustVnet', 'a pool\'s instances launch with the network\'s flags only (no --trusted-subnets), so VMs of a trusting cluster still encrypt to them'],

@@ -31,5 +31,7 @@ export const SCALE_SET: KindDriver = {
       report: (path, bytes, weaveBytes, hasExpressions, problems) => reportCustomDataSize(path, bytes, weaveBytes, hasExpressions, problems, CUSTOM_DATA_LIMIT),
     },
   },
+  // Instances are not in the record: none reclaims a retired host's ranges, none is retired.
+  retirement: { teardown: false },
   pool: SCALE_SET_POOL,
 };

@@ -2,10 +2,10 @@
 // and the Azure cluster options it shares (where the pool lives and the VM
 // defaults of its instances). A shared option given to a dedicated cluster
 // is reported once, by the Azure kind; `pool` given to another kind's
-// cluster is reported here. Six Azure options have no meaning for a pool
+// cluster is reported here. Seven Azure options have no meaning for a pool
 // (dnsLabel, sshSourceCidr, availabilityZone, peering, natGateway,
-// trustVnet): they are in the table so that the pool's own checks say what
-// to use instead.
+// trustVnet, metrics): they are in the table so that the pool's own checks
+// say what to use instead.
 import type { AzureClusterOptions } from '../../declare/azure';
 import type { ScaleSetClusterOptions } from '../../declare/scale-set';
 import { optionTable } from '../kind';
@@ -19,7 +19,7 @@ export const SCALE_SET_CLUSTER_OPTIONS = optionTable<AzureClusterOptions & Scale
   provider: () => '(provider)', location: true, locationUnchecked: true, vnetCidr: true, resourceGroupName: true, bootFormat: true,
   existingResourceGroup: construct, existingSubnet: construct, existingSecurityGroup: construct, nsgPriorities: true,
   adminUsername: true, osDiskType: true, acceleratedNetworking: true, tags: true, sshPublicKey: false,
-  dnsLabel: true, sshSourceCidr: true, availabilityZone: true, peering: true, natGateway: true, trustVnet: true,
+  dnsLabel: true, sshSourceCidr: true, availabilityZone: true, peering: true, natGateway: true, trustVnet: true, metrics: true,
 }, (given, path, problems) => {
   // Only `pool` reaches here: the other keys are the Azure kind's too, and it reports them first.
   for (const { key, value } of given) {
