@@ -9,7 +9,7 @@
 // and has a scale-in policy. docs/pools.md has the sources.
 import { TerraformOutput } from 'cdktf';
 import { LinuxVirtualMachineScaleSet } from '@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set';
-import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
+import type { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import type { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from '../../../core/boot/slots';
 import { WEAVE_CONTROL_PORT, WEAVE_FASTDP_PORT } from '../../../core/defaults';
@@ -22,6 +22,7 @@ import type { ClusterBinding, NsgRuleSlots } from '../../marks';
 import type { WeaveClusterProps } from '../../props';
 import { bootExpression } from '../../terraform/boot-data';
 import { outputId } from '../../terraform/names';
+import { inboundRules } from '../azure/inbound-rules';
 import { placeCluster } from '../azure/placement';
 import type { ClusterKindConstructs, ClusterPart, ClusterScope } from '../kind';
 import { createAutoscale } from './autoscale';
@@ -73,25 +74,8 @@ function createPool(cluster: ClusterScope, props: WeaveClusterProps, provider: A
   const placed = placeCluster(cluster, name, props, { provider, location, tags });
   const { resourceGroupName } = placed;
   const priorities = nsgPriorities(props.nsgPriorities);
-  const ruleSlots: { name: string; priority: number; direction: 'Inbound' }[] = [];
-  const rule = (id: string, priority: number, protocol: string, port: string, description: string) => {
-    ruleSlots.push({ name: id, priority, direction: 'Inbound' });
-    return new NetworkSecurityRule(cluster, id, {
-      provider,
-      resourceGroupName: placed.ruleTarget.resourceGroupName,
-      networkSecurityGroupName: placed.ruleTarget.name,
-      name: id,
-      description,
-      priority,
-      direction: 'Inbound',
-      access: 'Allow',
-      protocol,
-      sourcePortRange: '*',
-      destinationPortRange: port,
-      sourceAddressPrefixes: [],
-      destinationAddressPrefix: '*',
-    });
-  };
+  const { rule: inbound, slots: ruleSlots } = inboundRules(cluster, provider, placed.ruleTarget);
+  const rule = (id: string, priority: number, protocol: string, port: string, description: string) => inbound(id, priority, protocol, port, [], description);
   // The other clusters' egress addresses are bound once every cluster is declared.
   const weaveRules = [
     rule('weave-tcp', priorities.weaveTcp, 'Tcp', `${WEAVE_CONTROL_PORT}`, 'Weave control plane from other clusters'),

@@ -8,7 +8,6 @@ import { Lb } from '@cdktf/provider-azurerm/lib/lb';
 import { LbBackendAddressPool } from '@cdktf/provider-azurerm/lib/lb-backend-address-pool';
 import { LbOutboundRule } from '@cdktf/provider-azurerm/lib/lb-outbound-rule';
 import { LbProbe } from '@cdktf/provider-azurerm/lib/lb-probe';
-import { LbRule } from '@cdktf/provider-azurerm/lib/lb-rule';
 import type { LinuxVirtualMachineScaleSet } from '@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set';
 import type { MonitorAutoscaleSetting } from '@cdktf/provider-azurerm/lib/monitor-autoscale-setting';
 import type { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
@@ -20,7 +19,8 @@ import type { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { WEAVE_CONTROL_PORT } from '../../../core/defaults';
-import { OUTBOUND_PORTS_PER_HOST, WEAVE_PORTS } from '../../../core/kinds/azure/facts';
+import { OUTBOUND_PORTS_PER_HOST } from '../../../core/kinds/azure/facts';
+import { weaveLbRules } from '../azure/inbound-rules';
 
 /** Azure resources of a pool, for users to build on. */
 export interface ScaleSetResources {
@@ -94,23 +94,7 @@ export function createPoolEdge(
   // waits for before it moves on to the next batch.
   const probe = new LbProbe(scope, 'lb-probe', { provider, name: 'weave-tcp', loadbalancerId, protocol: 'Tcp', port: WEAVE_CONTROL_PORT });
   const probeId = probe.id;
-  const rules = WEAVE_PORTS.map((p) => {
-    const proto = p.protocol.toLowerCase();
-    return new LbRule(scope, `lb-rule-${proto}-${p.port}`, {
-      provider,
-      name: `weave-${proto}-${p.port}`,
-      loadbalancerId,
-      frontendIpConfigurationName: FRONTEND,
-      protocol: p.protocol,
-      frontendPort: p.port,
-      backendPort: p.port,
-      backendAddressPoolIds: [backendPoolId],
-      probeId,
-      // A peer's TCP and UDP flows must reach the same instance.
-      loadDistribution: 'SourceIP',
-      disableOutboundSnat: true,
-    });
-  });
+  const rules = weaveLbRules(scope, provider, { loadbalancerId, frontend: FRONTEND, backendPoolId, probeId });
   const outbound = new LbOutboundRule(scope, 'lb-outbound', {
     provider,
     name: 'egress',
