@@ -335,6 +335,11 @@ describe('VM sizes', () => {
     expect(vmProblems({ acceleratedNetworking: true }, { vmSize: 'Standard_B12ms' }).codes).toEqual([]);
     expect(vmProblems({ acceleratedNetworking: true }, {}).codes).toEqual([]);
   });
+
+  it('Arm64 sizes are refused (the Flatcar image is x86-64), their x86-64 namesakes pass (controls)', () => {
+    for (const size of ['Standard_D2ps_v5', 'Standard_E4pds_v6', 'Standard_B2pts_v2']) expect(vmProblems({}, { vmSize: size }).codes).toEqual(['vm-size-arm64']);
+    for (const size of ['Standard_D2s_v5', 'Standard_E4ds_v6', 'Standard_B2ts_v2', 'Standard_E4-2ds_v5']) expect(vmProblems({}, { vmSize: size }).codes).toEqual([]);
+  });
 });
 
 describe('an allocation record given in memory', () => {

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pullScript, weaveWrapper } from '../lib/core/boot/images';
-import { reclaimScript, teardownScript } from '../lib/core/boot/retire';
+import { RING_TEMPLATE, reclaimScript, teardownScript } from '../lib/core/boot/retire';
 import { DEFAULT_RELEASE } from '../lib/core/defaults';
 import { statusAddressScript } from '../lib/core/kinds/azure/metrics';
 import { SYSTEMD_HOST } from '../lib/core/os/systemd';
@@ -235,25 +235,31 @@ describeWhen('the pull script against a fake registry on loopback', [tool('bash'
   }, 30000);
 });
 
-/** `weave` as the reclaim uses it: `report -f` prints the ring from a file (the test changes it), `rmpeer` logs and answers as weave does. */
+/**
+ * `weave` as the reclaim uses it: `report -f <the reclaim's template>` prints
+ * the ring from a file (the test changes it) as Weave's template would
+ * render it; any other format is refused. `rmpeer` logs and answers as weave does.
+ */
 const WEAVE = `#!/bin/bash
 case $1 in
-  report) [ -f "$RING" ] || exit 1; cat "$RING" ;;
+  report) [ "$2" = -f ] && [ "$3" = "$RING_TEMPLATE" ] || exit 3; [ -f "$RING" ] || exit 1; cat "$RING" ;;
   rmpeer) echo "$2" >> "$RMPEER_LOG"; echo "524288 IPs taken over from $2" ;;
   *) exit 2 ;;
 esac
 `;
 
-describeWhen('the reclaim against a weave stand-in', [tool('bash'), tool('jq')], () => {
+describeWhen('the reclaim against a weave stand-in', tool('bash'), () => {
   const entry = (peer: string, nick: string, known: boolean) => ({ Token: '10.2.0.0', Size: 1024, Peer: peer, Nickname: nick, IsKnownPeer: known, Version: 1 });
+  /** The ring as RING_TEMPLATE renders Weave's IPAM status: one "nickname peer known" line per entry. */
+  const rendered = (ring: { Entries: ReturnType<typeof entry>[] }) => ring.Entries.map((e) => `${e.Nickname} ${e.Peer} ${e.IsKnownPeer}\n`).join('');
   async function reclaim(rings: unknown[], after = 1500, timeout = '30') {
     const dir = join(tmp, `weave-${seq++}`);
     mkdirSync(dir);
     writeFileSync(join(dir, 'weave'), WEAVE, { mode: 0o755 });
     const ring = join(dir, 'ring.json');
-    if (rings[0] !== undefined) writeFileSync(ring, JSON.stringify(rings[0]));
-    const later = rings.length > 1 ? setTimeout(() => writeFileSync(ring, JSON.stringify(rings[1])), after) : undefined;
-    const r = await run(reclaimScript('w2', SYSTEMD_HOST), { WEAVE_BIN: join(dir, 'weave'), RING: ring, RMPEER_LOG: join(dir, 'rmpeer.log'), WEAVE_RECLAIM_INTERVAL: '1', WEAVE_RECLAIM_TIMEOUT: timeout });
+    if (rings[0] !== undefined) writeFileSync(ring, rendered(rings[0] as never));
+    const later = rings.length > 1 ? setTimeout(() => writeFileSync(ring, rendered(rings[1] as never)), after) : undefined;
+    const r = await run(reclaimScript('w2', SYSTEMD_HOST), { WEAVE_BIN: join(dir, 'weave'), RING: ring, RING_TEMPLATE, RMPEER_LOG: join(dir, 'rmpeer.log'), WEAVE_RECLAIM_INTERVAL: '1', WEAVE_RECLAIM_TIMEOUT: timeout });
     if (later) clearTimeout(later);
     const log = existsSync(join(dir, 'rmpeer.log')) ? readFileSync(join(dir, 'rmpeer.log'), 'utf8').trim().split('\n') : [];
     return { ...r, rmpeers: log };
@@ -273,6 +279,14 @@ describeWhen('the reclaim against a weave stand-in', [tool('bash'), tool('jq')],
     expect(r.code).toBe(0);
     expect(r.rmpeers).toEqual([]);
     expect(r.output).toMatch(/nothing to reclaim/);
+  }, 30000);
+
+  it('waits while this router knows no ranges yet (just started), instead of calling that nothing to reclaim', async () => {
+    const r = await reclaim([{ Entries: [] }, { Entries: [entry('aa:aa', 'w1', true), entry('bb:bb', 'w2', false)] }]);
+    expect(r.code).toBe(0);
+    expect(r.output).toMatch(/this host's router knows no address ranges yet; next check in 1 seconds/);
+    expect(r.output).not.toMatch(/nothing to reclaim/);
+    expect(r.rmpeers).toEqual(['bb:bb']);
   }, 30000);
 
   it('gives up without rmpeer while the peer stays live, and waits for weave to run (controls)', async () => {

@@ -63,6 +63,7 @@ describe('image checks (each with a control that passes)', () => {
     ['ACR id that is not a registry id', { network: { release: { imageOwner: 'acmeweave.azurecr.io/weave' }, registry: { azureContainerRegistry: { id: '/subscriptions/x/registries/y', provider: {} as never } } } }, 'registry-acr-id-invalid'],
     ['a registry password as a plain string', { network: { registry: { login: { username: 'pull', password: 'hunter2hunter2' } } } }, 'registry-password-literal'],
     ['a registry user name with a colon', { network: { registry: { login: { username: 'pull:er' } } } }, 'registry-username-invalid'],
+    ['ACR identity login with dedicated servers and no registry.login', { network: { release: { imageOwner: 'acmeweave.azurecr.io/weave' }, registry: { azureContainerRegistry: { id: ACR_ID, provider: {} as never } } }, clusters: [{ id: 'c1', hosts: ['h1'] }, { id: 'dc', props: { kind: 'dedicated' }, hosts: ['d1'] }] }, 'registry-login-missing'],
     ['metrics admitting nobody', { clusters: [{ id: 'c1', props: { metrics: { sources: [] } }, hosts: ['h1'] }] }, 'metrics-sources-empty'],
     ['metrics open to the internet', { clusters: [{ id: 'c1', props: { metrics: { sources: ['0.0.0.0/0'] } }, hosts: ['h1'] }] }, 'metrics-source-open'],
     ['a metrics source that is not an address', { clusters: [{ id: 'c1', props: { metrics: { sources: ['prometheus.lan'] } }, hosts: ['h1'] }] }, 'metrics-source-invalid'],
@@ -79,6 +80,7 @@ describe('image checks (each with a control that passes)', () => {
     expect(problemsOf({ network: { release: { digests: DIGESTS } } })).toEqual([]);
     expect(problemsOf({ network: { release: { imageOwner: 'acmeweave.azurecr.io/weave' }, registry: { azureContainerRegistry: { id: ACR_ID, provider: {} as never } } } })).toEqual([]);
     expect(problemsOf({ network: { registry: { login: { username: 'pull' } } } })).toEqual([]);
+    expect(problemsOf({ network: { release: { imageOwner: 'acmeweave.azurecr.io/weave' }, registry: { azureContainerRegistry: { id: ACR_ID, provider: {} as never }, login: { username: 'weave-pull' } } }, clusters: [{ id: 'c1', hosts: ['h1'] }, { id: 'dc', props: { kind: 'dedicated' }, hosts: ['d1'] }] })).toEqual([]);
     expect(problemsOf({ clusters: [{ id: 'c1', props: { metrics: { sources: ['172.16.9.0/24', '10.9.0.4'], port: 9782 } }, hosts: ['h1'] }] })).toEqual([]);
   });
 });
@@ -173,10 +175,14 @@ describe('retirement through the constructs', () => {
     expect(step.triggers_replace).toEqual({ peer: 'w2' });
     expect(step.connection.host).toBe('203.0.113.10');
     expect(step.depends_on).toEqual([expect.stringMatching(/^terraform_data\.mesh_dc_d1_provision/)]);
-    expect(step.provisioner[0].file.content).toContain('peer=w2');
+    // Staged in a fresh 0700 directory (the step fails if someone else's is in the way), run as root, removed.
+    expect(step.provisioner[0]['remote-exec'].inline).toEqual(['rm -rf /var/tmp/weave-deploy-reclaim', 'mkdir -m 0700 /var/tmp/weave-deploy-reclaim']);
+    expect(step.provisioner[1].file.destination).toBe('/var/tmp/weave-deploy-reclaim/reclaim.sh');
+    expect(step.provisioner[2]['remote-exec'].inline[0]).toMatch(/sudo -n bash \/var\/tmp\/weave-deploy-reclaim\/reclaim\.sh; fi; rc=\$\?; rm -rf \/var\/tmp\/weave-deploy-reclaim; exit \$rc$/);
+    expect(step.provisioner[1].file.content).toContain('peer=w2');
     // Terraform reads the content as a template: the script's own `${` is escaped (retirement-terraform applies it).
-    expect(step.provisioner[0].file.content).toContain('$${WEAVE_BIN:-/opt/bin/weave}');
-    expect(step.provisioner[0].file.content).not.toMatch(/[^$]\$\{WEAVE_BIN/);
+    expect(step.provisioner[1].file.content).toContain('$${WEAVE_BIN:-/opt/bin/weave}');
+    expect(step.provisioner[1].file.content).not.toMatch(/[^$]\$\{WEAVE_BIN/);
     expect(tf.resource.azurerm_virtual_machine_run_command).toBeUndefined();
     // An Azure VM leaves no teardown block; a new host is never the survivor.
     expect(teardownSteps(tf)).not.toHaveProperty('mesh_w2_teardown');

@@ -321,7 +321,8 @@ describe('the peering and egress checks, each with its control', () => {
     { name: 'an MTU not divisible by four', decl: { network: { mtu: 1375 } }, code: 'mtu-invalid', value: 1375, fixed: { network: { mtu: 1376 } } },
     { name: 'an extra flag with a space', decl: { network: { extraLaunchArgs: ['--log-level debug'] } }, code: 'launch-arg-invalid', value: '--log-level debug', fixed: { network: { extraLaunchArgs: ['--log-level=debug'] } } },
     { name: 'a peer given as an extra argument', decl: { network: { extraLaunchArgs: ['10.0.0.5'] } }, code: 'launch-arg-invalid', value: '10.0.0.5', fixed: { network: { extraLaunchArgs: [] } } },
-    { name: 'an extra --http-addr', decl: { network: { extraLaunchArgs: ['--http-addr=0.0.0.0:6784'] } }, code: 'launch-arg-derived', value: '--http-addr=0.0.0.0:6784', fixed: { network: { extraLaunchArgs: ['--status-addr=127.0.0.1:6782'] } } },
+    { name: 'an extra --http-addr', decl: { network: { extraLaunchArgs: ['--http-addr=0.0.0.0:6784'] } }, code: 'launch-arg-derived', value: '--http-addr=0.0.0.0:6784', fixed: { network: { extraLaunchArgs: ['--log-level=info'] } } },
+    { name: 'an extra --status-addr (metrics decides it)', decl: { network: { extraLaunchArgs: ['--status-addr=0.0.0.0:6782'] } }, code: 'launch-arg-derived', value: '--status-addr=0.0.0.0:6782', fixed: { network: { extraLaunchArgs: ['--log-level=info'] } } },
   ];
 
   it.each(cases.map((c) => [c.name, c]))('%s', (_, c) => {

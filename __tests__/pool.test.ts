@@ -238,6 +238,7 @@ const cases: Case[] = [
   { name: 'trustVnet on a pool', spec: seedWith([pool('workers', {}, { options: { trustVnet: true } })]), code: 'pool-option-unsupported', path: 'seed/weave/workers', fix: /remove trustVnet/, control: seedWith([pool()]) },
   { name: 'metrics on a pool', spec: seedWith([pool('workers', {}, { options: { metrics: { sources: ['172.16.9.0/24'] } } })]), code: 'pool-option-unsupported', path: 'seed/weave/workers', fix: /remove metrics/, control: seedWith([pool()]) },
   { name: 'a pool VM size Azure does not offer', spec: seedWith([pool('workers', { vmSize: 'Standard_D2s_v9' })]), code: 'vm-size-unknown', path: 'seed/weave/workers', fix: /set pool\.vmSizeUnchecked: true/, control: seedWith([pool('workers', { vmSize: 'Standard_D2s_v9', vmSizeUnchecked: true })]) },
+  { name: 'a pool Arm64 VM size', spec: seedWith([pool('workers', { vmSize: 'Standard_D2ps_v5' })]), code: 'vm-size-arm64', path: 'seed/weave/workers', fix: /Standard_D2s_v5/, control: seedWith([pool('workers', { vmSize: 'Standard_D2s_v5' })]) },
   { name: 'a pool VM size that boots Generation 1 images only', spec: seedWith([pool('workers', { vmSize: 'Standard_A2_v2' })]), code: 'vm-size-generation', path: 'seed/weave/workers', fix: /Generation 2/, control: seedWith([pool('workers', { vmSize: 'Standard_B2s_v2' })]) },
 ];
 

@@ -63,7 +63,8 @@ describeWhen('removing a dedicated server, through terraform apply', [tool(proce
   it('deleting d2 and applying runs d2\'s teardown (destroy time) and its reclaim on the survivor d1, each once', () => {
     expect(second.record.retired).toHaveProperty('d2');
     expect(second.tf.resource.terraform_data.mesh_d2_teardown.count).toBe(0);
-    expect(logs[1].filter((l) => /_teardown |_reclaim /.test(l)).sort()).toEqual(['mesh_d2_reclaim create', 'mesh_d2_teardown destroy']);
+    // The reclaim's create has two remote-exec steps (its private directory, then the run); the teardown one.
+    expect(logs[1].filter((l) => /_teardown |_reclaim /.test(l)).sort()).toEqual(['mesh_d2_reclaim create', 'mesh_d2_reclaim create', 'mesh_d2_teardown destroy']);
   });
 
   it('the next apply, with d2 still retired in the record, runs neither again', () => {

@@ -38,6 +38,9 @@ function buildNetworkStack(app, id, { clusters, hostsPerCluster }) {
     bridgeRange: '10.1.0.0/16',
     wantedBy: ['multi-user.target', 'kubernetes.master.target', 'kubernetes.node.target'],
     sshPublicKey: sshKey.stringValue,
+    // A synth-cost case, not a mesh to run: past Weave's default of 200
+    // connections the mesh-size guardrail (mesh-conn-limit) wants the limit said.
+    ...(clusters * hostsPerCluster > 200 ? { connLimit: clusters * hostsPerCluster } : {}),
   });
   const w = Math.max(2, String(clusters).length);
   const hw = Math.max(2, String(hostsPerCluster).length);

@@ -43,8 +43,9 @@ function terraformDataClass() {
         dependsOn: config.dependsOn,
       });
       this.triggersReplace = config.triggersReplace;
+      this.input = config.input;
     }
-    synthesizeAttributes() { return { triggers_replace: this.triggersReplace }; }
+    synthesizeAttributes() { return { triggers_replace: this.triggersReplace, ...(this.input !== undefined ? { input: this.input } : {}) }; }
   };
 }
 
@@ -115,18 +116,28 @@ function buildTwinStack(app, tf, kind = 'nested') {
     }
   }
 
+  // cdktf's metadata lists the override keys per resource type, not per
+  // element. An element whose count the library overrode (the NSG rules, the
+  // teardown steps) had every listed key it carries overridden; on the
+  // others only keys a constructor cannot set.
+  const overridden = (type, body) => {
+    const keys = [...new Set(meta.overrides?.[type] ?? [])].filter((k) => body[k] !== undefined);
+    return body.count !== undefined ? keys : keys.filter((k) => !META.has(k));
+  };
+
   const elements = new Map();
   const element = (address) => {
     const made = elements.get(address);
     if (made) return made;
     const { block, type, name, body } = bodies.get(address);
     const config = {};
-    for (const [k, v] of Object.entries(body)) if (!META.has(k)) config[camel(k)] = MAP_ATTRIBUTES.has(k) ? convertMap(v) : convert(v, k);
+    const later = new Set(overridden(type, body));
+    for (const [k, v] of Object.entries(body)) if (!META.has(k) && !later.has(k)) config[camel(k)] = MAP_ATTRIBUTES.has(k) ? convertMap(v) : convert(v, k);
     if (body.provider) config.provider = providers.get(body.provider);
     if (body.depends_on) config.dependsOn = body.depends_on.map(element);
     if (body.lifecycle) config.lifecycle = convertLifecycle(body.lifecycle);
     if (body.connection) config.connection = convert(body.connection, 'connection');
-    if (body.provisioner) config.provisioners = body.provisioner.map((p) => { const [[t, args]] = Object.entries(p); return { type: t, ...convert(args, t) }; });
+    if (body.provisioner && !later.has('provisioner')) config.provisioners = body.provisioner.map((p) => { const [[t, args]] = Object.entries(p); return { type: t, ...convert(args, t) }; });
     const [scope, id] = place(body['//'].metadata.path);
     const Cls = classOf(block, type);
     const el = new Cls(scope, id, config);
@@ -185,7 +196,7 @@ function buildTwinStack(app, tf, kind = 'nested') {
     for (const [address, el] of elements) {
       const body = bodies.get(address).body;
       if (bodies.get(address).type !== type) continue;
-      for (const k of new Set(keys)) if (body[k] !== undefined) el.addOverride(k, body[k]);
+      for (const k of overridden(type, body)) el.addOverride(k, body[k]);
     }
   }
   for (const key of meta.overrides?.stack ?? []) {

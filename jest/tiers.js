@@ -46,6 +46,7 @@ module.exports = {
   ],
   integration: [
     'app-synth',
+    'bench-twin',
     'boot-applier',
     'cdk-terrain',
     'config-errors-app',

@@ -13,10 +13,8 @@ import { Construct } from 'constructs';
 import { teardownScript } from '../core/boot/retire';
 import { SYSTEMD_HOST } from '../core/os/systemd';
 import { TerraformData } from './terraform/data';
+import { asRoot } from './terraform/remote';
 import { tfName } from './terraform/names';
-
-/** Where the teardown script is staged on the server. */
-const TEARDOWN_PATH = '/var/tmp/weave-teardown.sh';
 
 /** The logical id of a host's teardown step: the same while it is declared and once it is retired. */
 export const teardownId = (network: Construct, host: string): string => `${tfName(network.node.id)}_${tfName(host)}_teardown`;
@@ -40,8 +38,8 @@ export function teardownStep(scope: Construct, id: string, network: Construct, h
       when: 'destroy',
       on_failure: 'continue',
       inline: [
-        `echo ${script} | base64 -d > ${TEARDOWN_PATH}`,
-        `if [ "$(id -u)" = 0 ]; then bash ${TEARDOWN_PATH}; else sudo -n bash ${TEARDOWN_PATH}; fi; rc=$?; rm -f ${TEARDOWN_PATH}; exit $rc`,
+        // A fresh private directory (mktemp): a fixed name in /var/tmp could be another user's file.
+        `dir=$(mktemp -d) && echo ${script} | base64 -d > "$dir/teardown.sh" && ${asRoot('bash "$dir/teardown.sh"', 'rm -rf "$dir"')}`,
       ],
     },
   }]);

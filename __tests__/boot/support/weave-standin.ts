@@ -20,13 +20,14 @@
 //   takes a fixed address of the IPAM range for this host (weave's IPAM
 //   would allocate one) and prints the addresses, as weave does;
 // - `stop` stops the router; `status` says whether it runs;
-// - `report -f '{{.Router.Name}}'` prints a peer name derived from the host
-//   name; `report -f '{{json .IPAM}}'` prints the ring's entries, kept in
+// - `report -f '{{.Router.Name}}'` and `'{{json .IPAM}}'` answer a pool
+//   instance's reclaim; `report -f <the reclaim's template>` prints the ring's entries, kept in
 //   /var/lib/weave-standin-ipam.json (a test writes a dead peer there),
 //   `rmpeer NAME` takes a peer's entries over as weave prints it, and
 //   `reset` removes the router, the bridge and the ring;
 // - `setup` is refused: the library no longer runs it (it would pull tags).
-// Only tools Flatcar ships are used (bash, coreutils, awk, docker, ip, iptables, curl).
+// Only tools Flatcar ships are used (bash, coreutils, awk, jq, docker, ip, iptables, curl).
+import { RING_TEMPLATE } from '../../../lib/core/boot/retire';
 
 /** What the guests' stand-in needs to know. */
 export interface StandInOptions {
@@ -100,10 +101,12 @@ case \${1:-} in
     [ "\${2:-}" = -f ] || { echo "stand-in: report only with -f" >&2; exit 1; }
     [ "$(docker inspect -f '{{.State.Running}}' weave 2>/dev/null)" = true ] || { echo "weave container is not running." >&2; exit 1; }
     case "\${3:-}" in
-      '{{json .IPAM}}') cat "$ring" 2>/dev/null || echo '{"Entries":[]}' ;;
-      # A peer name of the host's own (a pool instance's reclaim unit reads it).
+      # As weave renders the template: one "nickname peer known" line per entry.
+      '${RING_TEMPLATE}') [ -f "$ring" ] && jq -r '.Entries[]? | "\\(.Nickname) \\(.Peer) \\(.IsKnownPeer)"' "$ring" || true ;;
+      # The two a pool instance's reclaim unit reads: its own peer name (from the host name), the ring as JSON.
       '{{.Router.Name}}') hostname | md5sum | cut -c1-12 | sed 's/../&:/g; s/:$//' ;;
-      *) echo "stand-in: report only with -f '{{json .IPAM}}' or '{{.Router.Name}}'" >&2; exit 1 ;;
+      '{{json .IPAM}}') cat "$ring" 2>/dev/null || echo '{"Entries":[]}' ;;
+      *) echo "stand-in: report only with the reclaim's -f template, '{{.Router.Name}}' or '{{json .IPAM}}'" >&2; exit 1 ;;
     esac
     ;;
   rmpeer)

@@ -7,6 +7,9 @@ import { DOCKER_DROP_IN, NETWORKD_FILE_NAME, SHARED_ENV_PATH, UNIT, hostEnvPath 
 import type { OsProfile } from '../os/profile';
 import { REGISTRY_CONFIG_DIR, imagesBin } from './images';
 
+/** One line per IPAM ring entry: nickname, peer name, whether the peer is known (live). */
+export const RING_TEMPLATE = '{{range .IPAM.Entries}}{{.Nickname}} {{.Peer}} {{.IsKnownPeer}}{{"\\n"}}{{end}}';
+
 /** How long the reclaim waits for the retired peer to leave the mesh, in seconds. */
 export const RECLAIM_TIMEOUT_SECONDS = 1200;
 
@@ -32,19 +35,26 @@ export function reclaimScript(peer: string, os: OsProfile): string {
     `deadline=$(( $(date +%s) + \${WEAVE_RECLAIM_TIMEOUT:-${RECLAIM_TIMEOUT_SECONDS}} ))`,
     'interval=${WEAVE_RECLAIM_INTERVAL:-15}',
     'log() { echo "weave-reclaim: $*" >&2; }',
+    // Go template of `weave report` instead of jq: a dedicated server (Debian,
+    // Ubuntu, Fedora) need not have jq; awk, sort and wc are everywhere.
+    `ring() { "$weave" report -f '${RING_TEMPLATE}'; }`,
     'while :; do',
-    '  if ipam=$("$weave" report -f \'{{json .IPAM}}\' 2>/dev/null); then',
-    '    live=$(jq -r --arg n "$peer" \'[.Entries[]? | select(.Nickname == $n and .IsKnownPeer)] | length\' <<<"$ipam")',
-    '    if [ "$live" = 0 ]; then',
-    '      dead=$(jq -r --arg n "$peer" \'[.Entries[]? | select(.Nickname == $n and (.IsKnownPeer | not)) | .Peer] | unique | .[]\' <<<"$ipam")',
+    '  if ring=$(ring 2>/dev/null); then',
+    '    if [ -z "$ring" ]; then',
+    // A router that has just started (a survivor replaced in this apply)
+    // knows no ranges until the others' gossip arrives: "nothing" is not yet known.
+    '      why="this host\'s router knows no address ranges yet"',
+    '    elif [ "$(awk -v n="$peer" \'$1 == n && $3 == "true"\' <<<"$ring" | wc -l)" -eq 0 ]; then',
+    '      dead=$(awk -v n="$peer" \'$1 == n && $3 != "true" { print $2 }\' <<<"$ring" | sort -u)',
     '      if [ -z "$dead" ]; then log "$peer owns no address ranges (it left with weave reset, or never allocated): nothing to reclaim"; exit 0; fi',
     '      for name in $dead; do',
     '        out=$("$weave" rmpeer "$name")',
     '        log "rmpeer $name ($peer): $out"',
     '      done',
     '      exit 0',
+    '    else',
+    '      why="$peer is still a live peer of the mesh"',
     '    fi',
-    '    why="$peer is still a live peer of the mesh"',
     '  else',
     '    why="weave is not running on this host"',
     '  fi',
@@ -80,7 +90,9 @@ export function teardownScript(host: string, os: OsProfile): string {
     'set -uo pipefail',
     `weave=${weave}`,
     'if [ -x "$weave" ]; then "$weave" reset || echo "weave-teardown: weave reset did not hand the ranges over (a surviving host reclaims them)" >&2; fi',
-    `systemctl disable --now ${units.join(' ')} 2>/dev/null || true`,
+    // One at a time: systemctl gives up on the whole list when one name is
+    // unknown, and a server lacks the units only Azure VMs get.
+    `for unit in ${units.join(' ')}; do systemctl disable --now "$unit" 2>/dev/null || true; done`,
     'if [ -x "$weave" ]; then "$weave" reset --force >/dev/null 2>&1 || true; fi',
     `rm -f ${[...unitFiles, `${os.paths.units}/docker.service.d/${DOCKER_DROP_IN}`, `${os.paths.networkd}/${NETWORKD_FILE_NAME}`, SHARED_ENV_PATH, hostEnvPath(host), weave, imagesBin(os), `${bin}/weave-status-addr`].join(' ')} ${bin}/weave-[0-9]*`,
     `rm -rf ${REGISTRY_CONFIG_DIR}`,

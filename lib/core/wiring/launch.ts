@@ -75,6 +75,8 @@ export const DERIVED_LAUNCH_FLAGS: Readonly<Record<string, string>> = {
   port: 'the NSG rules, load balancer rules and peers all use Weave\'s port 6783',
   resume: 'the library always gives the peers to dial; --resume refuses a peer list',
   'http-addr': 'Weave\'s control API must stay on 127.0.0.1 (it accepts rmpeer and connect from anyone who reaches it)',
+  'status-addr': 'set metrics on the Azure cluster: the library binds status and metrics to the VNet address its NSG rules guard',
+  'metrics-addr': 'set metrics on the Azure cluster: the library binds status and metrics to the VNet address its NSG rules guard',
   'no-restart': 'the library already passes it (systemd restarts the router)',
   'host-root': 'the weave script sets it',
   datapath: 'the weave script sets it',

@@ -15,6 +15,7 @@ import { teardownStep } from '../../teardown';
 import { bootExpression } from '../../terraform/boot-data';
 import { TerraformData, requireTerraform } from '../../terraform/data';
 import { templateText } from '../../terraform/expressions';
+import { asRoot, privateDirectory } from '../../terraform/remote';
 import type { HostPart, HostScope } from '../kind';
 
 /** SSH port of a dedicated server when none is given. */
@@ -40,14 +41,15 @@ export function createHost(host: HostScope, props: WeaveHostProps, network: Cons
       if (!provisioner || !ssh) return;
       // Created once per retired peer (its name is the only trigger); the
       // connection is the server's own, never stored in state.
-      const path = `${STAGING_DIR}-reclaim.sh`;
+      const dir = `${STAGING_DIR}-reclaim`;
       const res = new TerraformData(scope, id, {
         triggersReplace: { peer },
         connection: sshConnection(ssh),
         provisioners: [
+          { type: 'remote-exec', inline: privateDirectory(dir) },
           // Terraform reads the content as a template: the script's `${` stays text.
-          { type: 'file', content: templateText(script), destination: path },
-          { type: 'remote-exec', inline: [`if [ "$(id -u)" = 0 ]; then bash ${path}; else sudo -n bash ${path}; fi; rc=$?; rm -f ${path}; exit $rc`] },
+          { type: 'file', content: templateText(script), destination: `${dir}/reclaim.sh` },
+          { type: 'remote-exec', inline: [asRoot(`bash ${dir}/reclaim.sh`, `rm -rf ${dir}`)] },
         ],
         // After the survivor's own setup, when both change in one apply.
         dependsOn: [provisioner],
@@ -89,15 +91,13 @@ function bindProvisioner(res: TerraformData, ssh: DedicatedSshOptions, binding: 
   const run = `${login ? `${installRegistryConfig()} && ` : ''}bash ${apply}`;
   res.provisioners = [
     // A private staging directory: the script holds the password.
-    { type: 'remote-exec', inline: [`rm -rf ${STAGING_DIR}`, `mkdir -m 0700 ${STAGING_DIR}`] },
+    { type: 'remote-exec', inline: privateDirectory(STAGING_DIR) },
     { type: 'file', content: `\${${expr}}`, destination: apply },
     ...registryUpload(login?.dockerConfig),
     {
       type: 'remote-exec',
       inline: [
-        login
-          ? `if [ "$(id -u)" = 0 ]; then sh -c '${run}'; else sudo -n sh -c '${run}'; fi; rc=$?; rm -rf ${STAGING_DIR}; exit $rc`
-          : `if [ "$(id -u)" = 0 ]; then bash ${apply}; else sudo -n bash ${apply}; fi; rc=$?; rm -rf ${STAGING_DIR}; exit $rc`,
+        asRoot(login ? `sh -c '${run}'` : `bash ${apply}`, `rm -rf ${STAGING_DIR}`),
       ],
     },
   ];
@@ -130,14 +130,14 @@ function keyVaultProvisioners(scriptExpression: string, passwordFile: string, en
   const install = `umask 077 && cp ${env} ${envPath}.new && chown root:root ${envPath}.new && chmod 0600 ${envPath}.new && mv -f ${envPath}.new ${envPath} && ${dockerConfig !== undefined ? `${installRegistryConfig()} && ` : ''}bash ${apply}`;
   return [
     // A private staging directory: the env file holds the password.
-    { type: 'remote-exec', inline: [`rm -rf ${STAGING_DIR}`, `mkdir -m 0700 ${STAGING_DIR}`] },
+    { type: 'remote-exec', inline: privateDirectory(STAGING_DIR) },
     { type: 'file', content: `\${${scriptExpression}}`, destination: apply },
     { type: 'file', content: `\${${passwordFile}}`, destination: env },
     ...registryUpload(dockerConfig),
     {
       type: 'remote-exec',
       inline: [
-        `if [ "$(id -u)" = 0 ]; then sh -c '${install}'; else sudo -n sh -c '${install}'; fi; rc=$?; rm -rf ${STAGING_DIR}; exit $rc`,
+        asRoot(`sh -c '${install}'`, `rm -rf ${STAGING_DIR}`),
       ],
     },
   ];

@@ -134,6 +134,12 @@ export function checkSizeFeatures(path: string, field: string, size: string, acc
       `is set (by ${from}), but ${size} cannot have Accelerated Networking; Azure refuses the NIC`,
       'leave acceleratedNetworking out for this host (acceleratedNetworking: false overrides its cluster\'s), or pick a size that has it, e.g. "Standard_D2s_v5"');
   }
+  // Azure's size names mark Arm64 (Ampere, Cobalt) sizes with the feature letter p.
+  if (/^Standard_[A-Z]+\d+(?:-\d+)?[a-z]*p[a-z]*(?:_|$)/.test(size)) {
+    problems.add('vm-size-arm64', path, field, size,
+      'is an Arm64 size (the "p" in its features), and the library boots the x86-64 Flatcar image (flatcar-container-linux-corevm-amd64); Azure refuses the VM',
+      `pick the x86-64 size of the same shape, e.g. "${size.replace(/^(Standard_[A-Z]+\d+(?:-\d+)?[a-z]*?)p([a-z]*)/, '$1$2')}"`);
+  }
   if (!can.generation2) {
     problems.add('vm-size-generation', path, field, size,
       'boots Generation 1 images only, and the Flatcar image is Generation 2 (flatcar-container-linux-corevm-amd64 <channel>-gen2)',

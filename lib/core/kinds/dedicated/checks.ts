@@ -87,8 +87,23 @@ function checkHostOptions(h: HostSpec, c: ClusterSpec, ctx: CheckContext): void 
   }
 }
 
+/**
+ * An Azure Container Registry refuses anonymous pulls unless told otherwise,
+ * and a dedicated server has no managed identity: with the identity login
+ * alone its image pull would retry for ever and Weave never start there.
+ */
+function checkCluster(c: ClusterSpec, { spec, problems }: CheckContext): void {
+  const registry = spec.registry;
+  if (registry?.azureContainerRegistry && !registry.login && c.hosts.length > 0) {
+    problems.add('registry-login-missing', c.path, 'registry.login', undefined,
+      'is not set, but the images come from an Azure Container Registry, which its Azure VMs log in to with their identity; a dedicated server has none, and ACR refuses anonymous pulls',
+      'add registry.login with an ACR token that may read the three repositories (az acr token create --registry <name> --name weave-pull --repository <path>/weave content/read, the same for weaveexec and weavedb); its password reaches the servers only by their provisioner');
+  }
+}
+
 /** The dedicated kind's checks. */
 export const DEDICATED_CHECKS: KindChecks = {
+  cluster: checkCluster,
   host: checkHost,
   clusterOptions: checkClusterOptions,
   hostOptions: checkHostOptions,
