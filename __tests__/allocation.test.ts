@@ -487,6 +487,7 @@ describe('the record file', () => {
   const corrupt: { name: string; text: string; code: string; field: string; message: RegExp }[] = [
     { name: 'not JSON (a merge conflict)', text: text.replace('"retired": {}', '<<<<<<< HEAD\n"retired": {}'), code: 'allocation-file-invalid', field: '(file)', message: /is not valid JSON/ },
     { name: 'an array', text: '[]', code: 'allocation-file-invalid', field: '(file)', message: /is not a JSON object/ },
+    // Version 2 (SSH ports, pools' blocks) is read too; 3 is newer than this library.
     { name: 'a newer version', text: text.replace('"version": 1', '"version": 3'), code: 'allocation-file-version', field: 'version', message: /reads versions 1 and 2/ },
     { name: 'no version', text: '{ "networks": {} }', code: 'allocation-file-version', field: 'version', message: /reads versions 1 and 2/ },
     { name: 'no networks', text: '{ "version": 1 }', code: 'allocation-file-invalid', field: 'networks', message: /not an object/ },

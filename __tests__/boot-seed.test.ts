@@ -17,8 +17,13 @@
 //   fails closed);
 // - direct peering (issue 20): site-a-vm-1 and site-b-vm-1 of the sites
 //   stack, with Weave's router flags (trustVnet, connLimit, mtu, an extra
-//   flag) on the launch line and in its environment; no reboot pass.
-// Two guests at a time (2 cores): four stages of two.
+//   flag) on the launch line and in its environment; no reboot pass;
+// - a pool (kind scale-set, README's 2-20 workers beside the seed): two
+//   instances boot the scale set's one custom data document; the fake
+//   metadata service gives each a private address in the pool's subnet, and
+//   serves Scheduled Events (one Terminate notice, to both, as Azure serves a
+//   placement group's events).
+// Two guests at a time (2 cores): five stages of two.
 // The only stand-in is Weave itself (support/weave-standin.ts), served over
 // HTTPS through the library's own release.scriptUrl and sha256 options. Its
 // images come from a real registry (Debian's docker-registry, HTTPS with the
@@ -34,6 +39,7 @@ import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { parse, stringify } from 'yaml';
 import type { HostPlan, NetworkPlan } from '../lib/core/plan/plan';
+import type { PoolPlan } from '../lib/core/plan/pool';
 import { SEED_NODE_TARGET, SEED_NODE_UNIT, SeedStack, SeedStackProps } from '../stacks/seed';
 import { SitesStack, SitesStackProps } from '../stacks/sites';
 import { Requirement, describeWhen, findTool } from './support/skip';
@@ -104,13 +110,15 @@ function makeCertificates(dir: string): void {
 }
 
 const hostOf = (s: Scenario, name: string): HostPlan => s.plan.hosts.find((h) => h.name === name)!;
+/** What the checks need of a host: a declared one's plan, or a pool instance's (its pool's plan and the address it derives). */
+type Checked = Pick<HostPlan, 'launchArgs' | 'hostEnv' | 'hostEnvPath' | 'bridgeAddress'>;
 const sharedEnv = (s: Scenario) => Object.fromEntries([...s.plan.sharedEnv, ['WEAVE_PASSWORD', PASSWORD]]);
 
 /**
  * What must hold on every guest once the mesh is up; each problem as a line
  * (empty when healthy), so a negative control can show which check fails.
  */
-function problems(state: GuestState, s: Scenario, host: HostPlan, opts: { keyVault?: boolean } = {}): string[] {
+function problems(state: GuestState, s: Scenario, host: Checked, opts: { keyVault?: boolean; bin?: string[] } = {}): string[] {
   const out: string[] = [];
   const u = state.units;
   if (state.failed.length) out.push(`failed units: ${state.failed.join(' ')}`);
@@ -136,7 +144,7 @@ function problems(state: GuestState, s: Scenario, host: HostPlan, opts: { keyVau
   if (state.multicastRoutes.length !== 1 || !/dev weave/.test(state.multicastRoutes[0])) out.push(`multicast route: ${JSON.stringify(state.multicastRoutes)}`);
   if (state.rangeRoutes.length !== 1 || !/dev weave/.test(state.rangeRoutes[0])) out.push(`route to ${IPALLOC}: ${JSON.stringify(state.rangeRoutes)}`);
   if (JSON.stringify(state.dockerDropIns) !== JSON.stringify(['10-weave-min-api.conf'])) out.push(`docker.service.d: ${JSON.stringify(state.dockerDropIns)}`);
-  const bin = ['weave', 'weave-2.9.0', 'weave-images', ...(opts.keyVault ? ['weave-keyvault-fetch'] : [])];
+  const bin = ['weave', 'weave-2.9.0', 'weave-images', ...(opts.keyVault ? ['weave-keyvault-fetch'] : []), ...(opts.bin ?? [])];
   if (JSON.stringify(state.optBin) !== JSON.stringify(bin)) out.push(`/opt/bin: ${JSON.stringify(state.optBin)}`);
   if (state.containers.filter((c) => c.startsWith('weave ')).join() !== 'weave running') out.push(`weave container: ${JSON.stringify(state.containers)}`);
   // The install pulls the images itself; `weave setup` would pull tags again.
@@ -166,6 +174,12 @@ describeWhen('boot tier: the seed boots in QEMU guests', toolCheck(), () => {
   let standIn: string;
   let registry: RegistryContent;
   let registryUp: Promise<void> | undefined;
+  // Every image from the test's registry, pinned by digest.
+  const release = (sha: string) => ({ release: { version: '2.9.0', scriptUrl: `https://${RELEASE_HOST}/weave`, sha256: sha, imageOwner: REGISTRY_OWNER, digests: registry.digests } });
+  const tfDir = (n: string) => join(lab.dir, `tf-${n}`);
+  // Scale set instances' metadata (by guest address) and the Scheduled Events every instance reads.
+  const instancesFile = () => join(lab.dir, 'imds-instances.json');
+  const eventsFile = () => join(lab.dir, 'imds-events.json');
   const hostsFile = `${BRIDGE_IP} ${RELEASE_HOST} ${REGISTRY_HOST}\n${VAULT_IP} ${VAULT_HOST}\n`;
 
   beforeAll(async () => {
@@ -178,9 +192,6 @@ describeWhen('boot tier: the seed boots in QEMU guests', toolCheck(), () => {
     writeFileSync(join(lab.dir, 'weave'), standIn);
     mkdirSync(join(lab.dir, 'registry'));
     registry = registryContent(join(lab.dir, 'registry'), image.weaveImageTar, '2.9.0');
-    // Every image from the test's registry, pinned by digest.
-    const release = (sha: string) => ({ release: { version: '2.9.0', scriptUrl: `https://${RELEASE_HOST}/weave`, sha256: sha, imageOwner: REGISTRY_OWNER, digests: registry.digests } });
-    const tfDir = (n: string) => join(lab.dir, `tf-${n}`);
     scenarios = {
       plain: scenario(tfDir('plain'), { network: { ...release(sha256(standIn)), password: PASSWORD } }),
       ignition: scenario(tfDir('ignition'), { network: { ...release(sha256(standIn)), bootFormat: 'ignition' } }),
@@ -204,7 +215,7 @@ describeWhen('boot tier: the seed boots in QEMU guests', toolCheck(), () => {
     await lab.startServers({
       tls: { cert: join(lab.dir, 'server.pem'), key: join(lab.dir, 'server.key') },
       release: { host: BRIDGE_IP, files: { '/weave': join(lab.dir, 'weave') } },
-      imds: { userData, identities: ['192.168.252.11'], resource: 'https://vault.azure.net' },
+      imds: { userData, identities: ['192.168.252.11'], resource: 'https://vault.azure.net', instancesFile: instancesFile(), eventsFile: eventsFile() },
       vault: { host: VAULT_IP, name: VAULT_HOST, secrets: { [secretName]: PASSWORD } },
     });
   }, 20 * 60_000);
@@ -493,5 +504,116 @@ nsenter -t "$pid" -n ip link set ethwe-probe up`);
       expect(negState.target).not.toBe('active');
       expect(lab.requests().some((r) => r.server === 'release' && r.from === neg.ip && r.url === '/weave' && r.status === 200)).toBe(true);
     });
+  });
+
+  describe('pool: two scale set instances boot its one document, derive distinct bridge addresses and launch as observers; one leaves on a Terminate notice', () => {
+    // README's worked example: the seed plus a pool of 2-20 workers.
+    const POOL = { min: 2, max: 20, autoscale: { cpu: { scaleOutAbove: 70, scaleInBelow: 25 } } };
+    // Uniform instances: VM name {scale set}_{instance id}, computer name prefix + six base-36 characters;
+    // private addresses as Azure hands out the first two of the pool's subnet (offsets 4 and 5).
+    const INSTANCES = [
+      { octet: 51, vm: 'workers_0', host: 'workers000000', privateIp: '172.16.2.4' },
+      { octet: 52, vm: 'workers_1', host: 'workers000001', privateIp: '172.16.2.5' },
+    ] as const;
+    const EVENT_ID = '602d9444-d2cd-49c7-8624-8643e7171297';
+    const toInt = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+    const toIp = (n: number) => [24, 16, 8, 0].map((b) => Math.floor(n / 2 ** b) % 256).join('.');
+    let s: Scenario;
+    let pool: PoolPlan;
+    let document: string;
+    let guests: Guest[];
+    let settled: Record<string, string>;
+    let before: Record<string, GuestState>;
+    /** The bridge address an instance must derive: the pool's block at its private address's offset in the subnet, computed here on its own. */
+    const expectedAddress = (privateIp: string) =>
+      `${toIp(toInt(pool.bridgeBlock.split('/')[0]) + toInt(privateIp) - toInt(pool.subnet.split('/')[0]))}/${pool.bridgePrefix}`;
+    const asHost = (i: number): Checked => ({
+      launchArgs: pool.launchArgs,
+      hostEnvPath: pool.hostEnvPath,
+      bridgeAddress: expectedAddress(INSTANCES[i].privateIp),
+      hostEnv: [...pool.hostEnv, ['WEAVE_BRIDGE_ADDRESS', expectedAddress(INSTANCES[i].privateIp)], ['WEAVE_POOL_PRIVATE_IP', INSTANCES[i].privateIp]],
+    });
+    const POOL_BIN = ['weave-pool-address', 'weave-pool-events', 'weave-pool-reclaim'];
+
+    beforeAll(async () => {
+      s = scenario(tfDir('pool'), { network: release(sha256(standIn)), pool: POOL });
+      pool = s.plan.pools[0];
+      document = s.boot.get(pool.name)!.customData;
+      writeFileSync(instancesFile(), JSON.stringify(Object.fromEntries(INSTANCES.map((i) => [`192.168.252.${i.octet}`, { name: i.vm, privateIp: i.privateIp, subnet: pool.subnet }]))));
+      const applyScript = cloudConfigApplyScript(document);
+      guests = INSTANCES.map((i) => lab.addGuest({ name: i.host, octet: i.octet, format: 'cloud-config', applyScript, hosts: hostsFile }));
+      settled = await bootAll(guests);
+      before = Object.fromEntries(guests.map((g) => [g.name, readState(lab, g, IPALLOC)]));
+    }, 15 * 60_000);
+
+    afterAll(async () => { await Promise.all((guests ?? []).map((g) => lab.stop(g))); }, 120_000);
+
+    it('both instances apply the one document, reach the target with no failed unit, launch with the pool\'s observer line and derive distinct bridge addresses from their private addresses', () => {
+      expect(pool).toMatchObject({ name: 'workers', min: 2, max: 20, ipallocInit: 'observer', subnet: '172.16.2.0/24' });
+      expect(new Set(guests.map((g) => readFileSync(join(g.share, 'cloud-config-apply.sh'), 'utf8'))).size).toBe(1);
+      expect(document).not.toMatch(/WEAVE_BRIDGE_ADDRESS=\d/);
+      const addresses = guests.map((g, i) => {
+        expect([g.name, settled[g.name]]).toEqual([g.name, 'active']);
+        expect(check(before[g.name], i)).toEqual([]);
+        const launch = before[g.name].calls.filter((c) => c.argv[0] === 'launch');
+        expect(launch).toHaveLength(1);
+        expect(launch[0].argv.join(' ')).toContain(`--ipalloc-init observer ${pool.peers.join(' ')}`);
+        expect(launch[0].env.WEAVE_BRIDGE_ADDRESS).toBe(expectedAddress(INSTANCES[i].privateIp));
+        const env = lab.ssh(g, 'cat /run/weave-pool.env; journalctl -b -u weave-pool-address.service -o cat | grep "bridge address"').stdout;
+        process.stderr.write(`boot tier pool: ${g.name} (${INSTANCES[i].privateIp}): ${launch[0].argv.join(' ')}\n  ${env.trim().replace(/\n/g, '\n  ')}\n`);
+        expect(env).toContain(`WEAVE_BRIDGE_ADDRESS=${expectedAddress(INSTANCES[i].privateIp)}\n`);
+        return before[g.name].weaveAddresses.find((a) => !a.startsWith('10.2.'))!;
+      });
+      expect(addresses).toEqual(['10.1.255.4/16', '10.1.255.5/16']);
+      // No static host of the seed has either address.
+      for (const a of addresses) expect(s.plan.hosts.map((h) => h.bridgeAddress)).not.toContain(a);
+    });
+
+    it('a Terminate notice for workers_1, served to both: workers000001 runs weave reset once, approves the event and keeps its router down; workers000000 reads it and ignores it (the control)', async () => {
+      const [stays, leaves] = guests;
+      writeFileSync(eventsFile(), JSON.stringify({
+        DocumentIncarnation: 1,
+        Events: [{
+          EventId: EVENT_ID, EventType: 'Terminate', ResourceType: 'VirtualMachine', Resources: [INSTANCES[1].vm], EventStatus: 'Scheduled',
+          NotBefore: new Date(Date.now() + 5 * 60_000).toUTCString(), Description: 'Virtual machine is being deleted.', EventSource: 'User', DurationInSeconds: -1,
+        }],
+      }));
+      const invocation = () => lab.ssh(leaves, 'systemctl show -p InvocationID --value weave-pool-events.service').stdout.trim();
+      const watcher = invocation();
+      const started = Date.now();
+      const approvals = () => lab.requests().filter((r) => r.server === 'imds' && r.method === 'POST' && r.url.startsWith('/metadata/scheduledevents'));
+      while (approvals().length === 0 && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 1000));
+      // Past weave.service's RestartSec (10 s), whose restart once restarted the watcher with the target.
+      await new Promise((r) => setTimeout(r, 15_000));
+      writeFileSync(eventsFile(), JSON.stringify({ DocumentIncarnation: 2, Events: [] }));
+      expect(approvals().map((r) => [r.from, r.status, JSON.parse(r.body as string)])).toEqual([[leaves.ip, 200, { StartRequests: [{ EventId: EVENT_ID }] }]]);
+      process.stderr.write(`boot tier pool: the Terminate notice was approved ${((approvals()[0].t as number - started) / 1000).toFixed(1)} s after it appeared\n`);
+      // Both read the notice (the fake logs a read of Scheduled Events only while it holds one).
+      const reads = lab.requests().filter((r) => r.server === 'imds' && r.method === 'GET' && r.url.startsWith('/metadata/scheduledevents'));
+      expect(new Set(reads.map((r) => r.from))).toEqual(new Set([stays.ip, leaves.ip]));
+
+      const gone = readState(lab, leaves, IPALLOC);
+      expect(gone.calls.filter((c) => c.argv[0] === 'reset')).toHaveLength(1);
+      expect(gone.calls.filter((c) => c.argv[0] === 'launch')).toHaveLength(1);
+      expect(gone.units['weave.service'].active).not.toBe('active');
+      expect(gone.containers.filter((c) => c.startsWith('weave '))).toEqual([]);
+      const journal = lab.ssh(leaves, 'test -e /run/weave-pool-leaving && echo flag; journalctl -b -u weave-pool-events.service -o cat').stdout;
+      process.stderr.write(`boot tier pool: ${leaves.name}: ${journal.trim().replace(/\n/g, '\n  ')}\n`);
+      expect(journal).toMatch(/^flag$/m);
+      expect(journal).toContain(`Terminate event ${EVENT_ID} for ${INSTANCES[1].vm}: leaving the mesh`);
+      expect(journal).toContain('weave reset done');
+      expect(journal).toContain(`approved event ${EVENT_ID}`);
+      // The watcher that left is the one that was watching: never stopped or restarted along the way.
+      expect(journal).not.toMatch(/Stopping weave-pool-events/);
+      expect([watcher.length, invocation()]).toEqual([32, watcher]);
+      // The control: the other instance saw the same document and stays in the mesh.
+      const kept = readState(lab, stays, IPALLOC);
+      expect(kept.calls.filter((c) => c.argv[0] === 'reset')).toEqual([]);
+      expect(check(kept, 0)).toEqual([]);
+    }, 5 * 60_000);
+
+    function check(st: GuestState, i: number): string[] {
+      return problems(st, s, asHost(i), { bin: POOL_BIN });
+    }
   });
 });

@@ -4,8 +4,7 @@
 // *.localhost there itself; nothing leaves the machine). Then the units and
 // documents it ships go through the real validators.
 import { spawn } from 'node:child_process';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { renderCloudConfig, renderIgnition } from '../lib/core/render';
 import { seedSpec } from './fixtures/seed-spec';
 import { ignitionValidate, stageUnits, systemdVerify } from './support/validators';
 import { describeWhen, tool } from './support/skip';
+import { LoopbackServer } from './support/loopback-server';
 
 const PASSWORD = 'Kv-Fetch-Pa55word!#%';
 const TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOi.fake-token-value.signature';
@@ -36,29 +36,17 @@ interface Seen {
 }
 
 /** A programmable fake: each list gives the status of successive requests (the last one repeats). */
-class FakeAzure {
+class FakeAzure extends LoopbackServer {
   readonly seen: Seen = { token: [], secret: [] };
   tokenStatus: number[] = [200];
   secretStatus: number[] = [200];
   value: unknown = PASSWORD;
-  private server?: Server;
-  port = 0;
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server!.close(() => resolve()));
-  }
 
   private next(list: number[], count: number): number {
     return list[Math.min(count, list.length - 1)];
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '';
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });

@@ -248,7 +248,7 @@ describe('the npm package', () => {
     expect(tarEntries.length).toBeGreaterThan(0);
     expect(tarEntries.every((e) => e.startsWith('package/'))).toBe(true);
     const files = packedFiles();
-    const allowed = /^(package\.json|README\.md|LICENSE|docs\/(allocation|beside-weave|cdk-terrain|day-two|history|key-vault|peering|performance|platform-facts|reachability|scale|validation)\.md|docs\/seed-topology\.svg|dist\/lib\/.+\.(js|d\.ts))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|docs\/(allocation|beside-weave|cdk-terrain|day-two|history|key-vault|peering|performance|platform-facts|pools|reachability|scale|validation)\.md|docs\/seed-topology\.svg|dist\/lib\/.+\.(js|d\.ts))$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => /(^|\/)(__tests__|stacks|bench|scripts)\/|\.test\.|fixture/.test(f))).toEqual([]);

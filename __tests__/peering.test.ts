@@ -253,7 +253,7 @@ describe('Weave router flags', () => {
     const big = (network: object) => problemsOf({ network, clusters: Array.from({ length: 5 }, (_, c) => ({ id: `c${c}`, props: { peering: 'direct' as const, vnetCidr: `172.16.${c}.0/24` }, hosts: hosts(41).map((h) => `c${c}-${h}`) })) });
     const refused = big({});
     expect(refused.map((p) => p.code)).toEqual(['mesh-conn-limit']);
-    expect(refused[0].message).toMatch(/Weave's default connection limit of 200, but the mesh has 205 hosts and Weave's peer discovery connects each to the 204 others/);
+    expect(refused[0].message).toMatch(/Weave's default connection limit of 200, but the mesh may have 205 peers \(a pool counts at its max\) and Weave's peer discovery connects each to the 204 others/);
     expect(refused[0].fix).toMatch(/split the hosts into separate networks, or set connLimit to at least 204/);
     expect(big({ connLimit: 203 }).map((p) => p.code)).toEqual(['mesh-conn-limit']);
     expect(big({ connLimit: 250 })).toEqual([]);

@@ -22,14 +22,18 @@ export { ImageRegistry } from './constructs/registry';
 export type { WeaveAzureContainerRegistryOptions, WeaveRegistryLoginOptions, WeaveRegistryOptions } from './constructs/registry';
 export type { Retirement } from './core/plan/retire';
 export type { DedicatedClusterOptions, DedicatedHostOptions, DedicatedSshOptions } from './core/declare/dedicated';
+export type {
+  ScaleSetClusterOptions, WeavePoolAutoscale, WeavePoolMetricRule, WeavePoolOptions, WeavePoolSpot, WeavePoolUpgrade,
+} from './core/declare/scale-set';
 export type { WeaveDropIn, WeaveFile, WeaveUnit } from './core/declare/content';
 export type { AzureClusterResources, AzureHostResources } from './constructs/kinds/azure/resources';
+export type { ScaleSetResources } from './constructs/kinds/scale-set/resources';
 export { TerraformData } from './constructs/terraform/data';
 export type { TerraformDataConfig } from './constructs/terraform/data';
 export { PasswordVault } from './constructs/key-vault';
 export type { WeaveKeyVaultCreateOptions, WeaveKeyVaultOptions } from './constructs/key-vault';
 export { MIN_TERRAFORM_VERSION } from './core/check/key-vault';
-export { UNIT } from './core/defaults';
+export { POOL_UNIT, UNIT } from './core/defaults';
 export { KEY_VAULT_UNIT } from './core/boot/key-vault';
 
 // --- running the app, errors, state
@@ -43,21 +47,24 @@ export type { StateBackendConfig } from './backend';
 export {
   ALLOCATION_FORMAT_VERSION, ALLOCATION_FROZEN_CONTEXT, ALLOCATION_FROZEN_ENV, DEFAULT_ALLOCATION_FILE, parseAllocationFile, serializeAllocationFile,
 } from './core/allocation/record';
-export type { AllocationFile, AllocationRecord, HostRole, ParsedAllocationFile, RecordedHost, RetiredHost } from './core/allocation/record';
+export type { AllocationFile, AllocationRecord, HostRole, ParsedAllocationFile, RecordedHost, RecordedPool, RetiredHost } from './core/allocation/record';
 export type { AllocationChange } from './core/allocation/changes';
 
 // --- the pure pipeline
 export { deriveNetwork } from './core/derive/derive';
-export type { DeriveOptions, DerivedCluster, DerivedHost, DerivedNetwork } from './core/derive/derive';
+export type { DeriveOptions, DerivedCluster, DerivedHost, DerivedNetwork, DerivedPool } from './core/derive/derive';
 export type { PlanOptions } from './core/plan/plan';
 export type { BootFormat, ClusterSpec, HostSpec, KeyVaultSpec, NetworkSpec, WeaveRelease } from './core/declare/network';
 export type { ExpressionContent, UserContent, UserFile } from './core/declare/content';
 export { DEFAULT_RELEASE } from './core/defaults';
 export type { ClusterPlan, HostPlan, NetworkPlan, PlanAllocation } from './core/plan/plan';
+export type { PoolPlan } from './core/plan/pool';
+export type { PoolSize } from './core/kinds/kind';
 export type { PeerDial } from './core/plan/peers';
 export { fillSecrets } from './core/render/rendered';
 export type { ExpressionSlot, RenderedBoot, SecretSlot } from './core/render/rendered';
 export type { SecretContent } from './core/boot/document';
 export { renderMermaid, topologyView } from './core/diagram/diagram';
 export type { TopologyCluster, TopologyExtras, TopologyHost, TopologyRole, TopologyView } from './core/diagram/diagram';
+export type { TopologyPool } from './core/diagram/pool-box';
 export { renderTopologySvg } from './core/diagram/diagram-svg';

@@ -1,7 +1,7 @@
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { WeaveCluster, WeaveHost, WeaveNetwork, WeaveNetworkProps, WeaveUnit } from '../lib';
+import { WeaveCluster, WeaveHost, WeaveNetwork, WeaveNetworkProps, WeavePoolOptions, WeaveUnit } from '../lib';
 import { StateBackendConfig, useAzureStateBackend } from './backend';
 
 export interface SeedStackProps {
@@ -38,6 +38,13 @@ export interface SeedStackProps {
    * @default - the password reaches the hosts through their boot data
    */
   readonly keyVault?: SeedKeyVaultProps;
+  /**
+   * A pool of workers (`workers`, kind `scale-set`) in subscription 1 beside
+   * the seed's clusters: README's worked example. Its instances join as
+   * observers and dial cluster-01's DNS name.
+   * @default - no pool
+   */
+  readonly pool?: WeavePoolOptions;
 }
 
 /** The seed's Key Vault mode. */
@@ -163,5 +170,9 @@ export class SeedStack extends TerraformStack {
 
     const cluster03 = new WeaveCluster(this.network, 'cluster-03', { kind: 'dedicated' });
     new WeaveHost(cluster03, 'ded-prd-01', { ssh: { host: dedicatedAddress.stringValue, user: 'core' } });
+
+    if (props.pool) {
+      new WeaveCluster(this.network, 'workers', { kind: 'scale-set', provider: subscription1, location, vnetCidr: '172.16.2.0/24', pool: props.pool });
+    }
   }
 }

@@ -129,6 +129,7 @@ export const INSTALL: Record<string, string> = {
   curl: '`sudo apt-get install curl`',
   jq: '`sudo apt-get install jq`',
   unzip: '`sudo apt-get install unzip`',
+  timeout: '`sudo apt-get install coreutils`',
 };
 
 /** A program the suites drive, with its install hint. */

@@ -13,6 +13,7 @@ import type { PasswordVault } from './key-vault';
 import { clusterKind } from './kinds';
 import type { ClusterPart } from './kinds/kind';
 import type { AzureClusterResources } from './kinds/azure/resources';
+import type { ScaleSetResources } from './kinds/scale-set/resources';
 import { CLUSTER_MARK, ClusterBinding, HostKeyVault, NETWORK_MARK, NsgRuleSlots, isMarked } from './marks';
 import type { WeaveNetwork } from './network';
 import { checkPropTypes } from './prop-types';
@@ -48,6 +49,8 @@ export class WeaveCluster extends Construct {
   readonly bootFormat: AzureBootFormat;
   /** Set for Azure clusters. */
   readonly azure?: AzureClusterResources;
+  /** Set for pools (`kind: 'scale-set'`): the scale set and its network. */
+  readonly scaleSet?: ScaleSetResources;
   /** Name later clusters dial to reach this one: the public IP's FQDN for Azure, `dnsName` for dedicated. */
   readonly dnsName?: string;
   /** @internal What the cluster's kind made of it. */
@@ -77,6 +80,7 @@ export class WeaveCluster extends Construct {
     this.dnsLabel = this._part.dnsLabel;
     this.dnsName = this._part.dnsName;
     this.azure = this._part.azure;
+    this.scaleSet = this._part.scaleSet;
   }
 
   /**

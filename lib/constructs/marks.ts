@@ -6,7 +6,7 @@ import { IConstruct } from 'constructs';
 import type { TerraformProvider } from 'cdktf';
 import type { SecretContent } from '../core/boot/document';
 import type { ClusterSpec, HostSpec } from '../core/declare/network';
-import type { DerivedHost } from '../core/derive/derive';
+import type { DerivedHost, DerivedPool } from '../core/derive/derive';
 import type { OsProfile } from '../core/os/profile';
 import type { ClusterGrant, GrantTarget } from './identity';
 import type { PasswordVault } from './key-vault';
@@ -24,6 +24,26 @@ export function isMarked(x: unknown, mark: symbol): boolean {
 export interface ClusterBinding {
   /** Addresses its NSG admits on Weave's ports: other clusters' egress IPs and dedicated servers. */
   readonly peerSources: readonly string[];
+  /**
+   * A pool's document and plan, and how its slots are filled.
+   * @default - none: the cluster's hosts are declared
+   */
+  readonly pool?: {
+    readonly derived: DerivedPool;
+    /** `local.<name>` holding base64 of the shared env file. */
+    readonly sharedEnvRef: string;
+    /**
+     * Key Vault mode: what the instances need instead of the password.
+     * @default - none: the default mode
+     */
+    readonly keyVault?: HostKeyVault;
+    /**
+     * The pool's managed identity, when its instances fetch with one (Key
+     * Vault mode, an Azure Container Registry).
+     * @default - none
+     */
+    readonly identity?: { readonly identityId: string; readonly clientId: string };
+  };
 }
 
 /** What a host receives once the network is built. */

@@ -183,7 +183,7 @@ export class WeaveNetwork extends Construct {
     const sharedEnvRef = `local.${tfName(this.node.id)}_shared_env_b64`;
     const grants = this.grantClusters(members);
     let bootGeneration: string | undefined;
-    if (derived.clusters.some((c) => c.format === 'ignition')) {
+    if (derived.hosts.some((h) => h.format === 'ignition')) {
       // Hosts that only read their config on first boot must be rebuilt when
       // the password or a network-wide setting changes, or they would keep
       // the old key and split off. Per-host values that change when the
@@ -216,13 +216,22 @@ export class WeaveNetwork extends Construct {
       // client id, baked in at first boot; a new identity must rebuild them.
       let clusterGeneration: string | undefined;
       const grant = grants[i];
-      if (grant && cb.format === 'ignition') {
+      if (grant && cb.format === 'ignition' && !cb.pool) {
         const name = `${tfName(this.node.id)}_${tfName(cluster.node.id)}_boot_generation`;
         new TerraformData(this, `boot-generation-${cluster.node.id}`, { triggersReplace: { identity: grant.clientId } }).overrideLogicalId(name);
         clusterGeneration = `terraform_data.${name}`;
       }
       cluster._bind({
         peerSources: [...cb.peerClusters.flatMap((j) => egress[j]), ...cb.peerAddresses],
+        // A pool's one document for all its instances; a change rolls out by its upgrade policy.
+        ...(cb.pool ? {
+          pool: {
+            derived: cb.pool,
+            sharedEnvRef,
+            keyVault: this.keyVault ? cluster._keyVault(this.keyVault, grant, derived.sharedEnv, expressionOf(this, this.password)) : undefined,
+            identity: grant ? { identityId: grant.identityId, clientId: grant.clientId } : undefined,
+          },
+        } : {}),
       });
       hosts.forEach((host, k) => {
         const hb = derived.hosts[derived.plan.clusters[i].hosts[k].index];

@@ -9,6 +9,7 @@ import type { WeaveDropIn, WeaveFile, WeaveUnit } from '../core/declare/content'
 import type { AzureNatGateway, WeaveMetricsOptions } from '../core/declare/azure';
 import type { DedicatedSshOptions } from '../core/declare/dedicated';
 import type { WeaveImageDigests } from '../core/declare/images';
+import type { WeavePoolAutoscale, WeavePoolMetricRule, WeavePoolOptions, WeavePoolSpot, WeavePoolUpgrade } from '../core/declare/scale-set';
 import type { WeaveKeyVaultCreateOptions, WeaveKeyVaultOptions } from './key-vault';
 import { NETWORK_MARK, isMarked } from './marks';
 import type { WeaveClusterProps, WeaveHostProps, WeaveNetworkProps, WeaveReleaseOptions } from './props';
@@ -36,6 +37,22 @@ const KEY_VAULT: TypeTable<WeaveKeyVaultOptions> = {
 const NAT_GATEWAY: TypeTable<AzureNatGateway> = { publicIpCount: 'number', idleTimeoutMinutes: 'number' };
 const SSH: TypeTable<DedicatedSshOptions> = { host: 'string', user: 'string', port: 'number', privateKey: 'string' };
 
+const POOL_METRIC: TypeTable<WeavePoolMetricRule> = {
+  name: 'string', namespace: 'string', resourceId: 'string', scaleOutAbove: 'number', scaleInBelow: 'number', statistic: 'string',
+  timeAggregation: 'string', perInstance: 'boolean',
+};
+const POOL_AUTOSCALE: TypeTable<WeavePoolAutoscale> = {
+  cpu: { fields: { scaleOutAbove: 'number', scaleInBelow: 'number' } }, metric: { fields: POOL_METRIC }, step: 'number',
+  cooldownMinutes: 'number', windowMinutes: 'number',
+};
+const POOL_SPOT: TypeTable<WeavePoolSpot> = { evictionPolicy: 'string', maxPrice: 'number' };
+const POOL_UPGRADE: TypeTable<WeavePoolUpgrade> = { mode: 'string', maxBatchPercent: 'number', pauseMinutes: 'number', maxSurge: 'boolean' };
+const POOL: TypeTable<WeavePoolOptions> = {
+  min: 'number', max: 'number', initial: 'number', vmSize: 'string', vmSizeUnchecked: 'boolean', autoscale: { fields: POOL_AUTOSCALE },
+  spot: { fields: POOL_SPOT }, zones: 'strings', zoneBalance: 'boolean', upgrade: { fields: POOL_UPGRADE }, terminationNoticeMinutes: 'number',
+  leaveTimeoutSeconds: 'number', osDiskSizeGb: 'number', flatcarChannel: 'string', imageVersion: 'string', sharesVnetWith: 'string',
+};
+
 const NETWORK: TypeTable<WeaveNetworkProps> = {
   ipallocRange: 'string', bridgeRange: 'string', password: 'string', dnsDomain: 'string', dns: 'boolean', proxy: 'boolean', plugin: 'boolean',
   release: { fields: RELEASE }, bootstrapSize: 'number', wantedBy: 'strings', bootFormat: 'string', sshPublicKey: 'string',
@@ -49,7 +66,7 @@ const CLUSTER: TypeTable<WeaveClusterProps> = {
   existingSubnet: 'string|object', existingSecurityGroup: 'object', nsgPriorities: 'object', tags: 'object', sshPublicKey: 'string',
   adminUsername: 'string', availabilityZone: 'string', acceleratedNetworking: 'boolean', osDiskType: 'string', dnsName: 'string',
   bootstrapHosts: 'number', files: 'objects', units: 'objects', metrics: { fields: METRICS }, peering: 'string',
-  natGateway: { fields: NAT_GATEWAY }, trustVnet: 'boolean',
+  natGateway: { fields: NAT_GATEWAY }, trustVnet: 'boolean', pool: { fields: POOL },
 };
 const HOST: TypeTable<WeaveHostProps> = {
   hostName: 'string', bridgeAddress: 'string', vmSize: 'string', vmSizeUnchecked: 'boolean', sshPublicKey: 'string', osDiskSizeGb: 'number',

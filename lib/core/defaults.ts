@@ -75,6 +75,16 @@ export const UNIT = {
   statusAddress: 'weave-status-addr.service',
 } as const;
 
+/** The units a pool's instances run besides Weave's own (see {@link UNIT}). */
+export const POOL_UNIT = {
+  /** Derives the instance's bridge address from its private address, before the router starts. */
+  address: 'weave-pool-address.service',
+  /** Leaves the mesh on Azure's Terminate or Preempt notice for this instance. */
+  events: 'weave-pool-events.service',
+  /** Takes back the address ranges earlier instances of this host name left behind. */
+  reclaim: 'weave-pool-reclaim.service',
+} as const;
+
 /** The library's drop-in for `docker.service` (DOCKER_MIN_API_VERSION). */
 export const DOCKER_DROP_IN = '10-weave-min-api.conf';
 /** Name of the networkd file that keeps DHCP off Weave's interfaces, in the OS's networkd directory. */

@@ -14,7 +14,7 @@ import { dedicatedProvisioners, valueResources } from '../../support/synth';
 type Json = Record<string, any>;
 
 export interface VmBootData {
-  /** The VM's name (its computer name). */
+  /** The VM's name (its computer name), or the scale set's. */
   readonly name: string;
   /** custom_data as the VM receives it, decoded from base64. */
   readonly customData: string;
@@ -29,15 +29,18 @@ export function variableValues(tf: Json, given: Record<string, string>): Record<
   return env;
 }
 
-/** Terraform's evaluation of every Azure VM's custom_data and user_data. */
+/** Terraform's evaluation of every Azure VM's and scale set's custom_data and user_data. */
 export function evaluateVmBootData(tf: Json, dir: string, vars: Record<string, string>): Map<string, VmBootData> {
   mkdirSync(dir, { recursive: true });
   const config = standInConfig(tf, dir);
   const standIns = config.resource.terraform_data as Json;
   const outputs: Json = {};
   const names = new Map<string, string>();
-  for (const [logical, vm] of Object.entries(tf.resource.azurerm_linux_virtual_machine as Json)) {
-    const input = standIns[`azurerm_linux_virtual_machine__${logical}`].input;
+  // A scale set's one document is every instance's: it is listed under the scale set's name.
+  const vms = ['azurerm_linux_virtual_machine', 'azurerm_linux_virtual_machine_scale_set']
+    .flatMap((type) => Object.entries((tf.resource[type] ?? {}) as Json).map(([logical, vm]) => [type, logical, vm] as const));
+  for (const [type, logical, vm] of vms) {
+    const input = standIns[`${type}__${logical}`].input;
     const inner = (s: string) => s.replace(/^\$\{/, '').replace(/\}$/, '');
     const key = logical.replace(/[^A-Za-z0-9_]/g, '_');
     names.set(key, (vm as Json).name);

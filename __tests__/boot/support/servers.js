@@ -4,6 +4,11 @@
 //   script and its image tar, where the library's `release.scriptUrl` points;
 // - Azure instance metadata (169.254.169.254): each guest's user data (by its
 //   source address) and managed identity tokens, both only with `Metadata: true`;
+//   for scale set instances (CONFIG.imds.instancesFile, read at every request,
+//   keyed by source address) the VM name, private address and subnet, and
+//   Scheduled Events (CONFIG.imds.eventsFile, read at every request: one
+//   document for every VM, as Azure sends a placement group's events to all
+//   of them; a POST's StartRequests body is logged);
 // - Key Vault (HTTPS, a test CA's certificate for the vault's name): the
 //   secret, only to a bearer token the metadata service handed out.
 // Every request is appended to CONFIG.log as one JSON line. Writes "ready"
@@ -45,6 +50,34 @@ const imds = http.createServer((req, res) => {
     log({ ...entry, status: data === undefined ? 404 : 200 });
     if (data === undefined) return answer(res, 404, 'no user data for this VM\n');
     return answer(res, 200, data);
+  }
+  const instance = config.imds.instancesFile && fs.existsSync(config.imds.instancesFile) ? JSON.parse(fs.readFileSync(config.imds.instancesFile, 'utf8'))[from] : undefined;
+  const leaf = instance && url.searchParams.get('format') === 'text' && {
+    '/metadata/instance/compute/name': instance.name,
+    '/metadata/instance/network/interface/0/ipv4/ipAddress/0/privateIpAddress': instance.privateIp,
+    '/metadata/instance/network/interface/0/ipv4/subnet/0/address': instance.subnet.split('/')[0],
+    '/metadata/instance/network/interface/0/ipv4/subnet/0/prefix': instance.subnet.split('/')[1],
+  }[url.pathname];
+  if (leaf !== undefined && leaf !== false) {
+    log({ ...entry, status: 200 });
+    return answer(res, 200, leaf);
+  }
+  if (url.pathname === '/metadata/scheduledevents' && instance) {
+    if (req.method === 'POST') {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        let ok = false;
+        try { ok = Array.isArray(JSON.parse(body).StartRequests); } catch { /* malformed */ }
+        log({ ...entry, status: ok ? 200 : 400, body });
+        answer(res, ok ? 200 : 400, '');
+      });
+      return undefined;
+    }
+    const doc = config.imds.eventsFile && fs.existsSync(config.imds.eventsFile) ? fs.readFileSync(config.imds.eventsFile, 'utf8') : '{"DocumentIncarnation":0,"Events":[]}';
+    // Polled every second: logged only when there is an event.
+    if (JSON.parse(doc).Events.length) log({ ...entry, status: 200 });
+    return answer(res, 200, doc, 'application/json');
   }
   if (url.pathname === '/metadata/identity/oauth2/token') {
     const ok = config.imds.identities.includes(from) && url.searchParams.get('api-version') === '2018-02-01' && url.searchParams.get('resource') === config.imds.resource;

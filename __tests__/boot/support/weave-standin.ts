@@ -20,7 +20,8 @@
 //   takes a fixed address of the IPAM range for this host (weave's IPAM
 //   would allocate one) and prints the addresses, as weave does;
 // - `stop` stops the router; `status` says whether it runs;
-// - `report -f <the reclaim's template>` prints the ring's entries, kept in
+// - `report -f '{{.Router.Name}}'` and `'{{json .IPAM}}'` answer a pool
+//   instance's reclaim; `report -f <the reclaim's template>` prints the ring's entries, kept in
 //   /var/lib/weave-standin-ipam.json (a test writes a dead peer there),
 //   `rmpeer NAME` takes a peer's entries over as weave prints it, and
 //   `reset` removes the router, the bridge and the ring;
@@ -97,10 +98,16 @@ case \${1:-} in
     echo "weave script $version (stand-in)"
     ;;
   report)
-    [ "\${2:-}" = -f ] && [ "\${3:-}" = '${RING_TEMPLATE}' ] || { echo "stand-in: report only with the reclaim's -f template" >&2; exit 1; }
+    [ "\${2:-}" = -f ] || { echo "stand-in: report only with -f" >&2; exit 1; }
     [ "$(docker inspect -f '{{.State.Running}}' weave 2>/dev/null)" = true ] || { echo "weave container is not running." >&2; exit 1; }
-    # As weave renders the template: one "nickname peer known" line per entry.
-    [ -f "$ring" ] && jq -r '.Entries[]? | "\\(.Nickname) \\(.Peer) \\(.IsKnownPeer)"' "$ring" || true
+    case "\${3:-}" in
+      # As weave renders the template: one "nickname peer known" line per entry.
+      '${RING_TEMPLATE}') [ -f "$ring" ] && jq -r '.Entries[]? | "\\(.Nickname) \\(.Peer) \\(.IsKnownPeer)"' "$ring" || true ;;
+      # The two a pool instance's reclaim unit reads: its own peer name (from the host name), the ring as JSON.
+      '{{.Router.Name}}') hostname | md5sum | cut -c1-12 | sed 's/../&:/g; s/:$//' ;;
+      '{{json .IPAM}}') cat "$ring" 2>/dev/null || echo '{"Entries":[]}' ;;
+      *) echo "stand-in: report only with the reclaim's -f template, '{{.Router.Name}}' or '{{json .IPAM}}'" >&2; exit 1 ;;
+    esac
     ;;
   rmpeer)
     shift

@@ -5,11 +5,13 @@ import type { ClusterKind } from '../../core/declare/network';
 import { azureCluster } from './azure/cluster';
 import { dedicatedCluster } from './dedicated/cluster';
 import type { ClusterKindConstructs } from './kind';
+import { scaleSetCluster } from './scale-set/cluster';
 
 /** Every kind's construct side, by name. */
 const CLUSTER_KINDS: Readonly<Record<ClusterKind, ClusterKindConstructs>> = {
   azure: azureCluster,
   dedicated: dedicatedCluster,
+  'scale-set': scaleSetCluster,
 };
 
 /**

@@ -14,6 +14,7 @@ import type { ClusterBinding, HostBinding, HostKeyVault, NsgRuleSlots } from '..
 import type { WeaveClusterProps, WeaveHostProps } from '../props';
 import type { TerraformData } from '../terraform/data';
 import type { AzureClusterResources, AzureHostResources } from './azure/resources';
+import type { ScaleSetResources } from './scale-set/resources';
 
 /** What a kind's parts see of their cluster (a WeaveCluster). */
 export interface ClusterScope extends Construct {
@@ -58,8 +59,13 @@ export interface ClusterPart {
    * @default - none
    */
   readonly azure?: AzureClusterResources;
+  /**
+   * The scale set and its network, for a pool.
+   * @default - none
+   */
+  readonly scaleSet?: ScaleSetResources;
   /** The planner's facts the kind decides for the cluster. */
-  spec(): Pick<ClusterSpec, 'dnsLabel' | 'vnetCidr' | 'bootFormat'>;
+  spec(): Pick<ClusterSpec, 'dnsLabel' | 'vnetCidr' | 'bootFormat' | 'sshPublicKey'>;
   /** Key Vault mode: the grant target, when the cluster's hosts fetch the password themselves. */
   grantTarget(): GrantTarget | undefined;
   /** Key Vault mode: what the cluster's hosts need instead of the password. */

@@ -2,10 +2,12 @@
 // From the record when there is one (recorded hosts keep every value, new
 // hosts become observers at the lowest free addresses), else by the
 // order-based rules that make the first record.
-import { Cidr, contains, intToIp, parseCidr, parseInterfaceAddress, usableHosts } from '../common/cidr';
+import { Cidr, intToIp, parseCidr, usableHosts } from '../common/cidr';
 import { ProblemList } from '../check/problems';
 import { NetworkSpec } from '../declare/network';
 import { AllocationChange, diffAllocation } from './changes';
+import { parsePins } from './pins';
+import { PoolBlocks, PoolRequest, allocatePoolBlocks, lowestFree, nextFree } from './pools';
 import { PortRange, allocateSshPorts } from './ports';
 import { AllocationRecord, DEFAULT_ALLOCATION_FILE, HostRole, RecordedHost, RetiredHost, own, recordShapeProblems, sortedNames, validateRecord } from './record';
 
@@ -40,6 +42,8 @@ export interface Allocation {
   readonly record: AllocationRecord;
   /** What the new record changes compared with the one given (everything, when none was given). */
   readonly changes: readonly AllocationChange[];
+  /** Each declared pool's bridge block, by pool name. */
+  readonly pools: ReadonlyMap<string, Cidr>;
 }
 
 interface Declared {
@@ -62,8 +66,12 @@ interface Declared {
  *   bootstraps unless `bootstrapSize` or `bootstrapHosts` say otherwise,
  *   addresses go to bootstrap hosts first, in declaration order.
  * - Pins still work, and a pin that contradicts the record is a problem naming both values.
+ * - Each pool keeps its recorded bridge block; a new pool takes the highest
+ *   free block of its subnet's size. No host gets an address in a block.
  *
- * @param options - `source`: how messages name the record (a file name, usually); `sshPorts`: the SSH frontend ports of each cluster with SSH NAT rules (none by default)
+ * @param options - `source`: how messages name the record (a file name,
+ *   usually); `pools`: the pools to reserve bridge blocks for; `sshPorts`: the
+ *   SSH frontend ports of each cluster with SSH NAT rules (none by default)
  * @returns undefined when the declaration or the record is unusable
  */
 export function allocateNetwork(
@@ -71,7 +79,11 @@ export function allocateNetwork(
   bridge: Cidr,
   record: AllocationRecord | undefined,
   problems: ProblemList,
-  options: { readonly source?: string; readonly sshPorts?: (cluster: number) => PortRange | undefined } = {},
+  options: {
+    readonly source?: string;
+    readonly pools?: readonly PoolRequest[];
+    readonly sshPorts?: (cluster: number) => PortRange | undefined;
+  } = {},
 ): Allocation | undefined {
   const source = options.source ?? DEFAULT_ALLOCATION_FILE;
   const start = problems.items.length;
@@ -114,15 +126,26 @@ export function allocateNetwork(
     }
   }
 
+  const pinned = new Map(hosts.flatMap((h) => (h.pin === undefined ? [] : [[h.pin, h.path] as const])));
+  // New hosts take the lowest free addresses; new pools' blocks stay above them.
+  const recordedNames = new Set([...Object.keys(record?.hosts ?? {}), ...Object.keys(record?.retired ?? {})]);
+  const fresh = hosts.filter((h) => h.pin === undefined && !recordedNames.has(h.name)).length;
+  const hostsUpTo = lowestFree(bridge.network, fresh, new Set([...recordedIps.values(), ...pinned.keys()]));
+  const blocks = allocatePoolBlocks(bridge, options.pools ?? [], record?.pools, recordedIps.values(), pinned, hostsUpTo, problems, source);
+  if (!blocks) return undefined;
+
   const result = record === undefined
-    ? seed(spec, bridge, hosts, problems)
-    : grow(spec, bridge, hosts, record, recordedIps, problems, source);
+    ? seed(spec, bridge, hosts, blocks, problems)
+    : grow(spec, bridge, hosts, record, recordedIps, blocks, problems, source);
   if (!result || problems.items.length > start) return undefined;
 
   const { roles, addresses, consensus } = result;
   const ports = allocateSshPorts(spec, record, options.sshPorts ?? (() => undefined), problems);
   if (problems.items.length > start) return undefined;
-  const rootCluster = record === undefined ? 0 : Math.max(0, spec.clusters.findIndex((c) => c.name === record.root && c.hosts.length > 0));
+  // A pool has no hosts, so it is never the root: the first cluster with hosts is.
+  const firstWithHosts = Math.max(0, spec.clusters.findIndex((c) => c.hosts.length > 0));
+  const recordedRoot = record === undefined ? -1 : spec.clusters.findIndex((c) => c.name === record.root && c.hosts.length > 0);
+  const rootCluster = recordedRoot >= 0 ? recordedRoot : firstWithHosts;
   const anchors = spec.clusters.map((c) => {
     const name = own(record?.anchors, c.name);
     const at = name === undefined ? -1 : c.hosts.findIndex((h) => h.name === name);
@@ -146,6 +169,7 @@ export function allocateNetwork(
     consensus,
     root: spec.clusters[rootCluster]?.name ?? '',
     anchors: Object.fromEntries(spec.clusters.filter((c) => c.hosts.length > 0).map((c) => [c.name, c.hosts[anchors[spec.clusters.indexOf(c)]].name])),
+    ...(Object.keys(blocks.recorded).length > 0 ? { pools: blocks.recorded } : {}),
     hosts: Object.fromEntries(assignments.map((a, i) => [hosts[i].name, { bridgeAddress: a.bridgeAddress, role: a.bootstrap ? 'bootstrap' : 'observer', cluster: hosts[i].cluster, ...(a.sshPort !== undefined ? { sshPort: a.sshPort } : {}) }])),
     retired: retiredEntries,
   };
@@ -153,50 +177,7 @@ export function allocateNetwork(
     const e = retiredEntries[name];
     return { name, cluster: e.cluster, bridgeAddress: e.bridgeAddress, bootstrap: e.role === 'bootstrap' };
   });
-  return { assignments, consensus, rootCluster, anchors, retired, record: next, changes: diffAllocation(record, next) };
-}
-
-/** Host `bridgeAddress` pins as integers (undefined where unpinned or invalid), with their problems. */
-function parsePins(spec: NetworkSpec, range: Cidr, problems: ProblemList): (number | undefined)[] {
-  const taken = new Map<number, string>();
-  const pins: (number | undefined)[] = [];
-  for (const c of spec.clusters) {
-    for (const h of c.hosts) {
-      pins.push(undefined);
-      if (h.bridgeAddress === undefined) continue;
-      const fix = `give an address inside ${range.text}, other than ${intToIp(range.network)} and ${intToIp(range.broadcast)}, e.g. ${intToIp(range.network + 1)}/${range.prefix}, or leave it out to get the next free one`;
-      const parsed = parseInterfaceAddress(
-        h.bridgeAddress.includes('/') ? h.bridgeAddress : `${h.bridgeAddress}/${range.prefix}`,
-      );
-      if (!parsed) {
-        problems.add('bridge-address-invalid', h.path, 'bridgeAddress', h.bridgeAddress, 'is not an IPv4 address', fix);
-        continue;
-      }
-      if (parsed.prefix !== range.prefix) {
-        problems.add('bridge-address-prefix', h.path, 'bridgeAddress', h.bridgeAddress,
-          `has prefix /${parsed.prefix}, but the bridge range is ${range.text}`, `write ${intToIp(parsed.ip)}/${range.prefix}`);
-        continue;
-      }
-      if (!contains(range, parsed.ip)) {
-        problems.add('bridge-address-outside', h.path, 'bridgeAddress', h.bridgeAddress, `is outside the bridge range ${range.text}`, fix);
-        continue;
-      }
-      if (parsed.ip === range.network || parsed.ip === range.broadcast) {
-        problems.add('bridge-address-reserved', h.path, 'bridgeAddress', h.bridgeAddress,
-          `is the ${parsed.ip === range.network ? 'network' : 'broadcast'} address of ${range.text}`, fix);
-        continue;
-      }
-      const holder = taken.get(parsed.ip);
-      if (holder !== undefined) {
-        problems.add('bridge-address-duplicate', h.path, 'bridgeAddress', h.bridgeAddress,
-          `is already pinned by ${holder}`, 'give each host its own address, or leave it out to get the next free one');
-        continue;
-      }
-      taken.set(parsed.ip, h.path);
-      pins[pins.length - 1] = parsed.ip;
-    }
-  }
-  return pins;
+  return { assignments, consensus, rootCluster, anchors, retired, record: next, changes: diffAllocation(record, next), pools: blocks.byName };
 }
 
 interface Decided {
@@ -211,11 +192,12 @@ interface Decided {
  * lowest free ones to bootstrap hosts and then to the rest, each in
  * declaration order. The seed's five hosts get 10.1.0.1 … 10.1.0.5.
  */
-function seed(spec: NetworkSpec, range: Cidr, hosts: readonly Declared[], problems: ProblemList): Decided | undefined {
+function seed(spec: NetworkSpec, range: Cidr, hosts: readonly Declared[], blocks: PoolBlocks, problems: ProblemList): Decided | undefined {
   const flags = bootstrapMembership(spec, hosts.length, problems);
-  if (hosts.length > usableHosts(range)) {
+  const usable = usableHosts(range) - blocks.usableTaken;
+  if (hosts.length > usable) {
     problems.add('bridge-range-too-small', spec.path, 'bridgeRange', range.text,
-      `has ${usableHosts(range)} usable addresses for ${hosts.length} hosts`,
+      `has ${usable} usable addresses for ${hosts.length} hosts${blocks.usableTaken ? ` beside the pools' bridge blocks (${blocks.usableTaken} addresses)` : ''}`,
       `use a shorter prefix, e.g. /${Math.max(1, 32 - Math.ceil(Math.log2(hosts.length + 2)))} or /16`);
     return undefined;
   }
@@ -229,7 +211,7 @@ function seed(spec: NetworkSpec, range: Cidr, hosts: readonly Declared[], proble
       addresses[i] = pin;
       continue;
     }
-    while (taken.has(next)) next++;
+    next = nextFree(next, taken, blocks);
     if (next >= range.broadcast) {
       problems.add('bridge-range-too-small', spec.path, 'bridgeRange', range.text,
         `runs out of free addresses once pinned ones are reserved (${hosts.length} hosts)`, 'use a shorter prefix such as /16');
@@ -297,6 +279,7 @@ function grow(
   hosts: readonly Declared[],
   record: AllocationRecord,
   recordedIps: ReadonlyMap<string, number>,
+  blocks: PoolBlocks,
   problems: ProblemList,
   source: string,
 ): Decided | undefined {
@@ -375,11 +358,11 @@ function grow(
     addresses.push(h.pin);
   }
   const fresh = addresses.filter((a) => a === undefined).length;
-  const free = usableHosts(range) - taken.size;
+  const free = usableHosts(range) - taken.size - blocks.usableTaken;
   if (fresh > free) {
     const retiredCount = Object.keys(record.retired).length;
     problems.add('bridge-range-too-small', spec.path, 'bridgeRange', range.text,
-      `has ${free} free addresses for ${fresh} new hosts: ${source} holds ${held.size}${retiredCount ? ` (${retiredCount} of them for retired hosts)` : ''}`,
+      `has ${free} free addresses for ${fresh} new hosts: ${source} holds ${held.size}${retiredCount ? ` (${retiredCount} of them for retired hosts)` : ''}${blocks.usableTaken ? `, and its pools' bridge blocks ${blocks.usableTaken} more` : ''}`,
       retiredCount
         ? `release retired hosts' addresses (delete them from "retired" in ${source} once they have left the mesh), or remove new hosts`
         : `remove new hosts; a larger bridgeRange renumbers every host (delete the network's entry "${spec.path}" from ${source} and change the range)`);
@@ -388,7 +371,7 @@ function grow(
   let next = range.network + 1;
   const out = addresses.map((a) => {
     if (a !== undefined) return a;
-    while (taken.has(next)) next++;
+    next = nextFree(next, taken, blocks);
     taken.add(next);
     return next++;
   });

@@ -5,13 +5,14 @@ import { ALLOCATION_FROZEN_ENV, AllocationRecord, DEFAULT_ALLOCATION_FILE, HOST_
 
 /** One recorded value that a plan would add, change or drop. */
 export interface AllocationChange {
-  /** Whether the value belongs to the network, one cluster or one host. */
-  readonly scope: 'network' | 'cluster' | 'host';
-  /** Host or cluster name; empty for the network. */
+  /** Whether the value belongs to the network, one cluster, one host or one pool. */
+  readonly scope: 'network' | 'cluster' | 'host' | 'pool';
+  /** Host, cluster or pool name; empty for the network. */
   readonly name: string;
   /**
    * `bridgeRange`, `consensus`, `root` (network); `anchor` (cluster);
-   * `status` (`active` / `retired`), `bridgeAddress`, `role`, `cluster`, `sshPort` (host).
+   * `status` (`active` / `retired`), `bridgeAddress`, `role`, `cluster`, `sshPort` (host);
+   * `status`, `block` (pool).
    */
   readonly field: string;
   /**
@@ -40,6 +41,11 @@ export function diffAllocation(before: AllocationRecord | undefined, after: Allo
   push('network', '', 'root', before?.root, after.root);
   for (const c of sortedNames({ ...before?.anchors, ...after.anchors })) {
     push('cluster', c, 'anchor', own(before?.anchors, c), own(after.anchors, c));
+  }
+  for (const p of sortedNames({ ...before?.pools, ...after.pools })) {
+    const [b, a] = [own(before?.pools, p), own(after.pools, p)];
+    push('pool', p, 'status', b && (b.retired ? 'retired' : 'active'), a && (a.retired ? 'retired' : 'active'));
+    push('pool', p, 'block', b?.block, a?.block);
   }
   const state = (r: AllocationRecord | undefined, name: string): [string | undefined, RecordedHost | undefined] => {
     const active = own(r?.hosts, name);
@@ -78,12 +84,14 @@ export function describeAllocationChanges(changes: readonly AllocationChange[]):
     const value = (f: string) => get(f)?.after;
     if (status && status.before === undefined && status.after === 'active') {
       const port = value('sshPort');
-      lines.push(`${key}: new ${value('role')} at ${value('bridgeAddress')} in ${value('cluster')}${port !== undefined ? `, SSH port ${port}` : ''}`);
+      lines.push(key.startsWith('pool ')
+        ? `${key}: new, instances take bridge addresses in ${value('block')}`
+        : `${key}: new ${value('role')} at ${value('bridgeAddress')} in ${value('cluster')}${port !== undefined ? `, SSH port ${port}` : ''}`);
       continue;
     }
     if (status && status.before === 'active' && status.after === 'retired') {
       const rest = cs.filter((c) => c.field !== 'status');
-      lines.push(`${key}: retired; its address stays held until released${rest.length ? `; ${rest.map(fieldChange).join('; ')}` : ''}`);
+      lines.push(`${key}: retired; its ${key.startsWith('pool ') ? 'block' : 'address'} stays held until released${rest.length ? `; ${rest.map(fieldChange).join('; ')}` : ''}`);
       continue;
     }
     if (status && status.before === 'retired' && status.after === 'active') {

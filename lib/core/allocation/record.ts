@@ -8,12 +8,16 @@
 // (the constructs do the IO).
 import { contains, isCidr, parseCidr, parseInterfaceAddress, usableHosts } from '../common/cidr';
 import { Problem, ProblemList } from '../check/problems';
+import type { RecordedPool } from './pools';
+export type { RecordedPool } from './pools';
 
 /**
+/**
  * The newest record format this library reads and writes. Version 2 added
- * hosts' SSH frontend ports; a file is written in the lowest version that
- * holds its content (1 while no host has a port), and a file of a version
- * this library does not know is refused.
+ * hosts' SSH frontend ports and pools' bridge blocks; a file is written in
+ * the lowest version that holds its content (1 while no host has a port and
+ * no network a pool), and a file of a version this library does not know is
+ * refused.
  */
 export const ALLOCATION_FORMAT_VERSION = 2;
 /** Every format version this library reads. */
@@ -65,6 +69,12 @@ export interface AllocationRecord {
    * declared again gets its old values back.
    */
   readonly retired: Readonly<Record<string, RecordedHost>>;
+  /**
+   * Each pool's bridge block, by pool (cluster) name: its instances derive
+   * their bridge addresses inside it, and no host is given an address there.
+   * @default - none: the network has no pools
+   */
+  readonly pools?: Readonly<Record<string, RecordedPool>>;
 }
 
 /** A host that is in the record as retired: removed from the code, its address still held until released. */
@@ -138,12 +148,16 @@ export function serializeAllocationFile(file: AllocationFile): string {
   };
   const host = (h: RecordedHost) =>
     `{ "bridgeAddress": ${q(h.bridgeAddress)}, "role": ${q(h.role)}, "cluster": ${q(h.cluster)}${h.sshPort !== undefined ? `, "sshPort": ${q(h.sshPort)}` : ''} }`;
+  const pool = (p: RecordedPool) => `{ "block": ${q(p.block)}${p.retired ? ', "retired": true' : ''} }`;
+  // Pools only where there are any, so a file without them stays as earlier releases wrote it.
+  const pools = (r: AllocationRecord) => (Object.keys(r.pools ?? {}).length > 0 ? [`      "pools": ${map(r.pools!, '      ', pool)},`] : []);
   const network = (r: AllocationRecord) => [
     '{',
     `      "bridgeRange": ${q(r.bridgeRange)},`,
     `      "consensus": ${q(r.consensus)},`,
     `      "root": ${q(r.root)},`,
     `      "anchors": ${map(r.anchors, '      ', (v: string) => q(v))},`,
+    ...pools(r),
     `      "hosts": ${map(r.hosts, '      ', host)},`,
     `      "retired": ${map(r.retired, '      ', host)}`,
     '    }',
@@ -151,11 +165,12 @@ export function serializeAllocationFile(file: AllocationFile): string {
   return `{\n  "version": ${q(formatVersionOf(file))},\n  "networks": ${map(file.networks, '  ', network)}\n}\n`;
 }
 
-/** The lowest format version that holds the file: 2 once a host has an SSH port, else 1. */
+/** The lowest format version that holds the file: 2 once a host has an SSH port or a network a pool, else 1. */
 export function formatVersionOf(file: AllocationFile): number {
-  const ports = Object.values(file.networks).some((r) =>
+  const needs2 = Object.values(file.networks).some((r) =>
+    Object.keys(r.pools ?? {}).length > 0 ||
     [...Object.values(r.hosts), ...Object.values(r.retired)].some((h) => h.sshPort !== undefined));
-  return ports ? 2 : 1;
+  return needs2 ? 2 : 1;
 }
 
 /** What {@link parseAllocationFile} returns. */
@@ -253,11 +268,16 @@ function readRecord(value: unknown, at: string, shape: Shape): AllocationRecord 
       ok = false;
     }
   };
-  unknownKeys(value, ['bridgeRange', 'consensus', 'root', 'anchors', 'hosts', 'retired'], at, shape);
+  unknownKeys(value, ['bridgeRange', 'consensus', 'root', 'anchors', 'pools', 'hosts', 'retired'], at, shape);
   need(typeof value.bridgeRange === 'string', 'bridgeRange', 'is not a string such as "10.1.0.0/16"');
   need(typeof value.consensus === 'number', 'consensus', 'is not a number');
   need(typeof value.root === 'string', 'root', 'is not a cluster name');
   need(isObject(value.anchors) && Object.values(value.anchors).every((v) => typeof v === 'string'), 'anchors', 'is not an object of cluster name → host name');
+  if (value.pools !== undefined) {
+    const shaped = isObject(value.pools) && Object.values(value.pools).every((e) => isObject(e) && typeof e.block === 'string'
+      && Object.keys(e).every((k) => k === 'block' || k === 'retired') && (e.retired === undefined || e.retired === true));
+    need(shaped, 'pools', 'is not an object of pool name → { block, retired? }');
+  }
   for (const group of ['hosts', 'retired'] as const) {
     const g = value[group];
     if (!isObject(g)) {
@@ -357,6 +377,23 @@ export function validateRecord(r: AllocationRecord, path: string, at: string): {
   }
   if (Number.isInteger(r.consensus) && bootstrap > r.consensus) {
     bad('consensus', r.consensus, `is smaller than the ${bootstrap} hosts recorded as "bootstrap"`, restore);
+  }
+  // Pools' blocks: inside the range, smaller than it, disjoint, holding no host's address.
+  const blocks: [string, ReturnType<typeof parseCidr>][] = sortedNames(r.pools ?? {}).map((name) => [name, parseCidr(r.pools![name].block)]);
+  for (const [i, [name, block]] of blocks.entries()) {
+    const field = `pools[${JSON.stringify(name)}].block`;
+    if (!isCidr(block) || !isCidr(range) || block.prefix <= range.prefix || !contains(range, block.network)) {
+      bad(field, r.pools![name].block, `is not a block inside the record's bridgeRange ${r.bridgeRange}`, restore);
+      continue;
+    }
+    for (const [other, b] of blocks.slice(0, i)) {
+      if (isCidr(b) && b.network <= block.broadcast && block.network <= b.broadcast) {
+        bad(field, block.text, `overlaps pool ${other}'s block ${b.text}`, `${restore}; two pools must never share addresses`);
+      }
+    }
+    for (const [host, ip] of ips) {
+      if (contains(block, ip)) bad(field, block.text, `holds ${host}'s bridge address`, `${restore}; no host's address may lie in a pool's block`);
+    }
   }
   return { problems: problems.items, ips };
 }

@@ -25,6 +25,14 @@ export interface BootOptions {
    * @default FLATCAR
    */
   readonly os?: OsProfile;
+  /**
+   * An env file that a unit of the document writes at every boot (a pool
+   * instance's own bridge address): the router and expose units need that
+   * unit and read the file after the host's env file, and the router does
+   * not start while `stopFlag` exists (the instance is leaving the mesh).
+   * @default - none
+   */
+  readonly bootEnv?: { readonly path: string; readonly unit: string; readonly stopFlag: string };
 }
 
 /** Where the `weave` script is installed on a host of the OS. */
@@ -62,18 +70,23 @@ export function sharedEnvContent(network: NetworkPlan): SecretContent {
   return { secret: true, before: `${renderEnv(network.sharedEnv)}WEAVE_PASSWORD=`, after: '\n' };
 }
 
+/** What the boot document needs of a host's plan (a pool's plan has the same). */
+export type BootHost = Pick<HostPlan, 'name' | 'kind' | 'clusterIndex' | 'sharedEnvPath' | 'hostEnvPath' | 'hostEnv'>;
+
 /**
  * The files and systemd units that install and start Weave on one planned
  * host. The result is format-neutral; the network password appears only as a
  * {@link SecretContent} slot, never as text.
  */
-export function weaveBootDocument(network: NetworkPlan, host: HostPlan, options: BootOptions): BootDocument {
+export function weaveBootDocument(network: NetworkPlan, host: BootHost, options: BootOptions): BootDocument {
   const spec = network.spec;
   const release = spec.release;
   const os = options.os ?? FLATCAR;
   const t = os.tools;
   const weave = weaveBin(os);
-  const envFiles = [`EnvironmentFile=${host.sharedEnvPath}`, `EnvironmentFile=${host.hostEnvPath}`];
+  const bootEnv = options.bootEnv;
+  const envFiles = [`EnvironmentFile=${host.sharedEnvPath}`, `EnvironmentFile=${host.hostEnvPath}`, ...(bootEnv ? [`EnvironmentFile=${bootEnv.path}`] : [])];
+  const bootEnvUnit = bootEnv ? ` ${bootEnv.unit}` : '';
   const imds = options.hostEnvSource === 'azure-imds';
   const docs = `Documentation=${WEAVE_DOCS_URL}`;
 
@@ -157,12 +170,13 @@ export function weaveBootDocument(network: NetworkPlan, host: HostPlan, options:
     Unit: [
       'Description=Weave Net router',
       docs,
-      `Requires=docker.service ${UNIT.install}`,
-      `After=docker.service ${UNIT.install}${imds ? ` ${UNIT.hostEnv}` : ''}`,
+      `Requires=docker.service ${UNIT.install}${bootEnvUnit}`,
+      `After=docker.service ${UNIT.install}${imds ? ` ${UNIT.hostEnv}` : ''}${bootEnvUnit}`,
       imds && `Wants=${UNIT.hostEnv}`,
       status && `Requires=${UNIT.statusAddress}`,
       status && `After=${UNIT.statusAddress}`,
       `PartOf=${UNIT.target}`,
+      bootEnv && `ConditionPathExists=!${bootEnv.stopFlag}`,
     ],
     Service: [
       // Image pulls on a cold host can take minutes.
@@ -183,8 +197,8 @@ export function weaveBootDocument(network: NetworkPlan, host: HostPlan, options:
     Unit: [
       'Description=Expose the Weave bridge on the host bridge network',
       docs,
-      `Requires=${UNIT.router}`,
-      `After=${UNIT.router}`,
+      `Requires=${UNIT.router}${bootEnvUnit}`,
+      `After=${UNIT.router}${bootEnvUnit}`,
       `PartOf=${UNIT.target}`,
     ],
     Service: [

@@ -2,7 +2,7 @@
 // owners, content, names, duplicates within a level, collisions with what
 // the library owns on the host's OS, and secrets in expressions.
 import { BASE64_RE } from '../common/text';
-import { DOCKER_DROP_IN, NETWORKD_FILE_NAME, SHARED_ENV_PATH, UNIT } from '../defaults';
+import { DOCKER_DROP_IN, NETWORKD_FILE_NAME, POOL_UNIT, SHARED_ENV_PATH, UNIT } from '../defaults';
 import type { OsProfile } from '../os/profile';
 import { SYSTEMD_HOST } from '../os/systemd';
 import { UserContent, WeaveUnit, hasInstallSection, isEmptyContent, unitEnabled } from '../declare/content';
@@ -22,8 +22,8 @@ const MAX_UNIT_NAME = 255;
 /** What a cdktf token looks like inside a string; a plain `${...}` is ordinary text (shell syntax). */
 const CDKTF_TOKEN_RE = /\$\{TfToken\[TOKEN\.\d+\]\}/;
 
-/** Unit names the library owns on every host. */
-export const LIBRARY_UNITS: readonly string[] = Object.values(UNIT);
+/** Unit names the library owns on every host (and on a pool's instances). */
+export const LIBRARY_UNITS: readonly string[] = [...Object.values(UNIT), ...Object.values(POOL_UNIT)];
 
 /**
  * Why a path belongs to the library on a host of the given OS, or undefined

@@ -20,20 +20,23 @@ export function weaveMtuFor(pathMtu: number): number {
 
 /**
  * The connections each router needs: Weave's peer discovery connects every
- * peer to every other, so one fewer than the hosts of the mesh.
+ * peer to every other, so one fewer than the peers the mesh may have.
+ *
+ * @param peers - the most peers at once: declared hosts, and each pool at its `max`
  */
-export function connectionsNeeded(spec: NetworkSpec): number {
-  return Math.max(0, spec.clusters.reduce((n, c) => n + c.hosts.length, 0) - 1);
+export function connectionsNeeded(spec: NetworkSpec, peers?: number): number {
+  return Math.max(0, (peers ?? spec.clusters.reduce((n, c) => n + c.hosts.length, 0)) - 1);
 }
 
 /**
  * Checks on connLimit, mtu and extraLaunchArgs.
  * @param pathMtus - what the paths of the network's kinds of hosts carry, where known (an Azure VM's 1500)
+ * @param peers - the most peers the mesh may have (a pool counts at its `max`); default: its declared hosts
  */
-export function checkRouterOptions(spec: NetworkSpec, problems: ProblemList, pathMtus: readonly number[] = []): void {
+export function checkRouterOptions(spec: NetworkSpec, problems: ProblemList, pathMtus: readonly number[] = [], peers?: number): void {
   const path = spec.path;
   const limit = spec.connLimit;
-  const hosts = connectionsNeeded(spec) + 1;
+  const hosts = connectionsNeeded(spec, peers) + 1;
   const need = hosts - 1;
   if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) {
     problems.add('conn-limit-invalid', path, 'connLimit', limit,
@@ -42,7 +45,7 @@ export function checkRouterOptions(spec: NetworkSpec, problems: ProblemList, pat
   } else if (need > (limit ?? WEAVE_DEFAULT_CONN_LIMIT)) {
     const effective = limit ?? WEAVE_DEFAULT_CONN_LIMIT;
     problems.add('mesh-conn-limit', path, 'connLimit', limit,
-      `${limit === undefined ? `leaves Weave's default connection limit of ${effective}` : `is a connection limit of ${effective}`}, but the mesh has ${hosts} hosts and Weave's peer discovery connects each to the ${need} others; past the limit, routers refuse peers and late hosts may find nobody to join (Weave meshes are reported to degrade from about 100 peers, see docs/scale.md)`,
+      `${limit === undefined ? `leaves Weave's default connection limit of ${effective}` : `is a connection limit of ${effective}`}, but the mesh may have ${hosts} peers (a pool counts at its max) and Weave's peer discovery connects each to the ${need} others; past the limit, routers refuse peers and late hosts may find nobody to join (Weave meshes are reported to degrade from about 100 peers, see docs/scale.md)`,
       `split the hosts into separate networks, or set connLimit to at least ${need}, with room for growth, e.g. ${Math.ceil((need + 1) / 50) * 50}`);
   }
 

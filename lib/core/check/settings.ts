@@ -19,9 +19,10 @@ const DOMAIN_RE = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+$/;
  * Checks on the network's own settings.
  * @param options - `recorded`: an allocation record decides the bootstrap
  *   count, so `bootstrapSize` is compared with it instead of with the host
- *   count (hosts may have been removed since bootstrap)
+ *   count (hosts may have been removed since bootstrap); `onlyPools`: every
+ *   cluster is a pool, which the pool check says better than "no hosts"
  */
-export function checkSettings(spec: NetworkSpec, problems: ProblemList, options: { recorded?: boolean } = {}): void {
+export function checkSettings(spec: NetworkSpec, problems: ProblemList, options: { recorded?: boolean; onlyPools?: boolean } = {}): void {
   const r = spec.release;
   const path = spec.path;
   if (r.version === 'latest' || !VERSION_RE.test(r.version)) {
@@ -62,7 +63,7 @@ export function checkSettings(spec: NetworkSpec, problems: ProblemList, options:
     }
   }
   const hostCount = spec.clusters.reduce((n, c) => n + c.hosts.length, 0);
-  if (hostCount === 0) {
+  if (hostCount === 0 && !options.onlyPools) {
     problems.add('network-empty', path, 'clusters', spec.clusters.map((c) => c.name),
       'declare no hosts, so there is no mesh to build', 'add a WeaveCluster with at least one WeaveHost');
   }

@@ -8,6 +8,7 @@ import type { AzureClusterOptions, AzureHostOptions } from './azure';
 import type { UserContent } from './content';
 import type { DedicatedClusterOptions, DedicatedHostOptions } from './dedicated';
 import type { RegistrySpec, WeaveImageDigests } from './images';
+import type { ScaleSetClusterOptions } from './scale-set';
 import type { WeaveRouterOptions } from './weave';
 
 /** Which Weave Net build to install, and how to trust it. */
@@ -44,15 +45,17 @@ export interface WeaveRelease {
 
 /**
  * Where a cluster's hosts run: `azure` for Flatcar VMs the library creates,
- * `dedicated` for existing servers it configures over SSH.
+ * `dedicated` for existing servers it configures over SSH, `scale-set` for
+ * a pool of Flatcar instances in an Azure scale set that come and go
+ * without being declared (a pool has no `WeaveHost`s).
  */
-export type ClusterKind = 'azure' | 'dedicated';
+export type ClusterKind = 'azure' | 'dedicated' | 'scale-set';
 
 /**
  * Every kind's cluster options. A cluster uses those of its own kind; the
  * checks report the others' where they are given, since they have no effect.
  */
-export interface WeaveClusterOptions extends AzureClusterOptions, DedicatedClusterOptions {}
+export interface WeaveClusterOptions extends AzureClusterOptions, DedicatedClusterOptions, ScaleSetClusterOptions {}
 
 /** Every kind's host options; a host uses those of its cluster's kind. */
 export interface WeaveHostOptions extends AzureHostOptions, DedicatedHostOptions {}
@@ -193,6 +196,13 @@ export interface ClusterSpec extends Pick<AzureClusterOptions, 'location' | 'loc
    * @default - none
    */
   readonly content?: UserContent;
+  /**
+   * The SSH public key a pool's instances get: the pool's own, else the
+   * network's; checked the way azurerm checks it when it is a literal.
+   * (Azure VMs carry theirs on their {@link HostSpec}.)
+   * @default - none
+   */
+  readonly sshPublicKey?: string;
   /**
    * The cluster's hosts, in declaration order. Without a record the first is
    * the one the others dial; with one, the recorded anchor keeps that role.

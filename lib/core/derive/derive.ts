@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { BootDocument, SecretContent } from '../boot/document';
 import { withKeyVaultFetch, withoutSharedEnvFile, KEY_VAULT_SLOT_ALLOWANCE } from '../boot/key-vault';
 import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from '../boot/slots';
+import { poolBootDocument } from '../boot/pool';
 import { MergedUserContent, userContentResolver, withUserContent } from '../boot/user-content';
 import { registryLoginOf } from '../boot/registry';
 import { renderUserData, sharedEnvContent, weaveBootDocument } from '../boot/weave';
@@ -19,6 +20,7 @@ import { kindDriver } from '../kinds';
 import type { KindDriver } from '../kinds/kind';
 import { PlanOptions, planNetwork } from '../plan/plan';
 import type { HostPlan, NetworkPlan } from '../plan/plan';
+import type { PoolPlan } from '../plan/pool';
 import { RenderedBoot, knownSize, renderBoot } from '../render';
 import type { BootFormat, HostEnvSource, NetworkSpec } from '../declare/network';
 import { cloudConfigByName } from './templates';
@@ -56,6 +58,20 @@ export interface DerivedHost {
 /** Digest of "no user content", shared by every host without any. */
 const NO_USER_CONTENT = createHash('sha256').update('[]').digest('hex');
 
+/** Everything derived for a pool: the one document all its instances boot. */
+export interface DerivedPool {
+  /** What every instance shares. */
+  readonly plan: PoolPlan;
+  /** Format of {@link boot}: the pool's, else the network's boot format. */
+  readonly format: BootFormat;
+  /** The instances' boot document, their custom data. */
+  readonly boot: RenderedBoot;
+  /** Digest of the pool's merged user content (network and pool levels). */
+  readonly userContentDigest: string;
+  /** Bytes of the decoded document known at synth, as for a VM. */
+  readonly knownBytes: number;
+}
+
 /** A content digest with the cluster's own launch flags folded in, when it has any. */
 function ownDigest(content: string, flags: readonly string[]): string {
   return flags.length === 0 ? content : createHash('sha256').update(JSON.stringify([content, flags])).digest('hex');
@@ -72,6 +88,11 @@ export interface DerivedCluster {
   readonly peerClusters: readonly number[];
   /** Other hosts' addresses its firewall admits (dedicated servers'). */
   readonly peerAddresses: readonly string[];
+  /**
+   * A pool's document and plan.
+   * @default - none: the cluster's hosts are declared
+   */
+  readonly pool?: DerivedPool;
 }
 
 /** The result of {@link deriveNetwork}. */
@@ -184,6 +205,26 @@ export function deriveNetwork(spec: NetworkSpec, options: DeriveOptions = {}): D
       userContentDigest: ownDigest(content?.digest ?? NO_USER_CONTENT, plan.clusters[hp.clusterIndex].launchArgs),
       ...(knownBytes !== undefined ? { knownBytes } : {}),
     };
+  });
+  // Pools: one document per pool, built from its plan, with the pool's
+  // content (network and pool levels) and the Key Vault adaptation.
+  plan.pools.forEach((pp) => {
+    const i = pp.clusterIndex;
+    const driver = drivers[i];
+    const c = spec.clusters[i];
+    const format = clusters[i].format;
+    const content = resolveContent(i, { path: c.path, name: c.name });
+    checkUserUnitsForFormat({ path: c.path, name: c.name }, c, content, format, problems, startChecks);
+    const render = (mc: MergedUserContent | undefined) =>
+      renderBoot(withUserContent(adapt(driver, poolBootDocument(plan, pp, driver.os)), mc), format, driver.os);
+    const boot = render(content);
+    const knownBytes = knownSize(boot, MAX_PASSWORD_LENGTH) + (kv && driver.boot.keyVault === 'fetch' ? KEY_VAULT_SLOT_ALLOWANCE : 0);
+    const limit = driver.boot.sizeLimit;
+    if (limit && knownBytes > limit.bytes) {
+      const weave = content ? knownSize(render(undefined), MAX_PASSWORD_LENGTH) : knownBytes;
+      limit.report(c.path, knownBytes, weave, !!content?.files.some((f) => f.expression), problems);
+    }
+    clusters[i] = { ...clusters[i], pool: { plan: pp, format, boot, userContentDigest: content?.digest ?? NO_USER_CONTENT, knownBytes } };
   });
   problems.throwIfAny();
 

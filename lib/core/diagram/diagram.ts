@@ -6,6 +6,7 @@ import type { ClusterKind, WeaveClusterOptions } from '../declare/network';
 import { isToken } from '../common/tokens';
 import { regionName } from '../kinds/azure/regions';
 import { kindDriver } from '../kinds';
+import { TopologyPool, poolBox, poolLines } from './pool-box';
 import type { RetiredHost } from '../allocation/record';
 export type { RetiredHost } from '../allocation/record';
 
@@ -54,6 +55,7 @@ export interface TopologyHost {
   readonly peers: readonly string[];
   /** Port of Weave's status and metrics on the host's own address, when its cluster serves them there; default: none shown (localhost only). */
   readonly metricsPort?: number;
+  /** The one box for a pool's instances (`bridgeAddress` is then its block); default: none (a host). */ readonly pool?: TopologyPool;
 }
 
 /** One cluster as the topology picture shows it. */
@@ -61,7 +63,7 @@ export interface TopologyCluster {
   /** Cluster name. */
   readonly name: string;
   /**
-   * Azure VMs or dedicated servers.
+   * Azure VMs, dedicated servers or a pool.
    * @default - not shown: the cluster is no longer declared and only retired hosts remain
    */
   readonly kind?: ClusterKind;
@@ -71,14 +73,12 @@ export interface TopologyCluster {
    */
   readonly region?: string;
   /**
-   * The Azure subscription the cluster is deployed to, as its provider's
-   * alias (`default` for a provider without one).
+   * The Azure subscription the cluster is deployed to: its provider's alias (`default` without one).
    * @default - none shown
    */
   readonly subscription?: string;
   /**
-   * How the hosts get their boot configuration: `cloud-config` or
-   * `ignition` for Azure VMs, `ssh script` for dedicated servers.
+   * How the hosts boot: `cloud-config` or `ignition` (Azure VMs, pools), `ssh script` (dedicated servers).
    * @default - none shown
    */
   readonly bootFormat?: string;
@@ -88,7 +88,6 @@ export interface TopologyCluster {
    * @default - none: the cluster creates its own
    */
   readonly existing?: readonly string[];
-
   /**
    * How the cluster meets other sites and the internet, when it is not the
    * kind's usual way, e.g. `direct peering` (each host at its own public
@@ -102,7 +101,6 @@ export interface TopologyCluster {
    * @default false
    */
   readonly direct?: boolean;
-
   /**
    * The name other clusters dial to reach this one. For an Azure cluster it
    * is the load balancer's public DNS name, which reaches any of its hosts;
@@ -230,6 +228,7 @@ export function topologyView(plan: NetworkPlan, extras: TopologyExtras = {}): To
             ...(spec && driver?.boot.statusListener?.(spec) ? { metricsPort: driver.boot.statusListener(spec)!.port } : {}),
           };
         }),
+        ...(c.pool ? [poolBox(c.pool, text)] : []),
         ...retiredHosts(c.name),
       ],
     };
@@ -274,6 +273,7 @@ export function sshLine(ssh: NonNullable<TopologyHost['ssh']>): string {
  * label on the arrows.
  */
 export function hostLines(h: TopologyHost, also: readonly string[] = []): string[] {
+  if (h.pool) return poolLines({ ...h, pool: h.pool });
   const sshShowsAddress = h.ssh?.host !== undefined && h.ssh.host === h.address;
   return [
     h.name,

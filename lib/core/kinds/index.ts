@@ -7,11 +7,13 @@ import type { ClusterKind } from '../declare/network';
 import { AZURE } from './azure/driver';
 import { DEDICATED } from './dedicated/driver';
 import type { KindDriver } from './kind';
+import { SCALE_SET } from './scale-set/driver';
 
 /** Every kind's driver, by name. */
 export const KINDS: Readonly<Record<ClusterKind, KindDriver>> = {
   azure: AZURE,
   dedicated: DEDICATED,
+  'scale-set': SCALE_SET,
 };
 
 /** The driver of a kind; undefined for a name no kind has (from untyped input). */

@@ -197,6 +197,56 @@ export interface KindRetirement {
   readonly teardown: boolean;
 }
 
+/** A pool's instance counts, as its checks accepted them. */
+export interface PoolSize {
+  /** Fewest instances. */
+  readonly min: number;
+  /** Most instances: what the bridge block, the egress limit and the mesh size count. */
+  readonly max: number;
+  /** Instances on the first deploy. */
+  readonly initial: number;
+}
+
+/** One pool as its wiring sees it while its instances' peers are chosen. */
+export interface PoolWiringContext {
+  readonly spec: NetworkSpec;
+  readonly cluster: ClusterSpec;
+  /** Position of the pool's cluster. */
+  readonly index: number;
+  /**
+   * How hosts outside the root cluster reach it.
+   * @default - none (the root cannot be reached; already reported)
+   */
+  readonly entry?: Target;
+  /** The anchor (the host its cluster's others dial) of a cluster with declared hosts, and its global index. */
+  anchorOf(cluster: number): { readonly host: HostSpec; readonly index: number } | undefined;
+  readonly problems: ProblemList;
+}
+
+/**
+ * What a kind without declared hosts says about its pool of instances. Its
+ * clusters have no hosts of their own: they never bootstrap the IPAM
+ * consensus, never become the root cluster, and every instance boots the
+ * same document, deriving what differs per instance (its bridge address) at
+ * boot from something unique to it.
+ */
+export interface KindPool {
+  /** The pool's instance counts; undefined when missing or invalid (its checks report why). */
+  size(c: ClusterSpec): PoolSize | undefined;
+  /**
+   * The block the instances' private addresses come from, as a literal
+   * CIDR; it sizes the pool's bridge block. Undefined when not known
+   * (its checks report why).
+   */
+  subnet(c: ClusterSpec): string | undefined;
+  /** What every instance's host name starts with; the rest is unique per instance. */
+  hostNamePrefix(c: ClusterSpec): string;
+  /** Settings the instances' boot scripts read (e.g. how long leaving the mesh may take), for the pool's env file. */
+  env(c: ClusterSpec): readonly (readonly [string, string])[];
+  /** Which cluster's network the instances sit in (index; their own by default) and whom they dial. */
+  dials(w: PoolWiringContext): { readonly network: number; readonly targets: readonly Target[] };
+}
+
 /** Everything the pure core needs to know about one kind of cluster. */
 export interface KindDriver {
   readonly kind: ClusterKind;
@@ -208,4 +258,9 @@ export interface KindDriver {
   readonly wiring: KindWiring;
   readonly boot: KindBoot;
   readonly retirement: KindRetirement;
+  /**
+   * Set for a kind whose hosts are not declared but come and go in a pool.
+   * @default - none: the cluster's hosts are declared one by one
+   */
+  readonly pool?: KindPool;
 }

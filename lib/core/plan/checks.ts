@@ -40,15 +40,26 @@ export interface DeclarationCheckOptions {
  * @returns the ranges as parsed, when valid
  */
 export function checkDeclaration(spec: NetworkSpec, problems: ProblemList, options: DeclarationCheckOptions = {}): DeclaredRanges {
-  checkSettings(spec, problems, options);
-  checkImages(spec, problems);
-  const ctx = checkContext(spec, problems);
   const drivers = spec.clusters.map((c) => kindDriver(c.kind));
-  checkRouterOptions(spec, problems, [...new Set(drivers.flatMap((d) => (d?.wiring.pathMtu === undefined ? [] : [d.wiring.pathMtu])))]);
+  // Pools' instances join as observers: a network needs declared hosts to
+  // bootstrap the IPAM consensus, which a network of pools alone never has.
+  const onlyPools = spec.clusters.length > 0 && drivers.every((d) => d?.pool !== undefined);
+  checkSettings(spec, problems, { ...options, onlyPools });
+  checkImages(spec, problems);
+  if (onlyPools) {
+    problems.add('pool-only-network', spec.path, 'clusters', spec.clusters.map((c) => c.name),
+      'are all pools, whose instances join as observers and never bootstrap the IPAM consensus, so nobody could ever hand out addresses',
+      'declare a cluster of hosts (kind "azure" or "dedicated") with at least one WeaveHost; the pools join it');
+  }
+  const ctx = checkContext(spec, problems);
+  // The mesh's size counts every pool at its max (ClusterPlan.maxHosts).
+  const peers = spec.clusters.reduce((n, c, i) => n + (drivers[i]?.pool?.size(c)?.max ?? c.hosts.length), 0);
+  checkRouterOptions(spec, problems, [...new Set(drivers.flatMap((d) => (d?.wiring.pathMtu === undefined ? [] : [d.wiring.pathMtu])))], peers);
 
   const hostOwners = new Map<string, string>();
   spec.clusters.forEach((c, i) => {
-    if (c.hosts.length === 0) {
+    // A pool declares no hosts: its instances come and go.
+    if (c.hosts.length === 0 && !drivers[i]?.pool) {
       problems.add('cluster-empty', c.path, 'hosts', [],
         'is empty; a cluster without hosts has nobody for later clusters to dial', 'add a WeaveHost to the cluster or remove it');
     }
@@ -96,13 +107,17 @@ function checkContext(spec: NetworkSpec, problems: ProblemList): CheckContext {
     reportForeignOptions(level, kind, path, given) {
       if (!given) return;
       const own = kindDriver(kind)?.options[level].keys ?? {};
+      // Kinds share some options (a pool takes an Azure cluster's location):
+      // a misplaced one is reported once, by the first kind that owns it.
+      const reported = new Set<string>();
       for (const owner of Object.values(KINDS)) {
         if (owner.kind === kind) continue;
         const table = owner.options[level];
         const misplaced: GivenOption[] = [];
         for (const [key, report] of Object.entries(table.keys)) {
           const value = (given as Record<string, unknown>)[key];
-          if (report === false || value === undefined || key in own) continue;
+          if (report === false || value === undefined || key in own || reported.has(key)) continue;
+          reported.add(key);
           misplaced.push({ key, value: typeof report === 'function' ? report(value) : value });
         }
         if (misplaced.length) table.misplaced(misplaced, path, problems);

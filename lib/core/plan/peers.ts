@@ -47,7 +47,8 @@ export interface PeerTopology {
   readonly anchors: readonly number[];
 }
 
-function dial(t: Target): PeerDial {
+/** The dial of a chosen target. */
+export function peerDial(t: Target): PeerDial {
   return { address: t.peer.text, via: t.peer.form, cluster: t.cluster, ...(t.host !== undefined ? { host: t.host } : {}) };
 }
 
@@ -67,12 +68,23 @@ function checkDeclaredAddresses(spec: NetworkSpec, problems: ProblemList): void 
   }
 }
 
+/** What {@link planPeers} chose. */
+export interface PlannedPeers {
+  /** Every host's peers, indexed like the hosts in global declaration order. */
+  readonly hosts: PeerDial[][];
+  /**
+   * How hosts outside the root cluster reach it (what pools dial too).
+   * @default - none: one cluster, or the root cannot be reached (reported)
+   */
+  readonly entry?: Target;
+}
+
 /**
- * Chooses every host's peers (indexed like the hosts in global declaration
- * order) and checks each against the reachability model. Problems go to
- * `problems`; the result is only meaningful when none were added.
+ * Chooses every host's peers and checks each against the reachability
+ * model. Problems go to `problems`; the result is only meaningful when none
+ * were added.
  */
-export function planPeers(spec: NetworkSpec, problems: ProblemList, topology: PeerTopology = { root: 0, anchors: spec.clusters.map(() => 0) }): PeerDial[][] {
+export function planPeers(spec: NetworkSpec, problems: ProblemList, topology: PeerTopology = { root: 0, anchors: spec.clusters.map(() => 0) }): PlannedPeers {
   checkDeclaredAddresses(spec, problems);
 
   const firstIndex: number[] = [];
@@ -118,10 +130,10 @@ export function planPeers(spec: NetworkSpec, problems: ProblemList, topology: Pe
           `cannot be reached from ${h.name}: ${verdict.why}`,
           'give the host it dials a public address: a public IPv4 dialAddress, or a dnsName that public resolvers answer');
       }
-      out.push([dial(target)]);
+      out.push([peerDial(target)]);
     });
   });
-  return out;
+  return { hosts: out, entry };
 }
 
 /**

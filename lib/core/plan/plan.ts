@@ -5,6 +5,8 @@
 import { allocateNetwork } from '../allocation/allocate';
 import type { AllocationChange } from '../allocation/changes';
 import type { AllocationRecord, RetiredHost } from '../allocation/record';
+import type { PoolRequest } from '../allocation/pools';
+import { isCidr, parseCidr } from '../common/cidr';
 import { ProblemList } from '../check/problems';
 import { SHARED_ENV_PATH, hostEnvPath } from '../defaults';
 import type { ClusterKind, NetworkSpec } from '../declare/network';
@@ -12,6 +14,7 @@ import { kindDriver } from '../kinds';
 import { commonLaunchArgs as commonLaunchArgsFor, launchArgs } from '../wiring/launch';
 import { checkDeclaration } from './checks';
 import { PeerDial, planPeers } from './peers';
+import { PoolPlan, planPools } from './pool';
 import { Retirement, planRetirements, teardownsOf } from './retire';
 
 /**
@@ -79,6 +82,16 @@ export interface ClusterPlan {
   readonly hosts: readonly HostPlan[];
   /** Retired hosts last declared in this cluster: still in the record, address held. */
   readonly retired: readonly RetiredHost[];
+  /**
+   * The most peers the cluster may put into the mesh at once: its declared
+   * hosts, or a pool's `max`. What a mesh-size guardrail counts.
+   */
+  readonly maxHosts: number;
+  /**
+   * What every instance of a pool shares (the cluster has no hosts).
+   * @default - none: the cluster's hosts are declared
+   */
+  readonly pool?: PoolPlan;
   /** The cluster's own `weave launch` flags, after the network's (e.g. `--trusted-subnets`). */
   readonly launchArgs: readonly string[];
 }
@@ -114,6 +127,13 @@ export interface NetworkPlan {
   readonly rootCluster: string;
   /** Every retired host of the record (also those whose cluster is gone), by name. */
   readonly retired: readonly RetiredHost[];
+  /**
+   * The most peers the mesh may have at once: every declared host plus
+   * every pool at its `max` (the sum of the clusters' `maxHosts`).
+   */
+  readonly maxPeers: number;
+  /** Every pool's plan, in declaration order (also on its cluster's plan). */
+  readonly pools: readonly PoolPlan[];
   /** The allocation record after this plan, and what changed. */
   readonly allocation: PlanAllocation;
   /** Each retired host and the surviving host that reclaims its address space (`weave rmpeer`). */
@@ -156,20 +176,35 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
   // (allocation pins, reachability) run where the plan is made.
   const { ipalloc, bridge } = checkDeclaration(spec, problems, { recorded: options.record !== undefined, resources: options.checkResources });
 
+  // Pools get a bridge block the size of their subnet; one whose size or
+  // subnet is invalid has been reported and gets none.
+  const pools: PoolRequest[] = spec.clusters.flatMap((c) => {
+    const pool = kindDriver(c.kind)?.pool;
+    const subnet = pool?.subnet(c);
+    const parsed = subnet === undefined ? undefined : parseCidr(subnet);
+    return pool?.size(c) && parsed && isCidr(parsed) ? [{ name: c.name, path: c.path, subnetPrefix: parsed.prefix }] : [];
+  });
   const allocation = bridge ? allocateNetwork(spec, bridge, options.record, problems, {
     source: options.recordSource,
+    pools,
     sshPorts: (i) => kindDriver(spec.clusters[i].kind)?.wiring.sshNatPorts?.(spec.clusters[i]),
   }) : undefined;
 
   // Whom each host dials: the root cluster (the first declared, or the one
   // the record names) and each cluster's anchor host stay where the record
   // puts them, so growth elsewhere rewires nobody.
-  const dials = allocation ? planPeers(spec, problems, { root: allocation.rootCluster, anchors: allocation.anchors }) : [];
+  const topology = allocation ? { root: allocation.rootCluster, anchors: allocation.anchors } : undefined;
+  const peers = topology ? planPeers(spec, problems, topology) : undefined;
+  const dials = peers?.hosts ?? [];
+  const firstIndex: number[] = [];
+  spec.clusters.reduce((n, c) => (firstIndex.push(n), n + c.hosts.length), 0);
+  const commonLaunchArgs = ipalloc ? commonLaunchArgsFor(spec, ipalloc.text) : [];
+  const poolPlans = topology && bridge
+    ? planPools(spec, problems, { topology, entry: peers?.entry, firstIndex, blocks: allocation!.pools, bridge, commonLaunchArgs })
+    : [];
 
   problems.throwIfAny();
   const { assignments, consensus } = allocation!;
-
-  const commonLaunchArgs = commonLaunchArgsFor(spec, ipalloc!.text);
 
   const hosts: HostPlan[] = [];
   const clusters: ClusterPlan[] = spec.clusters.map((c, clusterIndex) => {
@@ -207,7 +242,8 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
       return plan;
     });
     const retired = allocation!.retired.filter((r) => r.cluster === c.name);
-    return { name: c.name, path: c.path, kind: c.kind, hosts: planned, retired, launchArgs: own };
+    const pool = poolPlans.find((p) => p.clusterIndex === clusterIndex);
+    return { name: c.name, path: c.path, kind: c.kind, hosts: planned, retired, launchArgs: own, maxHosts: pool ? pool.max : planned.length, ...(pool ? { pool } : {}) };
   });
 
   return {
@@ -226,6 +262,8 @@ export function planNetwork(spec: NetworkSpec, options: PlanOptions = {}): Netwo
     ],
     rootCluster: spec.clusters[allocation!.rootCluster].name,
     retired: allocation!.retired,
+    maxPeers: clusters.reduce((n, c) => n + c.maxHosts, 0),
+    pools: poolPlans,
     allocation: { record: allocation!.record, changes: allocation!.changes, seeded: options.record === undefined },
     retirements: planRetirements(options.record, allocation!.retired, hosts),
     teardowns: teardownsOf(spec, allocation!.retired),

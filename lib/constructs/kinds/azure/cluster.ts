@@ -11,14 +11,13 @@ import { Lb } from '@cdktf/provider-azurerm/lib/lb';
 import { LbBackendAddressPool } from '@cdktf/provider-azurerm/lib/lb-backend-address-pool';
 import { LbOutboundRule } from '@cdktf/provider-azurerm/lib/lb-outbound-rule';
 import { LbProbe } from '@cdktf/provider-azurerm/lib/lb-probe';
-import { LbRule } from '@cdktf/provider-azurerm/lib/lb-rule';
-import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
+import type { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import type { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { IDENTITY_CLIENT_ID_SLOT, KEY_VAULT_URL_SLOT } from '../../../core/boot/slots';
 import { isToken } from '../../../core/common/tokens';
 import { WEAVE_CONTROL_PORT, WEAVE_FASTDP_PORT } from '../../../core/defaults';
-import { CLOUDAPP_ZONE, DEFAULT_METRICS_PORT, DEFAULT_VNET_CIDR, OUTBOUND_PORTS_PER_HOST, WEAVE_PORTS, nsgPriorities } from '../../../core/kinds/azure/facts';
+import { CLOUDAPP_ZONE, DEFAULT_METRICS_PORT, DEFAULT_VNET_CIDR, OUTBOUND_PORTS_PER_HOST, nsgPriorities } from '../../../core/kinds/azure/facts';
 import { isDirect } from '../../../core/kinds/azure/peering';
 import { regionName } from '../../../core/kinds/azure/regions';
 import type { NsgRuleSlots } from '../../marks';
@@ -26,6 +25,7 @@ import type { WeaveClusterProps } from '../../props';
 import { outputId } from '../../terraform/names';
 import type { ClusterKindConstructs, ClusterPart, ClusterScope } from '../kind';
 import { createNatGateway } from './egress';
+import { inboundRules, weaveLbRules } from './inbound-rules';
 import { createHost } from './host';
 import { placeCluster } from './placement';
 import type { AzureClusterResources, ClusterRefs } from './resources';
@@ -110,26 +110,7 @@ function createCluster(cluster: ClusterScope, props: WeaveClusterProps, provider
   const { resourceGroup, virtualNetwork, subnet, securityGroup } = placed;
   const rg = { resourceGroupName: placed.resourceGroupName };
   const priorities = nsgPriorities(props.nsgPriorities);
-  const ruleSlots: { name: string; priority: number; direction: 'Inbound' }[] = [];
-
-  const rule = (id: string, priority: number, protocol: string, port: string, sources: string[] | '*', description: string, access: 'Allow' | 'Deny' = 'Allow') => {
-    ruleSlots.push({ name: id, priority, direction: 'Inbound' });
-    return new NetworkSecurityRule(cluster, id, {
-      provider,
-      resourceGroupName: placed.ruleTarget.resourceGroupName,
-      networkSecurityGroupName: placed.ruleTarget.name,
-      name: id,
-      description,
-      priority,
-      direction: 'Inbound',
-      access,
-      protocol,
-      sourcePortRange: '*',
-      destinationPortRange: port,
-      ...(sources === '*' ? { sourceAddressPrefix: '*' } : { sourceAddressPrefixes: sources }),
-      destinationAddressPrefix: '*',
-    });
-  };
+  const { rule, slots: ruleSlots } = inboundRules(cluster, provider, placed.ruleTarget);
   // Sources (other clusters' egress addresses, dedicated servers) are only
   // known once every cluster is declared; the network binds them.
   const weaveRules = [
@@ -256,24 +237,7 @@ function createLoadBalancer(
     port: WEAVE_CONTROL_PORT,
   });
   const probeId = probe.id;
-  for (const p of WEAVE_PORTS) {
-    const proto = p.protocol.toLowerCase();
-    new LbRule(cluster, `lb-rule-${proto}-${p.port}`, {
-      provider,
-      name: `weave-${proto}-${p.port}`,
-      loadbalancerId: loadBalancerId,
-      frontendIpConfigurationName: FRONTEND,
-      protocol: p.protocol,
-      frontendPort: p.port,
-      backendPort: p.port,
-      backendAddressPoolIds: [backendPoolId],
-      probeId,
-      // Weave's TCP and UDP flows from one peer must reach the same host.
-      loadDistribution: 'SourceIP',
-      // The outbound rule below (or the NAT gateway) does SNAT for this pool.
-      disableOutboundSnat: true,
-    });
-  }
+  weaveLbRules(cluster, provider, { loadbalancerId: loadBalancerId, frontend: FRONTEND, backendPoolId, probeId });
   if (outbound) {
     // Explicit egress: new VNets have no default outbound access, and the
     // hosts must fetch weave and pull images. Egress leaves from the same

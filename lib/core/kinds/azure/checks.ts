@@ -44,18 +44,7 @@ const BOOT_FORMATS: readonly unknown[] = FLATCAR.reads;
 /** An Azure cluster needs a provider and a region, fits its egress and subnet, and has a valid, unclaimed DNS label. */
 function checkCluster(c: ClusterSpec, { problems, dnsLabels }: CheckContext): void {
   checkClusterSize(c, problems);
-  if (!c.hasProvider) {
-    problems.add('azure-no-provider', c.path, 'provider', undefined,
-      'is required for an Azure cluster (azurerm 4.x needs one aliased provider per subscription)',
-      'pass `provider: new AzurermProvider(stack, "sub1", { alias: "sub1", subscriptionId, features: [{}] })`');
-  }
-  if (!c.location) {
-    problems.add('azure-no-location', c.path, 'location', c.location,
-      'is required for an Azure cluster', 'pass a region such as "westeurope"');
-  } else if (!isToken(c.location) && !c.locationUnchecked) {
-    const bad = locationProblem(c.location);
-    if (bad) problems.add('azure-location-invalid', c.path, 'location', c.location, bad.message, bad.fix);
-  }
+  checkProviderAndLocation(c, problems);
   const label = c.dnsLabel;
   if (label !== undefined && !isToken(label)) {
     if (!DNS_LABEL_RE.test(label)) {
@@ -82,45 +71,77 @@ function checkCluster(c: ClusterSpec, { problems, dnsLabels }: CheckContext): vo
   }
 }
 
+/** An Azure cluster (or pool) needs a provider and a region Azure has. */
+export function checkProviderAndLocation(c: ClusterSpec, problems: ProblemList): void {
+  if (!c.hasProvider) {
+    problems.add('azure-no-provider', c.path, 'provider', undefined,
+      'is required for an Azure cluster (azurerm 4.x needs one aliased provider per subscription)',
+      'pass `provider: new AzurermProvider(stack, "sub1", { alias: "sub1", subscriptionId, features: [{}] })`');
+  }
+  if (!c.location) {
+    problems.add('azure-no-location', c.path, 'location', c.location,
+      'is required for an Azure cluster', 'pass a region such as "westeurope"');
+  } else if (!isToken(c.location) && !c.locationUnchecked) {
+    const bad = locationProblem(c.location);
+    if (bad) problems.add('azure-location-invalid', c.path, 'location', c.location, bad.message, bad.fix);
+  }
+}
+
 /** A VM's size must be shaped like an Azure size name, and be one Azure offers (unless vmSizeUnchecked); a direct-peering VM's DNS label is valid and its own. */
 function checkHost(h: HostSpec, c: ClusterSpec, ctx: CheckContext): void {
-  const { problems } = ctx;
   checkHostLabel(h, c, ctx);
-  const size = h.vmSize;
+  checkVmSize(h.path, 'vmSize', h.vmSize, h.options?.vmSizeUnchecked, ctx.problems);
+}
+
+/**
+ * A size (of a VM, or a pool's instances) shaped like an Azure size name and
+ * one Azure offers, unless `unchecked`.
+ *
+ * @param field - how the option is named in a problem (`vmSize`, `pool.vmSize`)
+ */
+export function checkVmSize(path: string, field: string, size: string | undefined, unchecked: boolean | undefined, problems: ProblemList): void {
   if (size === undefined || isToken(size)) return;
+  const unset = field.replace(/vmSize$/, 'vmSizeUnchecked');
   if (!VM_SIZE_RE.test(size)) {
     const suggestion = suggestVmSize(size);
-    problems.add('vm-size-invalid', h.path, 'vmSize', size,
+    problems.add('vm-size-invalid', path, field, size,
       'is not an Azure VM size name (Standard_<family><vCPUs><features>[_<accelerator>][_v<version>])',
       suggestion ? `write "${suggestion}"` : 'use a size such as "Standard_D2s_v5" (az vm list-sizes --location <region> lists them)');
-  } else if (!isKnownVmSize(size) && !h.options?.vmSizeUnchecked) {
+  } else if (!isKnownVmSize(size) && !unchecked) {
     const near = nearestVmSizes(size, distance);
-    problems.add('vm-size-unknown', h.path, 'vmSize', size,
+    problems.add('vm-size-unknown', path, field, size,
       'is shaped like an Azure VM size but is not one in the library\'s list of sizes Azure offers',
-      `${near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}? ` : ''}\`az vm list-sizes --location <region>\` lists the sizes of a region; for a size newer than the library's list, set vmSizeUnchecked: true`);
+      `${near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}? ` : ''}\`az vm list-sizes --location <region>\` lists the sizes of a region; for a size newer than the library's list, set ${unset}: true`);
   }
 }
 
 /** What the VM's size can do: Accelerated Networking, a Generation 2 image. */
 function checkVmSizeFeatures(h: HostSpec, c: ClusterSpec, problems: ProblemList): void {
-  const size = h.vmSize ?? DEFAULT_VM_SIZE;
+  const own = h.options?.acceleratedNetworking;
+  checkSizeFeatures(h.path, 'vmSize', h.vmSize ?? DEFAULT_VM_SIZE, own ?? c.options?.acceleratedNetworking, own !== undefined ? 'the host' : `its cluster ${c.path}`, problems);
+}
+
+/**
+ * What a known size can do, for a VM or a pool's instances.
+ *
+ * @param from - who set acceleratedNetworking, for the message
+ */
+export function checkSizeFeatures(path: string, field: string, size: string, accelerated: boolean | undefined, from: string, problems: ProblemList): void {
   if (isToken(size) || !isKnownVmSize(size)) return;
   const can = vmSizeFeatures(size);
-  const accelerated = h.options?.acceleratedNetworking ?? c.options?.acceleratedNetworking;
   if (accelerated === true && !can.acceleratedNetworking) {
-    const from = h.options?.acceleratedNetworking !== undefined ? 'the host' : `its cluster ${c.path}`;
-    problems.add('accelerated-networking-unsupported', h.path, 'acceleratedNetworking', true,
+    problems.add('accelerated-networking-unsupported', path, 'acceleratedNetworking', true,
       `is set (by ${from}), but ${size} cannot have Accelerated Networking; Azure refuses the NIC`,
       'leave acceleratedNetworking out for this host (acceleratedNetworking: false overrides its cluster\'s), or pick a size that has it, e.g. "Standard_D2s_v5"');
   }
   // Azure's size names mark Arm64 (Ampere, Cobalt) sizes with the feature letter p.
   if (/^Standard_[A-Z]+\d+(?:-\d+)?[a-z]*p[a-z]*(?:_|$)/.test(size)) {
-    problems.add('vm-size-arm64', h.path, 'vmSize', size,
+    problems.add('vm-size-arm64', path, field, size,
       'is an Arm64 size (the "p" in its features), and the library boots the x86-64 Flatcar image (flatcar-container-linux-corevm-amd64); Azure refuses the VM',
       `pick the x86-64 size of the same shape, e.g. "${size.replace(/^(Standard_[A-Z]+\d+(?:-\d+)?[a-z]*?)p([a-z]*)/, '$1$2')}"`);
   }
   if (!can.generation2) {
-    problems.add('vm-size-generation', h.path, 'vmSize', size,
+    problems.add('vm-size-generation', path, field, size,
       'boots Generation 1 images only, and the Flatcar image is Generation 2 (flatcar-container-linux-corevm-amd64 <channel>-gen2)',
       'pick a size with Generation 2 support, e.g. "Standard_D2s_v5" or "Standard_B2s_v2"');
   }
@@ -178,8 +199,8 @@ function checkHostOptions(h: HostSpec, c: ClusterSpec, ctx: CheckContext): void 
   ctx.reportForeignOptions('host', c.kind, path, h.options);
 }
 
-/** Resource options of an Azure cluster: its VM defaults, where it is placed, its NSG priorities. */
-function checkClusterResources(c: ClusterSpec, { problems }: CheckContext): void {
+/** Resource options of an Azure cluster (or pool): its VM defaults, where it is placed, its NSG priorities. */
+export function checkClusterResources(c: ClusterSpec, { problems }: CheckContext): void {
   const g = c.options ?? {};
   checkVmOptions(c.path, g, problems);
   if (g.resourceGroupName !== undefined && g.existingResourceGroup !== undefined) {
@@ -219,8 +240,8 @@ function checkHostResources(h: HostSpec, c: ClusterSpec, { problems }: CheckCont
   checkVmSizeFeatures(h, c, problems);
 }
 
-/** The VM options a cluster or a host gives. */
-function checkVmOptions(path: string, g: AzureVmDefaults & { readonly tags?: Record<string, string> }, problems: ProblemList): void {
+/** The VM options a cluster or a host gives (a pool's cluster options too). */
+export function checkVmOptions(path: string, g: AzureVmDefaults & { readonly tags?: Record<string, string> }, problems: ProblemList): void {
   const user = g.adminUsername;
   if (user !== undefined && !isToken(user)) {
     if (typeof user !== 'string' || !ADMIN_USER_RE.test(user)) {
