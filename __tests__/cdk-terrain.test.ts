@@ -292,7 +292,11 @@ describeWhen('CDK Terrain: one source built into the cdktn-weave-azure package',
     const tf = JSON.parse(readFileSync(join(dir, 'cdktf.out', 'stacks', stacks[0], 'cdk.tf.json'), 'utf8')) as Json;
     expect(tf.terraform.required_providers).toEqual({ azurerm: { source: 'azurerm', version: '4.73.0' } });
     expect(Object.keys(tf.resource.azurerm_linux_virtual_machine).length).toBeGreaterThanOrEqual(1);
-    expect(Object.values(tf.resource.terraform_data as Json).filter((r) => (r as Json).connection)).toHaveLength(1);
+    // The dedicated server through terraform_data alone: its provisioning step, and its teardown step
+    // (issue 21: a destroy-time provisioner, with count), both over SSH.
+    const ssh = Object.values(tf.resource.terraform_data as Json).filter((r) => (r as Json).connection) as Json[];
+    expect(ssh.map((r) => (r.count === undefined ? 'provision' : 'teardown')).sort()).toEqual(['provision', 'teardown']);
+    expect(ssh.find((r) => r.count !== undefined)!.provisioner[0]['remote-exec'].when).toBe('destroy');
   });
 });
 
